@@ -1,0 +1,17 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from indicators.api.views import IndicatorViewSet, SectorViewSet
+from partners.api.views import MeView, PartnerViewSet
+from reporting.api.views import ActivityReportViewSet, LocationViewSet, ReportingPeriodViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("partners", PartnerViewSet)
+router.register("sectors", SectorViewSet)
+router.register("indicators", IndicatorViewSet)
+router.register("locations", LocationViewSet)
+router.register("reporting-periods", ReportingPeriodViewSet)
+router.register("activity-reports", ActivityReportViewSet, basename="activityreport")
+
+urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]

@@ -1,0 +1,43 @@
+from functools import reduce
+from operator import or_
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+
+class SearchFilter(django_filters.CharFilter):
+    """`q`: every word must appear (case-insensitively) in one of `fields`."""
+
+    def __init__(self, *, fields: tuple[str, ...], **kwargs):
+        kwargs.setdefault("label", "Search in " + ", ".join(fields))
+        super().__init__(**kwargs)
+        self.search_fields = fields
+
+    def filter(self, qs, value):
+        for word in (value or "").split()[:10]:
+            qs = qs.filter(
+                reduce(or_, (Q(**{f"{f}__icontains": word}) for f in self.search_fields))
+            )
+        return qs
+
+
+class StrictBooleanField(forms.Field):
+    TRUE = {"true", "1", "yes"}
+    FALSE = {"false", "0", "no"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("Enter true or false.", code="invalid")
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    """`true`/`false` (or 1/0, yes/no); anything else is a 400, not a silently ignored filter."""
+
+    field_class = StrictBooleanField

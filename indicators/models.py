@@ -1,0 +1,44 @@
+from django.db import models
+
+from indicators.choices import IndicatorType
+from partners.models import code_validator
+
+MPC_SECTOR_CODE = "MPC"
+
+
+class Sector(models.Model):
+    """An RMRP sector, or a subsector when it has a parent (e.g. GBV under Protection)."""
+
+    code = models.CharField(max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=200)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="subsectors"
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def root_code(self) -> str:
+        """The top-level sector's code (a subsector's parent)."""
+        return self.parent.code if self.parent_id else self.code
+
+
+class Indicator(models.Model):
+    code = models.CharField(max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=300)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="indicators")
+    indicator_type = models.CharField(max_length=30, choices=IndicatorType.choices)
+    unit = models.CharField(
+        max_length=60, blank=True, help_text="Unit of the output quantity (kits, sessions...)."
+    )
+    active = models.BooleanField(default=True, help_text="Inactive indicators accept no reports.")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

@@ -1,0 +1,28 @@
+from rest_framework import generics, viewsets
+
+from config.permissions import IsCoordinatorOrReadOnly
+from partners.api.serializers import MeSerializer, PartnerSerializer
+from partners.filtersets import PartnerFilterSet
+from partners.models import Partner
+
+
+class PartnerViewSet(viewsets.ModelViewSet):
+    """Organisations of the platform. Everyone signed in reads; coordinators change."""
+
+    queryset = Partner.objects.all()
+    serializer_class = PartnerSerializer
+    filterset_class = PartnerFilterSet
+    permission_classes = [IsCoordinatorOrReadOnly]
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+    ordering_fields = ["code", "name"]
+    problem_statuses = {"destroy": ["409"]}
+
+
+class MeView(generics.RetrieveAPIView):
+    """Who the caller is: username, organisation code and role."""
+
+    serializer_class = MeSerializer
+
+    def get_object(self):
+        return self.request.user

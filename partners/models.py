@@ -1,0 +1,111 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from partners.choices import PartnerType, Role
+
+code_validator = RegexValidator(
+    r"^[A-Z0-9][A-Z0-9_.\-]{0,39}$",
+    "Codes are uppercase letters, digits, '-', '_' and '.', at most 40 characters.",
+    code="invalid_code",
+)
+
+
+class Partner(models.Model):
+    """An organisation of the platform: appealing organisations and implementing partners."""
+
+    code = models.CharField(max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=30, choices=PartnerType.choices)
+    appealing = models.BooleanField(
+        default=True, help_text="Appealing organisation of the response plan (RMRP)."
+    )
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.name})"
+
+
+class User(AbstractUser):
+    """A person or machine client; belongs to one organisation with one role."""
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        ordering = ["username"]
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR or self.is_superuser
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.is_coordinator or self.role == Role.ANALYST
+
+
+def hash_token(raw: str) -> str:
+    # Tokens carry 256 bits of randomness, so a fast hash is enough: nothing to brute-force.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        now = timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A named bearer token. Only its SHA-256 is stored; the token is shown once."""
+
+    PREFIX = "r4v_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_prefix = models.CharField(
+        max_length=12, editable=False, help_text="First characters, to recognise a token."
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key_prefix}…)"
+
+    @classmethod
+    def issue(
+        cls, *, user: User, name: str, expires_in: timedelta | None = None
+    ) -> tuple["ApiToken", str]:
+        raw = cls.PREFIX + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            key_hash=hash_token(raw),
+            key_prefix=raw[:12],
+            expires_at=timezone.now() + expires_in if expires_in else None,
+        )
+        return token, raw
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and (
+            self.expires_at is None or self.expires_at > timezone.now()
+        )

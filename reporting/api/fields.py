@@ -1,0 +1,88 @@
+import re
+from datetime import date
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from indicators.models import Indicator
+from partners.models import Partner
+from reporting.models import Location
+
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_month(value) -> date | None:
+    """'2021-03' -> date(2021, 3, 1); None if the text is not a YYYY-MM month."""
+    if not isinstance(value, str):
+        return None
+    match = MONTH_RE.match(value.strip())
+    if not match or int(match.group(1)) < 1900:
+        return None
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": MONTH_RE.pattern, "example": "2021-03", "format": "YYYY-MM"}
+)
+class MonthField(serializers.Field):
+    default_error_messages = {"invalid": "Enter a month as YYYY-MM, e.g. 2021-03."}
+
+    def to_internal_value(self, data):
+        month = parse_month(data)
+        if month is None:
+            self.fail("invalid")
+        return month
+
+    def to_representation(self, value):
+        return f"{value:%Y-%m}"
+
+
+class ReferenceIndex:
+    """Reference data by code, read once per request: a batch of thousands of rows resolves
+    its codes with one query per kind instead of one per row."""
+
+    def __init__(self):
+        self._maps: dict[str, dict[str, object]] = {}
+
+    def get(self, kind: str, code: str):
+        if kind not in self._maps:
+            self._maps[kind] = self._load(kind)
+        return self._maps[kind].get(code)
+
+    @staticmethod
+    def _load(kind: str) -> dict[str, object]:
+        if kind == "partner":
+            return {p.code: p for p in Partner.objects.all()}
+        if kind == "indicator":
+            return {i.code: i for i in Indicator.objects.select_related("sector__parent")}
+        if kind == "location":
+            return {loc.pcode: loc for loc in Location.objects.select_related("parent")}
+        raise ValueError(kind)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeField(serializers.Field):
+    """A reference object written and read as its code (partner, indicator, P-code)."""
+
+    default_error_messages = {
+        "does_not_exist": "Unknown {kind} code {value!r}.",
+        "invalid": "Expected a {kind} code (text).",
+    }
+
+    def __init__(self, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or len(data) > 40:
+            self.fail("invalid", kind=self.kind)
+        code = data.strip().upper()
+        references = self.context.setdefault("references", ReferenceIndex())
+        obj = references.get(self.kind, code)
+        if obj is None:
+            self.fail("does_not_exist", kind=self.kind, value=data)
+        return obj
+
+    def to_representation(self, value):
+        return value.pcode if self.kind == "location" else value.code

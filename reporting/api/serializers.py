@@ -1,0 +1,319 @@
+from django.utils.functional import cached_property
+from rest_framework import exceptions, serializers
+from rest_framework.fields import empty
+
+from reporting.api.fields import CodeField, MonthField
+from reporting.choices import DeliveryMechanism
+from reporting.models import (
+    MAX_COUNT,
+    ActivityReport,
+    ActivityReportHistoryEntry,
+    Location,
+    ReportingPeriod,
+)
+from reporting.permissions import can_write_for_partner
+from reporting.snapshots import report_values
+from reporting.validation import activity_report_violations
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    pcode = serializers.CharField(
+        max_length=20, help_text="P-code: ISO3 for a country (PER), PE24 admin1, PE2401 admin2."
+    )
+    parent = serializers.SlugRelatedField(
+        slug_field="pcode",
+        queryset=Location.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="P-code of the enclosing area; null for a country.",
+    )
+
+    class Meta:
+        model = Location
+        fields = ["pcode", "name", "level", "parent"]
+
+
+class StrictFieldsMixin:
+    """Unknown keys are an error (a typo must not be silently dropped). Read-only fields
+    are accepted and ignored, so a client may send back what it read."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        key: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
+                        for key in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+def _count_field(source: str | None = None, help_text: str = "") -> serializers.IntegerField:
+    kwargs = {"source": source} if source else {}
+    return serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, default=0, help_text=help_text, **kwargs
+    )
+
+
+class BreakdownSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Stored as columns of the report (`source="*"`); `null` means all zero."""
+
+    def run_validation(self, data=empty):
+        if data is None:
+            return {field.source: 0 for field in self.fields.values()}
+        return super().run_validation(data)
+
+
+class PopulationSerializer(BreakdownSerializer):
+    in_destination = _count_field("pop_in_destination")
+    in_transit = _count_field("pop_in_transit")
+    host_community = _count_field("pop_host_community")
+    pendular = _count_field("pop_pendular")
+    returnees = _count_field("pop_returnees")
+
+
+class AgeSexSerializer(BreakdownSerializer):
+    girls = _count_field(help_text="Girls under 18.")
+    boys = _count_field(help_text="Boys under 18.")
+    women = _count_field(help_text="Women 18 and over.")
+    men = _count_field(help_text="Men 18 and over.")
+    other_under_18 = _count_field(help_text="Other gender identity, under 18.")
+    other_over_18 = _count_field(help_text="Other gender identity, 18 and over.")
+
+
+class ActivityReportSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    external_id = serializers.CharField(
+        max_length=100,
+        allow_null=True,
+        required=False,
+        help_text="The partner system's own id; unique per partner. Reused ids answer 409.",
+    )
+    month = MonthField(help_text="Reporting month, YYYY-MM. Future months are refused.")
+    partner = CodeField(
+        "partner",
+        required=False,
+        help_text="Appealing organisation's code. Reporters may omit it (their own).",
+    )
+    implementing_partner = CodeField(
+        "partner",
+        allow_null=True,
+        required=False,
+        help_text="Implementing partner's code; set means implemented through a partner.",
+    )
+    country = serializers.CharField(read_only=True, help_text="ISO3, derived from admin1.")
+    admin1 = CodeField("location", help_text="Admin1 P-code, e.g. PE24 (Tumbes).")
+    admin2 = CodeField(
+        "location", allow_null=True, required=False, help_text="Admin2 P-code inside admin1."
+    )
+    indicator = CodeField("indicator", help_text="Indicator code; its type drives validation.")
+    sector = serializers.CharField(read_only=True, help_text="Sector code of the indicator.")
+    activity_description = serializers.CharField(
+        allow_blank=True, required=False, max_length=5000, default=""
+    )
+    covid19 = serializers.BooleanField(
+        required=False, default=False, help_text="COVID-19 situation (2021 plan)."
+    )
+    cva = serializers.BooleanField(help_text="Cash and voucher assistance.")
+    cva_value_usd = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        coerce_to_string=False,
+        help_text="Value transferred in USD; required (> 0) iff cva is true.",
+    )
+    delivery_mechanism = serializers.ChoiceField(
+        choices=DeliveryMechanism.choices,
+        allow_null=True,
+        required=False,
+        help_text="Required iff cva is true.",
+    )
+    quantity = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_COUNT,
+        allow_null=True,
+        required=False,
+        help_text="Quantity of output in the indicator's unit.",
+    )
+    total_beneficiaries = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_COUNT,
+        allow_null=True,
+        required=False,
+        help_text="People assisted this month.",
+    )
+    new_beneficiaries = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_COUNT,
+        allow_null=True,
+        required=False,
+        help_text="People reached for the first time this year; at most total_beneficiaries.",
+    )
+    population = PopulationSerializer(
+        source="*",
+        required=False,
+        allow_null=True,
+        help_text="Population types of the new beneficiaries; they sum to new_beneficiaries.",
+    )
+    age_sex = AgeSexSerializer(
+        source="*",
+        required=False,
+        allow_null=True,
+        help_text="Age and sex of the new beneficiaries; they sum to new_beneficiaries.",
+    )
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, help_text="Username of the creator."
+    )
+
+    class Meta:
+        model = ActivityReport
+        fields = [
+            "id",
+            "external_id",
+            "month",
+            "partner",
+            "implementing_partner",
+            "country",
+            "admin1",
+            "admin2",
+            "indicator",
+            "sector",
+            "activity_name",
+            "activity_description",
+            "rmrp",
+            "covid19",
+            "cva",
+            "cva_value_usd",
+            "delivery_mechanism",
+            "quantity",
+            "total_beneficiaries",
+            "new_beneficiaries",
+            "population",
+            "age_sex",
+            "created_at",
+            "updated_at",
+            "created_by",
+            "version",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at", "version"]
+
+    @cached_property
+    def _user(self):
+        return self.context["request"].user
+
+    def to_representation(self, instance):
+        # Hand-built from report_values (the same dict history stores): one code path, and
+        # several times faster than walking nested serializer fields for every row.
+        data = {"id": instance.pk}
+        data.update(report_values(instance))
+        data["created_at"] = serializers.DateTimeField().to_representation(instance.created_at)
+        data["updated_at"] = serializers.DateTimeField().to_representation(instance.updated_at)
+        data["created_by"] = instance.created_by.username
+        data["version"] = instance.version
+        return data
+
+    def validate(self, attrs):
+        user = self._user
+        if self.instance is None and "partner" not in attrs:
+            if user.partner_id is None or user.is_coordinator:
+                raise serializers.ValidationError(
+                    {"partner": [serializers.ErrorDetail("This field is required.", "required")]}
+                )
+            attrs["partner"] = user.partner
+        partner = attrs.get("partner") or self.instance.partner
+        if not can_write_for_partner(user, partner.pk):
+            raise exceptions.PermissionDenied(
+                f"You may only report for your own organisation, not {partner.code}.",
+                code="partner_not_allowed",
+            )
+        candidate = self._candidate(attrs)
+        errors: dict[str, list] = {}
+        for violation in activity_report_violations(candidate):
+            errors.setdefault(violation.field or "non_field_errors", []).append(
+                serializers.ErrorDetail(violation.message, code=violation.code)
+            )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def _candidate(self, attrs) -> ActivityReport:
+        """The report as it would be saved, without touching the instance being edited."""
+        if self.instance is None:
+            return ActivityReport(**attrs)
+        candidate = ActivityReport(
+            **{
+                f.attname: getattr(self.instance, f.attname)
+                for f in ActivityReport._meta.concrete_fields
+            }
+        )
+        for name in ("partner", "implementing_partner", "admin1", "admin2", "indicator"):
+            if getattr(self.instance, f"{name}_id") is not None:
+                setattr(candidate, name, getattr(self.instance, name))
+        for field, value in attrs.items():
+            setattr(candidate, field, value)
+        return candidate
+
+
+class ReportingPeriodSerializer(serializers.ModelSerializer):
+    month = MonthField(read_only=True)
+    changed_by = serializers.CharField(
+        source="changed_by.username",
+        read_only=True,
+        allow_null=True,
+        help_text="Who last locked or unlocked the month.",
+    )
+    reason = serializers.CharField(read_only=True, help_text="Why it was last locked/unlocked.")
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["month", "status", "changed_at", "changed_by", "reason"]
+        read_only_fields = fields
+
+
+class PeriodStatusChangeSerializer(StrictFieldsMixin, serializers.Serializer):
+    month = MonthField(help_text="The month to lock or unlock (YYYY-MM).")
+    include_earlier = serializers.BooleanField(
+        default=False, help_text="Also every earlier month the platform knows of."
+    )
+    reason = serializers.CharField(
+        max_length=1000, help_text="Why; kept with the month and shown to partners."
+    )
+
+
+class ActivityReportHistoryEntrySerializer(serializers.ModelSerializer):
+    changed_by = serializers.CharField(
+        source="changed_by.username", read_only=True, allow_null=True
+    )
+    changed_fields = serializers.SerializerMethodField(
+        help_text="Top-level fields whose value differs between before and after."
+    )
+    before = serializers.JSONField(read_only=True, help_text="Values before (null on create).")
+    after = serializers.JSONField(read_only=True, help_text="Values after (null on delete).")
+
+    class Meta:
+        model = ActivityReportHistoryEntry
+        fields = [
+            "id",
+            "action",
+            "channel",
+            "batch_id",
+            "version",
+            "changed_at",
+            "changed_by",
+            "changed_fields",
+            "before",
+            "after",
+        ]
+        read_only_fields = fields
+
+    def get_changed_fields(self, entry) -> list[str]:
+        before, after = entry.before or {}, entry.after or {}
+        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+class PeriodStatusChangeResultSerializer(serializers.Serializer):
+    changed = ReportingPeriodSerializer(
+        many=True, help_text="The months whose status changed (already-locked ones are left)."
+    )

@@ -1,0 +1,224 @@
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from config.exceptions import PreconditionFailed
+from config.pagination import KeysetPagination, PageNumberPagination
+from config.permissions import IsCoordinator, IsCoordinatorOrReadOnly
+from reporting.api.fields import parse_month
+from reporting.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin
+from reporting.api.serializers import (
+    ActivityReportHistoryEntrySerializer,
+    ActivityReportSerializer,
+    LocationSerializer,
+    PeriodStatusChangeResultSerializer,
+    PeriodStatusChangeSerializer,
+    ReportingPeriodSerializer,
+)
+from reporting.choices import PeriodStatus
+from reporting.filtersets import (
+    ActivityReportFilterSet,
+    LocationFilterSet,
+    ReportingPeriodFilterSet,
+)
+from reporting.models import ActivityReport, Location, ReportingPeriod
+from reporting.permissions import ActivityReportPermission
+from reporting.selectors import activity_reports_visible_to
+from reporting.services import (
+    activity_report_create,
+    activity_report_delete,
+    activity_report_update,
+    periods_set_status,
+)
+from reporting.snapshots import report_etag
+
+
+class LocationViewSet(viewsets.ModelViewSet):
+    """Countries, admin1 and admin2 areas, by P-code."""
+
+    queryset = Location.objects.select_related("parent")
+    serializer_class = LocationSerializer
+    filterset_class = LocationFilterSet
+    permission_classes = [IsCoordinatorOrReadOnly]
+    lookup_field = "pcode"
+    lookup_value_regex = "[^/]+"
+    ordering_fields = ["pcode", "name"]
+    problem_statuses = {"destroy": ["409"]}
+
+
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag you read; if the report changed since, the request answers 412.",
+)
+
+
+@extend_schema_view(
+    create=extend_schema(parameters=[IDEMPOTENCY_PARAMETER]),
+    update=extend_schema(parameters=[IF_MATCH_PARAMETER]),
+    partial_update=extend_schema(parameters=[IF_MATCH_PARAMETER]),
+    destroy=extend_schema(parameters=[IF_MATCH_PARAMETER]),
+)
+class ActivityReportViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
+    """Monthly 5W activity reports.
+
+    Reporters write their own organisation's reports; viewers read them; both also read
+    reports their organisation implements. Analysts read all; coordinators read and write all.
+    Reports of locked months answer 409 `period_locked`. Responses carry an `ETag`.
+    """
+
+    serializer_class = ActivityReportSerializer
+    filterset_class = ActivityReportFilterSet
+    filter_backends = [DjangoFilterBackend]
+    permission_classes = [ActivityReportPermission]
+    pagination_class = KeysetPagination
+    keyset_orderings = {
+        "id": "id",
+        "month": "month",
+        "updated_at": "updated_at",
+        "partner": "partner__code",
+        "indicator": "indicator__code",
+    }
+    keyset_default_ordering = "id"
+    problem_statuses = {
+        "create": ["409", "422"],
+        "update": ["409", "412"],
+        "partial_update": ["409", "412"],
+        "destroy": ["409", "412"],
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return ActivityReport.objects.none()
+        return activity_reports_visible_to(user=self.request.user).with_references()
+
+    def retrieve(self, request, *args, **kwargs):
+        report = self.get_object()
+        return Response(self.get_serializer(report).data, headers={"ETag": report_etag(report)})
+
+    def perform_create(self, serializer):
+        serializer.instance = activity_report_create(
+            data=serializer.validated_data, user=self.request.user
+        )
+
+    def get_success_headers(self, data):
+        report_id = data.get("id")
+        if report_id is None:
+            return {}
+        url = reverse("activityreport-detail", kwargs={"pk": report_id})
+        return {"Location": url, "ETag": f'"{data["version"]}"'}
+
+    def update(self, request, *args, **kwargs):
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = f'"{response.data["version"]}"'
+        return response
+
+    def get_object(self):
+        report = super().get_object()
+        if self.request.method in ("PUT", "PATCH", "DELETE"):
+            self._check_if_match(report)
+        return report
+
+    def _check_if_match(self, report) -> None:
+        header = self.request.headers.get("If-Match")
+        if header is None or header.strip() == "*":
+            return
+        tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+        if report_etag(report) not in tags:
+            raise PreconditionFailed(
+                f"The report is now at ETag {report_etag(report)}; read it again first."
+            )
+
+    def _expected_version(self, report) -> int | None:
+        return report.version if "If-Match" in self.request.headers else None
+
+    def perform_update(self, serializer):
+        report = serializer.instance
+        serializer.instance = activity_report_update(
+            report=report,
+            data=serializer.validated_data,
+            user=self.request.user,
+            expected_version=self._expected_version(report),
+        )
+
+    def perform_destroy(self, instance):
+        activity_report_delete(
+            report=instance,
+            user=self.request.user,
+            expected_version=self._expected_version(instance),
+        )
+
+    @extend_schema(responses=ActivityReportHistoryEntrySerializer(many=True), filters=False)
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=ActivityReportHistoryEntrySerializer,
+        pagination_class=PageNumberPagination,
+        filter_backends=[],
+        filterset_class=None,
+    )
+    def history(self, request, pk=None):
+        """Every create, change and delete of the report: who, when, how, before and after.
+        Stays readable after the report is deleted."""
+        visible = activity_reports_visible_to(user=request.user, include_deleted=True)
+        report = get_object_or_404(visible, pk=pk)
+        entries = report.history.select_related("changed_by").order_by("id")
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class ReportingPeriodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Reporting months, open or locked. Coordinators lock and unlock them, with a reason."""
+
+    queryset = ReportingPeriod.objects.select_related("changed_by")
+    serializer_class = ReportingPeriodSerializer
+    filterset_class = ReportingPeriodFilterSet
+    filter_backends = [DjangoFilterBackend]
+    lookup_field = "month"
+    lookup_value_regex = r"[0-9]{4}-[0-9]{2}"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("month", str, OpenApiParameter.PATH, description="YYYY-MM")]
+    )
+    def retrieve(self, request, month=None):
+        """One month; a month nobody reported or locked yet is shown as open."""
+        parsed = parse_month(month)
+        if parsed is None:
+            raise NotFound("Months are written YYYY-MM, e.g. 2021-03.")
+        period = self.get_queryset().filter(month=parsed).first() or ReportingPeriod(month=parsed)
+        return Response(self.get_serializer(period).data)
+
+    def _change(self, request, new_status: str) -> Response:
+        change = PeriodStatusChangeSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        changed = periods_set_status(
+            month=change.validated_data["month"],
+            status=new_status,
+            reason=change.validated_data["reason"],
+            user=request.user,
+            include_earlier=change.validated_data["include_earlier"],
+        )
+        return Response(PeriodStatusChangeResultSerializer({"changed": changed}).data)
+
+    @extend_schema(
+        request=PeriodStatusChangeSerializer, responses=PeriodStatusChangeResultSerializer
+    )
+    @action(detail=False, methods=["post"], permission_classes=[IsCoordinator])
+    def lock(self, request):
+        """Lock a month (or every month up to it): its reports can no longer change."""
+        return self._change(request, PeriodStatus.LOCKED)
+
+    @extend_schema(
+        request=PeriodStatusChangeSerializer, responses=PeriodStatusChangeResultSerializer
+    )
+    @action(detail=False, methods=["post"], permission_classes=[IsCoordinator])
+    def unlock(self, request):
+        """Reopen a month (or every month up to it) for changes."""
+        return self._change(request, PeriodStatus.OPEN)

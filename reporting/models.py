@@ -1,0 +1,243 @@
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from reporting.choices import (
+    ChangeChannel,
+    DeliveryMechanism,
+    HistoryAction,
+    LocationLevel,
+    PeriodStatus,
+)
+
+MAX_COUNT = 10_000_000
+count_validators = [MinValueValidator(0), MaxValueValidator(MAX_COUNT)]
+
+# Breakdown columns: (API key, model field). Kept as plain integer columns so the database
+# can sum them; the API nests them as `population` and `age_sex` objects.
+POPULATION_FIELDS = (
+    ("in_destination", "pop_in_destination"),
+    ("in_transit", "pop_in_transit"),
+    ("host_community", "pop_host_community"),
+    ("pendular", "pop_pendular"),
+    ("returnees", "pop_returnees"),
+)
+AGE_SEX_FIELDS = (
+    ("girls", "girls"),
+    ("boys", "boys"),
+    ("women", "women"),
+    ("men", "men"),
+    ("other_under_18", "other_under_18"),
+    ("other_over_18", "other_over_18"),
+)
+
+
+class Location(models.Model):
+    """Country (ISO3, e.g. PER), admin1 (PE24) or admin2 (PE2401), identified by P-code."""
+
+    pcode = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    level = models.CharField(max_length=10, choices=LocationLevel.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["pcode"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level=LocationLevel.COUNTRY, parent__isnull=True)
+                | Q(~Q(level=LocationLevel.COUNTRY), parent__isnull=False),
+                name="location_parent_matches_level",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pcode} {self.name}"
+
+
+class ReportingPeriod(models.Model):
+    """A reporting month. A month with no row here is open."""
+
+    month = models.DateField(unique=True, help_text="First day of the month.")
+    status = models.CharField(
+        max_length=10, choices=PeriodStatus.choices, default=PeriodStatus.OPEN
+    )
+    changed_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} ({self.status})"
+
+
+class ActivityReportQuerySet(models.QuerySet):
+    def with_references(self):
+        return self.select_related(
+            "partner",
+            "implementing_partner",
+            "admin1__parent",
+            "admin2",
+            "indicator__sector__parent",
+            "created_by",
+        )
+
+
+class LiveActivityReportManager(models.Manager.from_queryset(ActivityReportQuerySet)):
+    """Soft-deleted reports leave every list and figure."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class ActivityReport(models.Model):
+    """One 5W row: who did what, where, in which month, for whom."""
+
+    # NULL, not "", means "no external id": the partial unique constraint ignores NULLs.
+    external_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
+    month = models.DateField(help_text="First day of the reporting month.")
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="activity_reports"
+    )
+    implementing_partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="implemented_reports",
+    )
+    admin1 = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    admin2 = models.ForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.PROTECT, related_name="activity_reports"
+    )
+    activity_name = models.CharField(max_length=300)
+    activity_description = models.TextField(blank=True, max_length=5000)
+    rmrp = models.BooleanField()
+    covid19 = models.BooleanField(default=False)
+    cva = models.BooleanField()
+    cva_value_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    delivery_mechanism = models.CharField(  # noqa: DJ001  (NULL = not a CVA row)
+        max_length=30, choices=DeliveryMechanism.choices, null=True, blank=True
+    )
+    quantity = models.PositiveIntegerField(null=True, blank=True, validators=count_validators)
+    total_beneficiaries = models.PositiveIntegerField(
+        null=True, blank=True, validators=count_validators
+    )
+    new_beneficiaries = models.PositiveIntegerField(
+        null=True, blank=True, validators=count_validators
+    )
+    pop_in_destination = models.PositiveIntegerField(default=0, validators=count_validators)
+    pop_in_transit = models.PositiveIntegerField(default=0, validators=count_validators)
+    pop_host_community = models.PositiveIntegerField(default=0, validators=count_validators)
+    pop_pendular = models.PositiveIntegerField(default=0, validators=count_validators)
+    pop_returnees = models.PositiveIntegerField(default=0, validators=count_validators)
+    girls = models.PositiveIntegerField(default=0, validators=count_validators)
+    boys = models.PositiveIntegerField(default=0, validators=count_validators)
+    women = models.PositiveIntegerField(default=0, validators=count_validators)
+    men = models.PositiveIntegerField(default=0, validators=count_validators)
+    other_under_18 = models.PositiveIntegerField(default=0, validators=count_validators)
+    other_over_18 = models.PositiveIntegerField(default=0, validators=count_validators)
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(editable=False)
+    updated_at = models.DateTimeField(editable=False, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = LiveActivityReportManager()
+    all_objects = ActivityReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        base_manager_name = "all_objects"
+        indexes = [
+            models.Index(fields=["partner", "month"]),
+            models.Index(fields=["month", "indicator"]),
+            models.Index(fields=["implementing_partner", "month"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "external_id"],
+                condition=Q(external_id__isnull=False, deleted_at__isnull=True),
+                name="activityreport_unique_external_id_per_partner",
+            ),
+            models.CheckConstraint(
+                condition=Q(new_beneficiaries__isnull=True)
+                | Q(total_beneficiaries__isnull=True)
+                | Q(new_beneficiaries__lte=F("total_beneficiaries")),
+                name="activityreport_new_not_above_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(cva=True, cva_value_usd__gt=0, delivery_mechanism__isnull=False)
+                | Q(cva=False, cva_value_usd__isnull=True, delivery_mechanism__isnull=True),
+                name="activityreport_cva_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.partner_id} {self.month:%Y-%m} {self.activity_name[:40]}"
+
+    def clean(self) -> None:
+        # The admin runs the same rules as the API and the bulk paths.
+        from reporting.validation import raise_if_invalid
+
+        raise_if_invalid(self)
+
+
+class ActivityReportHistoryEntry(models.Model):
+    """One create, change or delete of a report, with the values before and after."""
+
+    report = models.ForeignKey(ActivityReport, on_delete=models.PROTECT, related_name="history")
+    action = models.CharField(max_length=10, choices=HistoryAction.choices)
+    channel = models.CharField(max_length=10, choices=ChangeChannel.choices)
+    batch_id = models.UUIDField(null=True, blank=True)
+    version = models.PositiveIntegerField(help_text="The report's version after this change.")
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    before = models.JSONField(null=True)
+    after = models.JSONField(null=True)
+
+    class Meta:
+        ordering = ["report_id", "id"]
+        verbose_name_plural = "activity report history entries"
+
+    def __str__(self) -> str:
+        return f"report {self.report_id} v{self.version} {self.action}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST carrying an Idempotency-Key, replayed on retries."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    response_headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.response_status})"

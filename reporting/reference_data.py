@@ -1,0 +1,116 @@
+"""Load the versioned reference data files (data/reference/*.csv) idempotently.
+
+Each file is upserted on its natural key; a second run changes nothing. Rows are never
+deleted: a code that disappears from a file stays in the database (reports refer to it);
+retire an indicator with `active=false` instead.
+"""
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+
+from indicators.models import Indicator, Sector
+from partners.models import Partner
+from reporting.models import Location
+
+DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "data" / "reference"
+
+
+@dataclass
+class LoadCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"true", "1", "yes"}
+
+
+def _upsert(
+    model: type[models.Model],
+    key: str,
+    rows: list[dict[str, str]],
+    convert: Callable[[dict[str, str]], dict[str, Any]],
+    existing: dict[str, models.Model] | None = None,
+) -> LoadCounts:
+    """Upsert `rows` on `key`; `existing` (key -> object) is filled as rows are created."""
+    counts = LoadCounts()
+    if existing is None:
+        existing = {getattr(obj, key): obj for obj in model.objects.all()}
+    for row in rows:
+        values = convert(row)
+        obj = existing.get(row[key])
+        if obj is None:
+            obj = model(**{key: row[key]}, **values)
+            obj.full_clean()
+            obj.save()
+            existing[row[key]] = obj
+            counts.created += 1
+        elif any(getattr(obj, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(obj, field, value)
+            obj.full_clean()
+            obj.save()
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    return counts
+
+
+def _read(directory: Path, name: str) -> list[dict[str, str]]:
+    with open(directory / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@transaction.atomic
+def reference_data_load(*, directory: Path = DEFAULT_DIRECTORY) -> dict[str, LoadCounts]:
+    results: dict[str, LoadCounts] = {}
+    results["partners"] = _upsert(
+        Partner,
+        "code",
+        _read(directory, "partners.csv"),
+        lambda r: {"name": r["name"], "type": r["type"], "appealing": _bool(r["appealing"])},
+    )
+
+    sectors = sorted(_read(directory, "sectors.csv"), key=lambda r: bool(r["parent"]))
+    sector_by_code: dict[str, Sector] = {s.code: s for s in Sector.objects.all()}
+    results["sectors"] = _upsert(
+        Sector,
+        "code",
+        sectors,
+        lambda r: {"name": r["name"], "parent": sector_by_code.get(r["parent"])},
+        sector_by_code,
+    )
+    results["indicators"] = _upsert(
+        Indicator,
+        "code",
+        _read(directory, "indicators.csv"),
+        lambda r: {
+            "name": r["name"],
+            "sector": sector_by_code[r["sector"]],
+            "indicator_type": r["indicator_type"],
+            "unit": r["unit"],
+            "active": _bool(r["active"]),
+        },
+    )
+
+    level_order = {"country": 0, "admin1": 1, "admin2": 2}
+    locations = sorted(_read(directory, "locations.csv"), key=lambda r: level_order[r["level"]])
+    by_pcode: dict[str, Location] = {loc.pcode: loc for loc in Location.objects.all()}
+
+    def location_values(row: dict[str, str]) -> dict[str, Any]:
+        return {
+            "name": row["name"],
+            "level": row["level"],
+            "parent": by_pcode[row["parent"]] if row["parent"] else None,
+        }
+
+    # Sorted by level, so each parent is in `by_pcode` before its children are read.
+    results["locations"] = _upsert(Location, "pcode", locations, location_values, by_pcode)
+    return results

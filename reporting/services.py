@@ -1,0 +1,207 @@
+"""Writes of activity reports and reporting periods: every path (API, batches, imports)
+goes through these functions, so locks, history and concurrency rules hold everywhere."""
+
+import uuid
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from config.exceptions import Conflict, PreconditionFailed
+from reporting.choices import ChangeChannel, HistoryAction, PeriodStatus
+from reporting.models import ActivityReport, ActivityReportHistoryEntry, ReportingPeriod
+from reporting.snapshots import month_str, report_values
+
+
+def periods_assert_open(*, months: Iterable[date]) -> None:
+    """Refuse writes into locked months; record months seen for the first time as open."""
+    months = set(months)
+    locked = sorted(
+        ReportingPeriod.objects.filter(month__in=months, status=PeriodStatus.LOCKED).values_list(
+            "month", flat=True
+        )
+    )
+    if locked:
+        names = ", ".join(month_str(m) for m in locked)
+        raise Conflict(
+            f"Reporting month {names} is locked; ask a coordinator to unlock it.",
+            code="period_locked",
+            extra={"months": [month_str(m) for m in locked]},
+        )
+    ReportingPeriod.objects.bulk_create(
+        [ReportingPeriod(month=m) for m in months], ignore_conflicts=True
+    )
+
+
+def _assert_external_id_free(*, partner_id: int, external_id: str | None, exclude_pk=None):
+    if not external_id:
+        return
+    clash = ActivityReport.objects.filter(partner_id=partner_id, external_id=external_id)
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    existing = clash.values_list("pk", flat=True).first()
+    if existing is not None:
+        raise _duplicate_external_id(external_id, existing)
+
+
+def _duplicate_external_id(external_id: str, existing_id: int | None) -> Conflict:
+    return Conflict(
+        f"external_id {external_id!r} is already used by report {existing_id} of this partner.",
+        code="duplicate_external_id",
+        extra={
+            "existing_id": existing_id,
+            "existing_url": f"/api/v1/activity-reports/{existing_id}/",
+        },
+    )
+
+
+def _history(
+    report: ActivityReport,
+    *,
+    action: str,
+    user,
+    channel: str,
+    before: dict | None,
+    after: dict | None,
+    batch_id: uuid.UUID | None = None,
+) -> ActivityReportHistoryEntry:
+    return ActivityReportHistoryEntry(
+        report=report,
+        action=action,
+        channel=channel,
+        batch_id=batch_id,
+        version=report.version,
+        changed_at=report.updated_at,
+        changed_by=user,
+        before=before,
+        after=after,
+    )
+
+
+@transaction.atomic
+def activity_report_create(
+    *, data: dict[str, Any], user, channel: str = ChangeChannel.API, batch_id=None
+) -> ActivityReport:
+    periods_assert_open(months=[data["month"]])
+    _assert_external_id_free(partner_id=data["partner"].pk, external_id=data.get("external_id"))
+    now = timezone.now()
+    report = ActivityReport(
+        **data, created_at=now, updated_at=now, created_by=user, updated_by=user, version=1
+    )
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # Lost a race with another request creating the same external_id.
+        raise _duplicate_external_id(data.get("external_id"), None) from None
+    _history(
+        report,
+        action=HistoryAction.CREATE,
+        user=user,
+        channel=channel,
+        before=None,
+        after=report_values(report),
+        batch_id=batch_id,
+    ).save()
+    return report
+
+
+def _lock_for_change(report: ActivityReport, expected_version: int | None) -> ActivityReport:
+    current = (
+        ActivityReport.objects.with_references().select_for_update(of=("self",)).get(pk=report.pk)
+    )
+    if expected_version is not None and current.version != expected_version:
+        raise PreconditionFailed(
+            f"The report is at version {current.version}, not {expected_version}; "
+            "read it again before changing it."
+        )
+    return current
+
+
+@transaction.atomic
+def activity_report_update(
+    *,
+    report: ActivityReport,
+    data: dict[str, Any],
+    user,
+    channel: str = ChangeChannel.API,
+    expected_version: int | None = None,
+    batch_id=None,
+) -> ActivityReport:
+    """Apply validated `data`. A change that changes nothing keeps the version and history."""
+    current = _lock_for_change(report, expected_version)
+    before = report_values(current)
+    old_month = current.month
+    for field, value in data.items():
+        setattr(current, field, value)
+    after = report_values(current)
+    if after == before:
+        return current
+    periods_assert_open(months={old_month, current.month})
+    _assert_external_id_free(
+        partner_id=current.partner_id, external_id=current.external_id, exclude_pk=current.pk
+    )
+    current.version += 1
+    current.updated_at = timezone.now()
+    current.updated_by = user
+    current.save()
+    _history(
+        current,
+        action=HistoryAction.UPDATE,
+        user=user,
+        channel=channel,
+        before=before,
+        after=after,
+        batch_id=batch_id,
+    ).save()
+    return current
+
+
+@transaction.atomic
+def activity_report_delete(
+    *,
+    report: ActivityReport,
+    user,
+    channel: str = ChangeChannel.API,
+    expected_version: int | None = None,
+    batch_id=None,
+) -> None:
+    """Soft delete: the report leaves lists and figures; its history stays."""
+    current = _lock_for_change(report, expected_version)
+    periods_assert_open(months=[current.month])
+    before = report_values(current)
+    current.version += 1
+    current.updated_at = current.deleted_at = timezone.now()
+    current.updated_by = user
+    current.save(update_fields=["version", "updated_at", "deleted_at", "updated_by"])
+    _history(
+        current,
+        action=HistoryAction.DELETE,
+        user=user,
+        channel=channel,
+        before=before,
+        after=None,
+        batch_id=batch_id,
+    ).save()
+
+
+@transaction.atomic
+def periods_set_status(
+    *, month: date, status: str, reason: str, user, include_earlier: bool = False
+) -> list[ReportingPeriod]:
+    """Lock or unlock one month, or every known month up to it. Returns the periods changed."""
+    ReportingPeriod.objects.get_or_create(month=month)
+    periods = ReportingPeriod.objects.select_for_update()
+    periods = periods.filter(month__lte=month) if include_earlier else periods.filter(month=month)
+    changed = []
+    now = timezone.now()
+    for period in periods.exclude(status=status).order_by("month"):
+        period.status = status
+        period.reason = reason
+        period.changed_at = now
+        period.changed_by = user
+        changed.append(period)
+    ReportingPeriod.objects.bulk_update(changed, ["status", "reason", "changed_at", "changed_by"])
+    return changed

@@ -1,0 +1,70 @@
+import pytest
+from rest_framework.test import APIClient
+
+from partners.choices import Role
+from reporting.reference_data import reference_data_load
+from tests.factories import PartnerFactory, UserFactory, token_for
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The real reference data (data/reference), loaded once for the whole run."""
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
+class Api:
+    """An API client signed in with a real bearer token, as a partner system would be."""
+
+    def __init__(self, user=None):
+        self.user = user
+        self.client = APIClient()
+        if user is not None:
+            self.client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(user)}")
+
+    def __getattr__(self, name):
+        method = getattr(self.client, name)
+
+        def call(path, data=None, **kwargs):
+            kwargs.setdefault("format", "json") if name not in ("get", "head") else None
+            return method(path, data, **kwargs)
+
+        return call
+
+
+@pytest.fixture
+def make_api(db):
+    def make(role: str = Role.REPORTER, partner: str = "ACNUR", **extra) -> Api:
+        return Api(UserFactory(role=role, partner=PartnerFactory(code=partner), **extra))
+
+    return make
+
+
+@pytest.fixture
+def anonymous(db) -> Api:
+    return Api()
+
+
+@pytest.fixture
+def reporter(make_api) -> Api:
+    return make_api(Role.REPORTER, "ACNUR")
+
+
+@pytest.fixture
+def viewer(make_api) -> Api:
+    return make_api(Role.VIEWER, "ACNUR")
+
+
+@pytest.fixture
+def other_reporter(make_api) -> Api:
+    return make_api(Role.REPORTER, "OIM")
+
+
+@pytest.fixture
+def analyst(make_api) -> Api:
+    return make_api(Role.ANALYST, "OCHA")
+
+
+@pytest.fixture
+def coordinator(make_api) -> Api:
+    return make_api(Role.COORDINATOR, "GTRM")

@@ -1,0 +1,169 @@
+"""Reference data: partners, sectors, indicators, locations."""
+
+import pytest
+from django.core.management import call_command
+
+from indicators.models import Indicator, Sector
+from partners.models import Partner
+from reporting.models import Location
+from tests.factories import ActivityReportFactory
+
+pytestmark = pytest.mark.django_db
+
+SITREP_PARTNERS = [
+    "ACH", "ACNUR", "ADRA", "AECID", "ALDEAS", "AMERICARES", "AMNISTIA", "CCEFIRO",
+    "SCALABRINIANOS", "QUINTAOLA", "AVSI", "AEA", "BRITISHCOUNCIL", "CAPELLANIA", "CAPS",
+    "CARE", "CARITAS-PE", "CARITAS-CH", "CESAL", "CHS", "CICR", "CEP", "RELIGIONESPAZ",
+    "COOPI", "COPEME", "CRE", "CRP", "CUSO", "DRC", "ECHO", "EMB-CAN", "EMB-SWE", "EMB-CHE",
+    "EMB-NLD", "EMB-GBR", "EMB-USA", "ENCUENTROS", "FICR", "FOROSALUD", "GIZ", "GOAL",
+    "HELVETAS", "HIAS", "HI", "IDEHPUCP", "ILLARI", "INPET", "LWR", "MASIGUALDAD", "OCHA",
+    "OEI", "OIM", "OIT", "ONUSIDA", "UNV", "OPS-OMS", "PADF", "PLAN", "PNUD", "MLAL", "PROSA",
+    "RCO", "RET", "SCI", "SPARKASSEN", "TECHO", "TDH", "UNESCO", "UNFPA", "UNHABITAT",
+    "UNICEF", "UNODC", "USAID-DART", "WB", "WEWORLD", "WFP", "WOCCU", "WV",
+]  # fmt: skip
+
+
+def codes(response, key="code"):
+    assert response.status_code == 200, response.content
+    return [row[key] for row in response.json()["results"]]
+
+
+def test_every_organisation_of_the_situation_report_is_loaded(viewer):
+    listed = codes(viewer.get("/api/v1/partners/?page_size=1000"))
+    assert set(SITREP_PARTNERS) <= set(listed)
+    assert listed == sorted(listed)
+
+
+def test_all_25_peruvian_departments_and_callao(viewer):
+    admin1 = codes(viewer.get("/api/v1/locations/?level=admin1&page_size=100"), "pcode")
+    assert len(admin1) == 25
+    assert {"PE07", "PE15", "PE24", "PE21", "PE08", "PE17"} <= set(admin1)
+    tumbes = viewer.get("/api/v1/locations/PE2401/").json()
+    assert tumbes == {"pcode": "PE2401", "name": "Tumbes", "level": "admin2", "parent": "PE24"}
+
+
+def test_sectors_and_subsectors(viewer):
+    gbv = viewer.get("/api/v1/sectors/PRT-GBV/").json()
+    assert gbv == {"code": "PRT-GBV", "name": "Gender-Based Violence (GBV)", "parent": "PRT"}
+    top = codes(viewer.get("/api/v1/sectors/?top_level=true"))
+    assert top == ["EDU", "FS", "HEA", "HT", "INT", "MPC", "NUT", "PRT", "SHE", "WASH"]
+
+
+def test_indicator_shape(viewer):
+    assert viewer.get("/api/v1/indicators/PRT-01/").json() == {
+        "code": "PRT-01",
+        "name": "People receiving protection orientation and information",
+        "sector": "PRT",
+        "indicator_type": "direct_assistance",
+        "unit": "people",
+        "active": True,
+    }
+
+
+# One row per filter: (path, query, expected codes, key).
+FILTER_CASES = [
+    ("partners", "type=donor&q=embassy", ["EMB-CAN", "EMB-CHE", "EMB-GBR", "EMB-NLD", "EMB-SWE", "EMB-USA"], "code"),
+    ("partners", "appealing=false&type=un_agency", ["RCO"], "code"),
+    ("partners", "q=refugee council", ["DRC"], "code"),
+    ("sectors", "parent=PRT", ["PRT-CP", "PRT-GBV", "PRT-HTS"], "code"),
+    ("sectors", "top_level=false", ["PRT-CP", "PRT-GBV", "PRT-HTS"], "code"),
+    ("sectors", "q=cash", ["MPC"], "code"),
+    ("indicators", "sector=PRT-GBV", ["GBV-01", "GBV-02"], "code"),
+    ("indicators", "sector=PRT&indicator_type=infrastructure", ["CP-02"], "code"),
+    ("indicators", "indicator_type=capacity_building", ["INT-02", "INT-03"], "code"),
+    ("indicators", "active=false", ["FS-99"], "code"),
+    ("indicators", "q=soup kitchens", ["FS-03"], "code"),
+    ("locations", "level=country", ["PER"], "pcode"),
+    ("locations", "parent=PE24", ["PE2401", "PE2402", "PE2403"], "pcode"),
+    ("locations", "q=tumbes", ["PE24", "PE2401"], "pcode"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("resource", "query", "expected", "key"), FILTER_CASES)
+def test_filters(viewer, resource, query, expected, key):
+    assert codes(viewer.get(f"/api/v1/{resource}/?{query}"), key) == expected
+
+
+@pytest.mark.parametrize(
+    ("resource", "query", "field"),
+    [
+        ("partners", "type=spaceship", "type"),
+        ("indicators", "sector=NOPE", "sector"),
+        ("locations", "parent=XX99", "parent"),
+        ("partners", "appealing=maybe", "appealing"),
+    ],
+)
+def test_invalid_filter_values_are_400_naming_the_filter(viewer, resource, query, field):
+    response = viewer.get(f"/api/v1/{resource}/?{query}")
+    assert response.status_code == 400
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_ordering_and_page_size_cap(viewer):
+    names = [r["name"] for r in viewer.get("/api/v1/partners/?ordering=-name").json()["results"]]
+    assert names == sorted(names, reverse=True)
+    response = viewer.get("/api/v1/locations/?page_size=100000").json()
+    assert response["count"] == Location.objects.count()
+    assert len(response["results"]) == min(1000, Location.objects.count())
+
+
+@pytest.mark.parametrize("api", ["reporter", "viewer", "analyst"])
+def test_only_coordinators_change_reference_data(request, api):
+    client = request.getfixturevalue(api)
+    response = client.post("/api/v1/partners/", {"code": "NEW", "name": "N", "type": "other"})
+    assert response.status_code == 403
+    assert client.patch("/api/v1/indicators/PRT-01/", {"active": False}).status_code == 403
+    assert not Partner.objects.filter(code="NEW").exists()
+    assert Indicator.objects.get(code="PRT-01").active
+
+
+def test_anonymous_reads_nothing(anonymous):
+    assert anonymous.get("/api/v1/partners/").status_code == 401
+
+
+def test_coordinator_manages_reference_data(coordinator):
+    created = coordinator.post(
+        "/api/v1/partners/", {"code": "NEWORG", "name": "New org", "type": "national_ngo"}
+    )
+    assert created.status_code == 201
+    assert created.json()["appealing"] is True
+    response = coordinator.post(
+        "/api/v1/indicators/",
+        {"code": "EDU-02", "name": "Teachers trained", "sector": "EDU",
+         "indicator_type": "capacity_building", "unit": "people"},
+    )  # fmt: skip
+    assert response.status_code == 201
+    assert Indicator.objects.get(code="EDU-02").sector.code == "EDU"
+    assert (
+        coordinator.patch("/api/v1/indicators/EDU-02/", {"active": False}).json()["active"] is False
+    )
+    assert coordinator.delete("/api/v1/partners/NEWORG/").status_code == 204
+
+
+def test_deleting_referenced_reference_data_is_409(coordinator):
+    ActivityReportFactory()
+    response = coordinator.delete("/api/v1/indicators/PRT-01/")
+    assert response.status_code == 409
+    assert response.json()["code"] == "protected"
+    assert Indicator.objects.filter(code="PRT-01").exists()
+    assert coordinator.delete("/api/v1/sectors/PRT/").status_code == 409
+
+
+def test_load_reference_data_twice_changes_nothing(capsys):
+    before = [
+        list(m.objects.order_by("pk").values()) for m in (Partner, Sector, Indicator, Location)
+    ]
+    call_command("load_reference_data")
+    out = capsys.readouterr().out
+    assert "0 created, 0 updated" in out
+    assert out.count("0 created, 0 updated") == 4
+    after = [
+        list(m.objects.order_by("pk").values()) for m in (Partner, Sector, Indicator, Location)
+    ]
+    assert before == after
+
+
+def test_load_reference_data_restores_an_edited_row():
+    Indicator.objects.filter(code="PRT-01").update(name="edited by hand")
+    call_command("load_reference_data")
+    assert Indicator.objects.get(code="PRT-01").name.startswith("People receiving protection")

@@ -1,0 +1,89 @@
+"""Conventions every endpoint shares: problem+json errors, docs that work offline."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response, status: int, code: str | None = None) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == PROBLEM
+    body = response.json()
+    assert {"type", "title", "status", "detail", "code"} <= body.keys()
+    assert body["status"] == status
+    if code:
+        assert body["code"] == code
+    return body
+
+
+def test_unknown_url_is_problem_json(reporter):
+    assert_problem(reporter.get("/api/v1/no-such-thing/"), 404, "not_found")
+    assert_problem(reporter.client.get("/totally/elsewhere"), 404, "not_found")
+
+
+def test_wrong_method_is_problem_json(reporter):
+    assert_problem(reporter.delete("/api/v1/me/"), 405, "method_not_allowed")
+
+
+def test_malformed_json_is_problem_json(reporter):
+    response = reporter.client.post(
+        "/api/v1/activity-reports/", data="{not json", content_type="application/json"
+    )
+    assert_problem(response, 400, "parse_error")
+
+
+def test_unsupported_media_type_is_problem_json(reporter):
+    response = reporter.client.post(
+        "/api/v1/activity-reports/", data="a,b", content_type="text/csv"
+    )
+    assert_problem(response, 415, "unsupported_media_type")
+
+
+def test_body_too_large_is_problem_json(reporter, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = reporter.client.post(
+        "/api/v1/activity-reports/",
+        data='{"activity_name": "' + "x" * 5000 + '"}',
+        content_type="application/json",
+    )
+    assert_problem(response, 413, "request_too_large")
+
+
+def test_validation_errors_name_every_field_with_codes(coordinator):
+    body = assert_problem(coordinator.post("/api/v1/partners/", {"code": "lower case"}), 400)
+    assert body["code"] == "validation_error"
+    fields = {(e["field"], e["code"]) for e in body["errors"]}
+    assert ("code", "invalid_code") in fields
+    assert ("name", "required") in fields
+    assert ("type", "required") in fields
+
+
+def test_server_error_is_problem_json(client, settings):
+    from django.test import RequestFactory
+
+    from config.exceptions import server_error
+
+    response = server_error(RequestFactory().get("/api/v1/x/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == PROBLEM
+
+
+def test_schema_is_served_and_documents_problem_responses(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    create = schema["paths"]["/api/v1/activity-reports/"]["post"]
+    assert PROBLEM in create["responses"]["400"]["content"]
+    assert "bearerAuth" in schema["components"]["securitySchemes"]
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_docs_pages_use_local_assets_only(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "drf_spectacular_sidecar" in html
+    assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
