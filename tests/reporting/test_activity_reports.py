@@ -5,7 +5,6 @@ import copy
 import pytest
 
 from reporting.models import ActivityReport, ActivityReportHistoryEntry
-from tests.factories import ActivityReportFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/activity-reports/"
@@ -61,7 +60,7 @@ def create(api, **changes):
 def test_create_returns_the_documented_shape(reporter):
     response = create(reporter)
     body = response.json()
-    expected = {k: v for k, v in VALID.items()} | {"country": "PER", "sector": "PRT"}
+    expected = VALID | {"country": "PER", "sector": "PRT"}
     assert {k: body[k] for k in expected} == expected
     assert body["created_by"] == reporter.user.username
     assert body["version"] == 1
