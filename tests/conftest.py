@@ -68,3 +68,10 @@ def analyst(make_api) -> Api:
 @pytest.fixture
 def coordinator(make_api) -> Api:
     return make_api(Role.COORDINATOR, "GTRM")
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}"

@@ -1,0 +1,82 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is for CI and
+# maintainers. Only Python 3.11+ and make are needed; dependencies come from the hashed
+# lock files in requirements/.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SCHEMA := docs/openapi.yaml
+
+.DEFAULT_GOAL := help
+.PHONY: help run demo test test-fast lint format migrations-check schema schema-check check lock clean
+
+help:
+	@echo "make run     install, migrate, load demo data, print a token, serve http://$(HOST):$(PORT)"
+	@echo "make test    install test dependencies and run the whole suite (DATABASE_URL honoured)"
+	@echo "make check   lint, migration check and OpenAPI check (what CI runs besides tests)"
+	@echo "make schema  regenerate $(SCHEMA) after an API change"
+	@echo "make lock    re-lock requirements/*.txt after editing pyproject.toml"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-base: requirements/base.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.txt
+	@rm -f $(VENV)/.installed-dev
+	@touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	@touch $@ $(VENV)/.installed-base
+
+# Prepare the SQLite (or DATABASE_URL) database with reference and demo data.
+demo: $(VENV)/.installed-base
+	DEBUG=1 $(MANAGE) migrate --noinput -v 0
+	DEBUG=1 $(MANAGE) load_reference_data
+	DEBUG=1 $(MANAGE) load_demo_data
+
+run: demo
+	@token=$$(DEBUG=1 $(MANAGE) create_token demo-acnur --name make-run --expires-days 30 | tail -n 1); \
+	echo; \
+	echo "Demo API token (demo-acnur, reporter at ACNUR, valid 30 days):"; \
+	echo "  $$token"; \
+	echo "Try:  curl -H 'Authorization: Bearer $$token' http://$(HOST):$(PORT)/api/v1/me/"; \
+	echo "Docs: http://$(HOST):$(PORT)/api/docs/"; \
+	echo "More tokens: DEBUG=1 $(MANAGE) create_token demo-analyst   (or demo-coordinator, demo-hias)"; \
+	echo
+	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: $(VENV)/.installed-dev
+	DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+schema: $(VENV)/.installed-dev
+	DEBUG=1 $(MANAGE) spectacular --validate --fail-on-warn --file $(SCHEMA)
+
+schema-check: $(VENV)/.installed-dev
+	@mkdir -p build
+	DEBUG=1 $(MANAGE) spectacular --validate --fail-on-warn --file build/openapi.yaml
+	@diff -u $(SCHEMA) build/openapi.yaml || { echo "$(SCHEMA) is stale: run 'make schema' and commit it."; exit 1; }
+
+check: lint migrations-check schema-check
+
+lock:
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) var build .pytest_cache .ruff_cache
