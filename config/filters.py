@@ -4,6 +4,7 @@ from operator import or_
 import django_filters
 from django import forms
 from django.db.models import Q
+from django_filters.rest_framework import DjangoFilterBackend
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -41,3 +42,16 @@ class BooleanFilter(django_filters.BooleanFilter):
     """`true`/`false` (or 1/0, yes/no); anything else is a 400, not a silently ignored filter."""
 
     field_class = StrictBooleanField
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, skipping the filter form when no filter is in the query:
+    building and validating a form of twenty fields is a fifth of an unfiltered list's time."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or not (
+            request.query_params.keys() & filterset_class.base_filters.keys()
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)

@@ -17,6 +17,7 @@ from partners.choices import Role
 from partners.models import Partner, User
 from reporting.choices import ChangeChannel
 from reporting.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport, Location
+from reporting.references import ReferenceIndex
 from reporting.services import activity_report_create, activity_report_update
 from reporting.validation import activity_report_violations
 
@@ -196,11 +197,12 @@ def demo_data_load() -> dict[str, int]:
         )
         users[username] = user
     actor = users["demo-coordinator"]
+    references = ReferenceIndex()
     indicators = {i.code: i for i in Indicator.objects.select_related("sector__parent")}
     locations = {loc.pcode: loc for loc in Location.objects.select_related("parent")}
     existing = {
         (r.partner_id, r.external_id): r
-        for r in ActivityReport.objects.with_references().filter(external_id__startswith="sitrep-")
+        for r in ActivityReport.objects.filter(external_id__startswith="sitrep-")
     }
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for figure in FIGURES:
@@ -219,12 +221,18 @@ def demo_data_load() -> dict[str, int]:
                 raise ValueError(f"demo row {row['external_id']} is invalid: {violations}")
             report = existing.get((data["partner"].pk, row["external_id"]))
             if report is None:
-                activity_report_create(data=data, user=actor, channel=ChangeChannel.SYSTEM)
+                activity_report_create(
+                    data=data, user=actor, channel=ChangeChannel.SYSTEM, references=references
+                )
                 counts["created"] += 1
             else:
                 version = report.version
                 updated = activity_report_update(
-                    report=report, data=data, user=actor, channel=ChangeChannel.SYSTEM
+                    report=report,
+                    data=data,
+                    user=actor,
+                    channel=ChangeChannel.SYSTEM,
+                    references=references,
                 )
                 counts["updated" if updated.version != version else "unchanged"] += 1
     return counts

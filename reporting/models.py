@@ -80,6 +80,8 @@ class ReportingPeriod(models.Model):
 
 class ActivityReportQuerySet(models.QuerySet):
     def with_references(self):
+        """Joins every related table: handy for one-off scripts and the admin. API paths
+        use reporting.references.ReferenceIndex instead (no joins to plan)."""
         return self.select_related(
             "partner",
             "implementing_partner",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from config.exceptions import Conflict, PreconditionFailed
 from reporting.choices import ChangeChannel, HistoryAction, PeriodStatus
 from reporting.models import ActivityReport, ActivityReportHistoryEntry, ReportingPeriod
+from reporting.references import ReferenceIndex
 from reporting.snapshots import month_str, report_values
 
 
@@ -82,8 +83,14 @@ def _history(
 
 @transaction.atomic
 def activity_report_create(
-    *, data: dict[str, Any], user, channel: str = ChangeChannel.API, batch_id=None
+    *,
+    data: dict[str, Any],
+    user,
+    channel: str = ChangeChannel.API,
+    batch_id=None,
+    references: ReferenceIndex | None = None,
 ) -> ActivityReport:
+    references = references or ReferenceIndex()
     periods_assert_open(months=[data["month"]])
     _assert_external_id_free(partner_id=data["partner"].pk, external_id=data.get("external_id"))
     now = timezone.now()
@@ -102,16 +109,14 @@ def activity_report_create(
         user=user,
         channel=channel,
         before=None,
-        after=report_values(report),
+        after=report_values(report, references),
         batch_id=batch_id,
     ).save()
     return report
 
 
 def _lock_for_change(report: ActivityReport, expected_version: int | None) -> ActivityReport:
-    current = (
-        ActivityReport.objects.with_references().select_for_update(of=("self",)).get(pk=report.pk)
-    )
+    current = ActivityReport.objects.select_for_update().get(pk=report.pk)
     if expected_version is not None and current.version != expected_version:
         raise PreconditionFailed(
             f"The report is at version {current.version}, not {expected_version}; "
@@ -129,14 +134,16 @@ def activity_report_update(
     channel: str = ChangeChannel.API,
     expected_version: int | None = None,
     batch_id=None,
+    references: ReferenceIndex | None = None,
 ) -> ActivityReport:
     """Apply validated `data`. A change that changes nothing keeps the version and history."""
+    references = references or ReferenceIndex()
     current = _lock_for_change(report, expected_version)
-    before = report_values(current)
+    before = report_values(current, references)
     old_month = current.month
     for field, value in data.items():
         setattr(current, field, value)
-    after = report_values(current)
+    after = report_values(current, references)
     if after == before:
         return current
     periods_assert_open(months={old_month, current.month})
@@ -167,11 +174,13 @@ def activity_report_delete(
     channel: str = ChangeChannel.API,
     expected_version: int | None = None,
     batch_id=None,
+    references: ReferenceIndex | None = None,
 ) -> None:
     """Soft delete: the report leaves lists and figures; its history stays."""
+    references = references or ReferenceIndex()
     current = _lock_for_change(report, expected_version)
     periods_assert_open(months=[current.month])
-    before = report_values(current)
+    before = report_values(current, references)
     current.version += 1
     current.updated_at = current.deleted_at = timezone.now()
     current.updated_by = user

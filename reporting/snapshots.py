@@ -1,33 +1,38 @@
 """The values of a report as the API names them (codes, not ids).
 
 Used for API responses and for history entries, so history shows exactly what a client
-saw. The report's related objects must be loaded (`with_references()`), so this runs no query.
+saw. Codes come from a ReferenceIndex, so this runs no query per report.
 """
 
+from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from reporting.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
+from reporting.references import ReferenceIndex
 
 
 def month_str(value) -> str | None:
     return f"{value:%Y-%m}" if value else None
 
 
-def report_values(report: ActivityReport) -> dict[str, Any]:
-    admin1 = report.admin1
-    indicator = report.indicator
+def report_values(report: ActivityReport, references: ReferenceIndex) -> dict[str, Any]:
+    codes = references.codes()
+    partners, locations = codes["partner"], codes["location"]
+    admin1, country = locations[report.admin1_id]
+    indicator, sector = codes["indicator"][report.indicator_id]
+    implementing = report.implementing_partner_id
     return {
         "external_id": report.external_id,
         "month": month_str(report.month),
-        "partner": report.partner.code,
-        "implementing_partner": (
-            report.implementing_partner.code if report.implementing_partner_id else None
-        ),
-        "country": admin1.parent.pcode if admin1.parent_id else None,
-        "admin1": admin1.pcode,
-        "admin2": report.admin2.pcode if report.admin2_id else None,
-        "indicator": indicator.code,
-        "sector": indicator.sector.code,
+        "partner": partners[report.partner_id][0],
+        "implementing_partner": partners[implementing][0] if implementing else None,
+        "country": country,
+        "admin1": admin1,
+        "admin2": locations[report.admin2_id][0] if report.admin2_id else None,
+        "indicator": indicator,
+        "sector": sector,
         "activity_name": report.activity_name,
         "activity_description": report.activity_description,
         "rmrp": report.rmrp,
@@ -41,6 +46,12 @@ def report_values(report: ActivityReport) -> dict[str, Any]:
         "population": {key: getattr(report, field) for key, field in POPULATION_FIELDS},
         "age_sex": {key: getattr(report, field) for key, field in AGE_SEX_FIELDS},
     }
+
+
+def iso_datetime(value: datetime) -> str:
+    """As DRF writes timestamps (current time zone, `Z` for UTC), without a field per call."""
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def report_etag(report: ActivityReport) -> str:

@@ -5,9 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from indicators.models import Indicator
-from partners.models import Partner
-from reporting.models import Location
+from reporting.references import ReferenceIndex
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -38,27 +36,9 @@ class MonthField(serializers.Field):
         return f"{value:%Y-%m}"
 
 
-class ReferenceIndex:
-    """Reference data by code, read once per request: a batch of thousands of rows resolves
-    its codes with one query per kind instead of one per row."""
-
-    def __init__(self):
-        self._maps: dict[str, dict[str, object]] = {}
-
-    def get(self, kind: str, code: str):
-        if kind not in self._maps:
-            self._maps[kind] = self._load(kind)
-        return self._maps[kind].get(code)
-
-    @staticmethod
-    def _load(kind: str) -> dict[str, object]:
-        if kind == "partner":
-            return {p.code: p for p in Partner.objects.all()}
-        if kind == "indicator":
-            return {i.code: i for i in Indicator.objects.select_related("sector__parent")}
-        if kind == "location":
-            return {loc.pcode: loc for loc in Location.objects.select_related("parent")}
-        raise ValueError(kind)
+def references_in(context: dict) -> ReferenceIndex:
+    """The request's reference index, shared by every field and row of one request."""
+    return context.setdefault("references", ReferenceIndex())
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -78,8 +58,7 @@ class CodeField(serializers.Field):
         if not isinstance(data, str) or len(data) > 40:
             self.fail("invalid", kind=self.kind)
         code = data.strip().upper()
-        references = self.context.setdefault("references", ReferenceIndex())
-        obj = references.get(self.kind, code)
+        obj = references_in(self.context).get(self.kind, code)
         if obj is None:
             self.fail("does_not_exist", kind=self.kind, value=data)
         return obj

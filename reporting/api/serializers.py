@@ -2,7 +2,7 @@ from django.utils.functional import cached_property
 from rest_framework import exceptions, serializers
 from rest_framework.fields import empty
 
-from reporting.api.fields import CodeField, MonthField
+from reporting.api.fields import CodeField, MonthField, references_in
 from reporting.choices import DeliveryMechanism
 from reporting.models import (
     MAX_COUNT,
@@ -12,7 +12,7 @@ from reporting.models import (
     ReportingPeriod,
 )
 from reporting.permissions import can_write_for_partner
-from reporting.snapshots import report_values
+from reporting.snapshots import iso_datetime, report_values
 from reporting.validation import activity_report_violations
 
 
@@ -207,10 +207,11 @@ class ActivityReportSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         # Hand-built from report_values (the same dict history stores): one code path, and
         # several times faster than walking nested serializer fields for every row.
         data = {"id": instance.pk}
-        data.update(report_values(instance))
-        data["created_at"] = serializers.DateTimeField().to_representation(instance.created_at)
-        data["updated_at"] = serializers.DateTimeField().to_representation(instance.updated_at)
-        data["created_by"] = instance.created_by.username
+        data.update(report_values(instance, references_in(self.context)))
+        data["created_at"] = iso_datetime(instance.created_at)
+        data["updated_at"] = iso_datetime(instance.updated_at)
+        username = getattr(instance, "created_by_username", None)  # annotated on lists
+        data["created_by"] = username or instance.created_by.username
         data["version"] = instance.version
         return data
 
@@ -248,9 +249,7 @@ class ActivityReportSerializer(StrictFieldsMixin, serializers.ModelSerializer):
                 for f in ActivityReport._meta.concrete_fields
             }
         )
-        for name in ("partner", "implementing_partner", "admin1", "admin2", "indicator"):
-            if getattr(self.instance, f"{name}_id") is not None:
-                setattr(candidate, name, getattr(self.instance, name))
+        references_in(self.context).attach([candidate])
         for field, value in attrs.items():
             setattr(candidate, field, value)
         return candidate

@@ -1,6 +1,6 @@
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -8,9 +8,10 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from config.exceptions import PreconditionFailed
+from config.filters import FilterBackend
 from config.pagination import KeysetPagination, PageNumberPagination
 from config.permissions import IsCoordinator, IsCoordinatorOrReadOnly
-from reporting.api.fields import parse_month
+from reporting.api.fields import parse_month, references_in
 from reporting.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin
 from reporting.api.serializers import (
     ActivityReportHistoryEntrySerializer,
@@ -76,7 +77,7 @@ class ActivityReportViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
 
     serializer_class = ActivityReportSerializer
     filterset_class = ActivityReportFilterSet
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     permission_classes = [ActivityReportPermission]
     pagination_class = KeysetPagination
     keyset_orderings = {
@@ -97,7 +98,9 @@ class ActivityReportViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return ActivityReport.objects.none()
-        return activity_reports_visible_to(user=self.request.user).with_references()
+        return activity_reports_visible_to(user=self.request.user).annotate(
+            created_by_username=F("created_by__username")
+        )
 
     def retrieve(self, request, *args, **kwargs):
         report = self.get_object()
@@ -105,7 +108,9 @@ class ActivityReportViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.instance = activity_report_create(
-            data=serializer.validated_data, user=self.request.user
+            data=serializer.validated_data,
+            user=self.request.user,
+            references=references_in(serializer.context),
         )
 
     def get_success_headers(self, data):
@@ -146,6 +151,7 @@ class ActivityReportViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             data=serializer.validated_data,
             user=self.request.user,
             expected_version=self._expected_version(report),
+            references=references_in(serializer.context),
         )
 
     def perform_destroy(self, instance):
@@ -180,7 +186,7 @@ class ReportingPeriodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = ReportingPeriod.objects.select_related("changed_by")
     serializer_class = ReportingPeriodSerializer
     filterset_class = ReportingPeriodFilterSet
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     lookup_field = "month"
     lookup_value_regex = r"[0-9]{4}-[0-9]{2}"
 
