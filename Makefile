@@ -11,13 +11,14 @@ PORT ?= 8000
 SCHEMA := docs/openapi.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo test test-fast lint format migrations-check schema schema-check check lock clean
+.PHONY: help run demo test lint format migrations-check schema schema-check check client-check lock clean
 
 help:
 	@echo "make run     install, migrate, load demo data, print a token, serve http://$(HOST):$(PORT)"
 	@echo "make test    install test dependencies and run the whole suite (DATABASE_URL honoured)"
 	@echo "make check   lint, migration check and OpenAPI check (what CI runs besides tests)"
 	@echo "make schema  regenerate $(SCHEMA) after an API change"
+	@echo "make client-check  generate a Python client from $(SCHEMA) and drive a live server"
 	@echo "make lock    re-lock requirements/*.txt after editing pyproject.toml"
 
 $(BIN)/python:
@@ -73,10 +74,15 @@ schema-check: $(VENV)/.installed-dev
 
 check: lint migrations-check schema-check
 
+# Generate a Python client from docs/openapi.yaml and drive a live server with it.
+client-check: $(VENV)/.installed-dev
+	bash .ci/client-check
+
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/base.txt pyproject.toml
 	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links --extra dev -o requirements/dev.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links -o requirements/client.txt requirements/client.in
 
 clean:
 	rm -rf $(VENV) var build .pytest_cache .ruff_cache

@@ -1,12 +1,13 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
 
 from config.filters import BooleanFilter, SearchFilter
 from indicators.choices import IndicatorType
 from indicators.models import Indicator, Sector
 from partners.models import Partner
-from reporting.api.fields import parse_month
+from reporting.api.fields import MONTH_SCHEMA, parse_month
 from reporting.choices import DeliveryMechanism, LocationLevel
 from reporting.models import ActivityReport, Location, ReportingPeriod
 
@@ -22,6 +23,7 @@ class MonthFormField(forms.CharField):
         return month
 
 
+@extend_schema_field(MONTH_SCHEMA)
 class MonthFilter(django_filters.Filter):
     field_class = MonthFormField
 

@@ -20,9 +20,10 @@ def parse_month(value) -> date | None:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
-@extend_schema_field(
-    {"type": "string", "pattern": MONTH_RE.pattern, "example": "2021-03", "format": "YYYY-MM"}
-)
+MONTH_SCHEMA = {"type": "string", "pattern": MONTH_RE.pattern, "example": "2021-03"}
+
+
+@extend_schema_field(MONTH_SCHEMA)
 class MonthField(serializers.Field):
     default_error_messages = {"invalid": "Enter a month as YYYY-MM, e.g. 2021-03."}
 

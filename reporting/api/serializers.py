@@ -67,6 +67,8 @@ class BreakdownSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class PopulationSerializer(BreakdownSerializer):
+    """New beneficiaries by population type; omitted keys count as 0."""
+
     in_destination = _count_field("pop_in_destination")
     in_transit = _count_field("pop_in_transit")
     host_community = _count_field("pop_host_community")
@@ -75,6 +77,8 @@ class PopulationSerializer(BreakdownSerializer):
 
 
 class AgeSexSerializer(BreakdownSerializer):
+    """New beneficiaries by age and sex; omitted keys count as 0."""
+
     girls = _count_field(help_text="Girls under 18.")
     boys = _count_field(help_text="Boys under 18.")
     women = _count_field(help_text="Women 18 and over.")
@@ -84,6 +88,9 @@ class AgeSexSerializer(BreakdownSerializer):
 
 
 class ActivityReportSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A monthly 5W report: who did what, where, when, for whom. Reference objects are
+    written and read by code. Unknown fields are refused; read-only ones are ignored."""
+
     external_id = serializers.CharField(
         max_length=100,
         allow_null=True,
@@ -272,6 +279,8 @@ class ReportingPeriodSerializer(serializers.ModelSerializer):
 
 
 class PeriodStatusChangeSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Lock or unlock a month, or every known month up to it, with a reason."""
+
     month = MonthField(help_text="The month to lock or unlock (YYYY-MM).")
     include_earlier = serializers.BooleanField(
         default=False, help_text="Also every earlier month the platform knows of."
