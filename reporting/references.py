@@ -39,7 +39,7 @@ class ReferenceIndex:
             self._load_objects(kind)
         return self._objects[kind].get(code)
 
-    def _object(self, kind: str, pk: int | None):
+    def object_by_id(self, kind: str, pk: int | None):
         if pk is None:
             return None
         if kind not in self._objects_by_id:
@@ -49,11 +49,13 @@ class ReferenceIndex:
     def attach(self, reports: Iterable[ActivityReport]) -> None:
         """Give each report its partner, indicator and location objects without a query."""
         for report in reports:
-            report.partner = self._object("partner", report.partner_id)
-            report.implementing_partner = self._object("partner", report.implementing_partner_id)
-            report.indicator = self._object("indicator", report.indicator_id)
-            report.admin1 = self._object("location", report.admin1_id)
-            report.admin2 = self._object("location", report.admin2_id)
+            report.partner = self.object_by_id("partner", report.partner_id)
+            report.implementing_partner = self.object_by_id(
+                "partner", report.implementing_partner_id
+            )
+            report.indicator = self.object_by_id("indicator", report.indicator_id)
+            report.admin1 = self.object_by_id("location", report.admin1_id)
+            report.admin2 = self.object_by_id("location", report.admin2_id)
 
     # --- codes, for reads ----------------------------------------------------------------
     def codes(self) -> dict[str, dict[int, tuple]]:

@@ -1,6 +1,4 @@
-from django.utils.functional import cached_property
 from rest_framework import exceptions, serializers
-from rest_framework.fields import empty
 
 from reporting.api.fields import CodeField, MonthField, references_in
 from reporting.choices import DeliveryMechanism
@@ -11,9 +9,8 @@ from reporting.models import (
     Location,
     ReportingPeriod,
 )
-from reporting.permissions import can_write_for_partner
+from reporting.rows import parse_report
 from reporting.snapshots import iso_datetime, report_values
-from reporting.validation import activity_report_violations
 
 
 class LocationSerializer(serializers.ModelSerializer):
@@ -57,13 +54,9 @@ def _count_field(source: str | None = None, help_text: str = "") -> serializers.
     )
 
 
-class BreakdownSerializer(StrictFieldsMixin, serializers.Serializer):
-    """Stored as columns of the report (`source="*"`); `null` means all zero."""
-
-    def run_validation(self, data=empty):
-        if data is None:
-            return {field.source: 0 for field in self.fields.values()}
-        return super().run_validation(data)
+class BreakdownSerializer(serializers.Serializer):
+    """Stored as columns of the report (`source="*"`); `null` means all zero. Documents the
+    shape only: reporting.rows.parse_report reads it."""
 
 
 class PopulationSerializer(BreakdownSerializer):
@@ -87,7 +80,7 @@ class AgeSexSerializer(BreakdownSerializer):
     other_over_18 = _count_field(help_text="Other gender identity, 18 and over.")
 
 
-class ActivityReportSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+class ActivityReportSerializer(serializers.ModelSerializer):
     """A monthly 5W report: who did what, where, when, for whom. Reference objects are
     written and read by code. Unknown fields are refused; read-only ones are ignored."""
 
@@ -205,10 +198,7 @@ class ActivityReportSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["id", "created_at", "updated_at", "version"]
-
-    @cached_property
-    def _user(self):
-        return self.context["request"].user
+        validators = []  # reporting.rows.parse_report checks everything, once
 
     def to_representation(self, instance):
         # Hand-built from report_values (the same dict history stores): one code path, and
@@ -222,44 +212,25 @@ class ActivityReportSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         data["version"] = instance.version
         return data
 
-    def validate(self, attrs):
-        user = self._user
-        if self.instance is None and "partner" not in attrs:
-            if user.partner_id is None or user.is_coordinator:
-                raise serializers.ValidationError(
-                    {"partner": [serializers.ErrorDetail("This field is required.", "required")]}
-                )
-            attrs["partner"] = user.partner
-        partner = attrs.get("partner") or self.instance.partner
-        if not can_write_for_partner(user, partner.pk):
-            raise exceptions.PermissionDenied(
-                f"You may only report for your own organisation, not {partner.code}.",
-                code="partner_not_allowed",
-            )
-        candidate = self._candidate(attrs)
-        errors: dict[str, list] = {}
-        for violation in activity_report_violations(candidate):
-            errors.setdefault(violation.field or "non_field_errors", []).append(
-                serializers.ErrorDetail(violation.message, code=violation.code)
-            )
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
-    def _candidate(self, attrs) -> ActivityReport:
-        """The report as it would be saved, without touching the instance being edited."""
-        if self.instance is None:
-            return ActivityReport(**attrs)
-        candidate = ActivityReport(
-            **{
-                f.attname: getattr(self.instance, f.attname)
-                for f in ActivityReport._meta.concrete_fields
-            }
+    def to_internal_value(self, data):
+        parsed = parse_report(
+            data,
+            user=self.context["request"].user,
+            references=references_in(self.context),
+            instance=self.instance,
+            partial=self.partial,
         )
-        references_in(self.context).attach([candidate])
-        for field, value in attrs.items():
-            setattr(candidate, field, value)
-        return candidate
+        for violation in parsed.violations:
+            if violation.code == "partner_not_allowed":
+                raise exceptions.PermissionDenied(violation.message, code=violation.code)
+        if parsed.violations:
+            errors: dict[str, list] = {}
+            for violation in parsed.violations:
+                errors.setdefault(violation.field or "non_field_errors", []).append(
+                    serializers.ErrorDetail(violation.message, code=violation.code)
+                )
+            raise serializers.ValidationError(errors)
+        return parsed.data
 
 
 class ReportingPeriodSerializer(serializers.ModelSerializer):

@@ -1,0 +1,263 @@
+"""Reading one 5W row from its API (JSON) form: every write path goes through here.
+
+`parse_report` turns a raw mapping (a JSON object, or a spreadsheet row mapped to API
+names) into model values, then runs the platform's rules (reporting.validation) on the
+report as it would be saved. It returns every problem of the row at once, with the same
+field names and codes on every path: single writes, JSON batches and spreadsheet imports.
+It runs no query: codes are resolved through a ReferenceIndex.
+"""
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from partners.models import User
+from reporting.api.fields import parse_month
+from reporting.choices import DeliveryMechanism
+from reporting.models import AGE_SEX_FIELDS, MAX_COUNT, POPULATION_FIELDS, ActivityReport
+from reporting.permissions import can_write_for_partner
+from reporting.references import ReferenceIndex
+from reporting.validation import Violation, activity_report_violations
+
+READ_ONLY = frozenset(
+    {"id", "country", "sector", "created_at", "updated_at", "created_by", "version"}
+)
+REQUIRED = ("month", "admin1", "indicator", "activity_name", "rmrp", "cva")
+TRUE = frozenset({"true", "yes", "si", "sí", "1", "y", "s"})
+FALSE = frozenset({"false", "no", "0", "n"})
+MECHANISMS = {m.value: m.value for m in DeliveryMechanism} | {
+    m.label.lower(): m.value for m in DeliveryMechanism
+}
+BREAKDOWNS = {"population": POPULATION_FIELDS, "age_sex": AGE_SEX_FIELDS}
+
+
+class RowError(Exception):
+    def __init__(self, code: str, message: str):
+        self.code, self.message = code, message
+
+
+@dataclass
+class ParsedReport:
+    data: dict[str, Any] = field(default_factory=dict)  # model field -> value
+    violations: list[Violation] = field(default_factory=list)
+    candidate: ActivityReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def _text(value, *, max_length: int, blank: bool) -> str:
+    if not isinstance(value, str):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise RowError("invalid", "Not a valid string.")
+        value = str(value)
+    if "\x00" in value:
+        raise RowError("null_characters_not_allowed", "Null characters are not allowed.")
+    value = value.strip()
+    if not value and not blank:
+        raise RowError("blank", "This field may not be blank.")
+    if len(value) > max_length:
+        raise RowError("max_length", f"Ensure this field has no more than {max_length} characters.")
+    return value
+
+
+def _bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in TRUE:
+            return True
+        if text in FALSE:
+            return False
+    raise RowError("invalid", "Must be a valid boolean (true/false, yes/no, sí/no, 1/0).")
+
+
+def _count(value) -> int:
+    if isinstance(value, bool):
+        raise RowError("invalid", "A valid integer is required.")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = int(text)
+        except ValueError:
+            try:
+                value = float(text)
+            except ValueError:
+                raise RowError("invalid", "A valid integer is required.") from None
+    if isinstance(value, float):
+        if not math.isfinite(value) or value != int(value):
+            raise RowError("invalid", "A valid integer is required.")
+        value = int(value)
+    if not isinstance(value, int):
+        raise RowError("invalid", "A valid integer is required.")
+    if value < 0:
+        raise RowError("min_value", "Ensure this value is greater than or equal to 0.")
+    if value > MAX_COUNT:
+        raise RowError("max_value", f"Ensure this value is less than or equal to {MAX_COUNT}.")
+    return value
+
+
+def _money(value) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise RowError("invalid", "A valid number is required.")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise RowError("invalid", "A valid number is required.") from None
+    if not amount.is_finite():
+        raise RowError("invalid", "A valid number is required.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise RowError("max_decimal_places", "Ensure that there are no more than 2 decimal places.")
+    if abs(amount) >= Decimal("1e12"):
+        raise RowError("max_digits", "Ensure that there are no more than 14 digits in total.")
+    return amount
+
+
+def _code(references: ReferenceIndex, kind: str, value):
+    if not isinstance(value, str) or len(value) > 40:
+        raise RowError("invalid", f"Expected a {kind} code (text).")
+    obj = references.get(kind, value.strip().upper())
+    if obj is None:
+        raise RowError("does_not_exist", f"Unknown {kind} code {value!r}.")
+    return obj
+
+
+def _mechanism(value) -> str:
+    choice = MECHANISMS.get(value.strip().lower()) if isinstance(value, str) else None
+    if choice is None:
+        raise RowError("invalid_choice", f"{value!r} is not a valid delivery mechanism.")
+    return choice
+
+
+# API name -> (model field, converter, nullable)
+SCALARS = {
+    "external_id": ("external_id", lambda v, r: _text(v, max_length=100, blank=True) or None, True),
+    "month": ("month", lambda v, r: _month(v), False),
+    "partner": ("partner", lambda v, r: _code(r, "partner", v), False),
+    "implementing_partner": ("implementing_partner", lambda v, r: _code(r, "partner", v), True),
+    "admin1": ("admin1", lambda v, r: _code(r, "location", v), False),
+    "admin2": ("admin2", lambda v, r: _code(r, "location", v), True),
+    "indicator": ("indicator", lambda v, r: _code(r, "indicator", v), False),
+    "activity_name": ("activity_name", lambda v, r: _text(v, max_length=300, blank=False), False),
+    "activity_description": (
+        "activity_description", lambda v, r: _text(v, max_length=5000, blank=True), True,
+    ),
+    "rmrp": ("rmrp", lambda v, r: _bool(v), False),
+    "covid19": ("covid19", lambda v, r: _bool(v), False),
+    "cva": ("cva", lambda v, r: _bool(v), False),
+    "cva_value_usd": ("cva_value_usd", lambda v, r: _money(v), True),
+    "delivery_mechanism": ("delivery_mechanism", lambda v, r: _mechanism(v), True),
+    "quantity": ("quantity", lambda v, r: _count(v), True),
+    "total_beneficiaries": ("total_beneficiaries", lambda v, r: _count(v), True),
+    "new_beneficiaries": ("new_beneficiaries", lambda v, r: _count(v), True),
+}  # fmt: skip
+NULL_DEFAULTS = {"activity_description": "", "covid19": False}
+
+
+def _month(value):
+    month = parse_month(value)
+    if month is None:
+        raise RowError("invalid", "Enter a month as YYYY-MM, e.g. 2021-03.")
+    return month
+
+
+def parse_report(
+    raw,
+    *,
+    user: User,
+    references: ReferenceIndex,
+    instance: ActivityReport | None = None,
+    partial: bool = False,
+) -> ParsedReport:
+    """Read a raw report; with `instance`, the result is the instance changed by `raw`."""
+    out = ParsedReport()
+    add = out.violations.append
+    if not isinstance(raw, dict):
+        add(Violation(None, "invalid", "Expected an object of report fields."))
+        return out
+
+    for key in raw.keys() - SCALARS.keys() - BREAKDOWNS.keys() - READ_ONLY:
+        add(Violation(str(key), "unknown_field", "Unknown field."))
+    if instance is None:
+        for key in REQUIRED:
+            if key not in raw:
+                add(Violation(key, "required", "This field is required."))
+
+    data = out.data
+    for key, (model_field, convert, nullable) in SCALARS.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        if value is None or (nullable and value == ""):
+            if key in NULL_DEFAULTS:
+                data[model_field] = NULL_DEFAULTS[key]
+            elif nullable:
+                data[model_field] = None
+            else:
+                add(Violation(key, "null", "This field may not be null."))
+            continue
+        try:
+            data[model_field] = convert(value, references)
+        except RowError as error:
+            add(Violation(key, error.code, error.message))
+
+    for key, pairs in BREAKDOWNS.items():
+        if key not in raw:
+            continue
+        value = raw[key]
+        if value is None:
+            value = {name: 0 for name, _ in pairs}
+        elif not isinstance(value, dict):
+            add(Violation(key, "invalid", "Invalid data. Expected a dictionary."))
+            continue
+        elif not partial:
+            value = {name: 0 for name, _ in pairs} | value
+        known = dict(pairs)
+        for name, item in value.items():
+            if name not in known:
+                add(Violation(f"{key}.{name}", "unknown_field", "Unknown field."))
+                continue
+            try:
+                data[known[name]] = _count(item) if item is not None else 0
+            except RowError as error:
+                add(Violation(f"{key}.{name}", error.code, error.message))
+
+    # The appealing organisation: reporters may omit their own.
+    if instance is None and "partner" not in raw:
+        if user.partner_id is None or user.is_coordinator:
+            add(Violation("partner", "required", "This field is required."))
+        else:
+            data["partner"] = references.object_by_id("partner", user.partner_id)
+    partner = data.get("partner") or (instance.partner if instance is not None else None)
+    if partner is not None and not can_write_for_partner(user, partner.pk):
+        add(
+            Violation(
+                "partner",
+                "partner_not_allowed",
+                f"You may only report for your own organisation, not {partner.code}.",
+            )
+        )
+    if out.violations:
+        return out
+
+    out.candidate = candidate = _candidate(data, instance, references)
+    out.violations.extend(activity_report_violations(candidate))
+    return out
+
+
+def _candidate(data: dict, instance: ActivityReport | None, references: ReferenceIndex):
+    """The report as it would be saved, without touching the instance being edited."""
+    if instance is None:
+        return ActivityReport(**data)
+    candidate = ActivityReport(
+        **{f.attname: getattr(instance, f.attname) for f in ActivityReport._meta.concrete_fields}
+    )
+    references.attach([candidate])
+    for name, value in data.items():
+        setattr(candidate, name, value)
+    return candidate
