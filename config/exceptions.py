@@ -52,6 +52,8 @@ class UnprocessableEntity(exceptions.APIException):
 
 
 class RequestTooLarge(exceptions.APIException):
+    """413: a body over MAX_REQUEST_BODY_BYTES, or a batch over API_MAX_BATCH_ROWS rows."""
+
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "request_too_large"

@@ -94,7 +94,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     # WAL lets the dev server read while a write is in progress.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL;",
+        # Writers take the lock when their transaction begins, so concurrent writers wait
+        # (up to `timeout` seconds) instead of failing half-way through.
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -134,6 +140,7 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 
 # --- API -----------------------------------------------------------------------------------
 API_MAX_PAGE_SIZE = 1000
+API_MAX_BATCH_ROWS = int(os.environ.get("API_MAX_BATCH_ROWS", "5000"))
 API_TOKEN_LAST_USED_RESOLUTION_SECONDS = 60
 
 REST_FRAMEWORK = {

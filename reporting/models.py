@@ -2,7 +2,8 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from reporting.choices import (
     ChangeChannel,
@@ -105,8 +106,14 @@ class ActivityReport(models.Model):
     # NULL, not "", means "no external id": the partial unique constraint ignores NULLs.
     external_id = models.CharField(max_length=100, null=True, blank=True)  # noqa: DJ001
     month = models.DateField(help_text="First day of the reporting month.")
+    # Foreign keys without their own index where a composite index below starts with them,
+    # or where only the rare deletion of the referenced row would use it: every index is
+    # paid for on each of the thousands of rows a batch inserts.
     partner = models.ForeignKey(
-        "partners.Partner", on_delete=models.PROTECT, related_name="activity_reports"
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="activity_reports",
+        db_index=False,
     )
     implementing_partner = models.ForeignKey(
         "partners.Partner",
@@ -114,6 +121,7 @@ class ActivityReport(models.Model):
         null=True,
         blank=True,
         related_name="implemented_reports",
+        db_index=False,
     )
     admin1 = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     admin2 = models.ForeignKey(
@@ -152,12 +160,20 @@ class ActivityReport(models.Model):
 
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(editable=False)
-    updated_at = models.DateTimeField(editable=False, db_index=True)
+    updated_at = models.DateTimeField(editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,
     )
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -169,14 +185,34 @@ class ActivityReport(models.Model):
         base_manager_name = "all_objects"
         indexes = [
             models.Index(fields=["partner", "month"]),
+            models.Index(fields=["updated_at", "id"]),  # sync: ?updated_since=&ordering=updated_at
             models.Index(fields=["month", "indicator"]),
             models.Index(fields=["implementing_partner", "month"]),
+            # Batches and imports find id-less rows' reports by name (natural key).
+            models.Index(fields=["partner", "activity_name"]),
         ]
         constraints = [
             models.UniqueConstraint(
                 fields=["partner", "external_id"],
                 condition=Q(external_id__isnull=False, deleted_at__isnull=True),
                 name="activityreport_unique_external_id_per_partner",
+            ),
+            # One live report per natural key among reports without an external id: what a
+            # spreadsheet row or an id-less batch row updates. Reports with an external id
+            # are keyed by it instead (the constraint above).
+            models.UniqueConstraint(
+                F("partner"),
+                Coalesce("implementing_partner", Value(0)),
+                F("month"),
+                F("admin1"),
+                Coalesce("admin2", Value(0)),
+                F("indicator"),
+                F("activity_name"),
+                F("rmrp"),
+                F("cva"),
+                Coalesce("delivery_mechanism", Value("")),
+                condition=Q(external_id__isnull=True, deleted_at__isnull=True),
+                name="activityreport_unique_natural_key",
             ),
             models.CheckConstraint(
                 condition=Q(new_beneficiaries__isnull=True)
@@ -193,6 +229,16 @@ class ActivityReport(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.partner_id} {self.month:%Y-%m} {self.activity_name[:40]}"
+
+    # What identifies a report when it has no external id (see the constraint above).
+    NATURAL_KEY = (
+        "partner_id", "implementing_partner_id", "month", "admin1_id", "admin2_id",
+        "indicator_id", "activity_name", "rmrp", "cva", "delivery_mechanism",
+    )  # fmt: skip
+
+    @property
+    def natural_key(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.NATURAL_KEY)
 
     def clean(self) -> None:
         # The admin runs the same rules as the API and the bulk paths.
@@ -211,7 +257,11 @@ class ActivityReportHistoryEntry(models.Model):
     version = models.PositiveIntegerField(help_text="The report's version after this change.")
     changed_at = models.DateTimeField()
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     before = models.JSONField(null=True)
     after = models.JSONField(null=True)

@@ -36,26 +36,35 @@ def periods_assert_open(*, months: Iterable[date]) -> None:
     )
 
 
-def _assert_external_id_free(*, partner_id: int, external_id: str | None, exclude_pk=None):
-    if not external_id:
-        return
-    clash = ActivityReport.objects.filter(partner_id=partner_id, external_id=external_id)
-    if exclude_pk is not None:
-        clash = clash.exclude(pk=exclude_pk)
+def _assert_key_free(report: ActivityReport) -> None:
+    """409, naming the report that holds it, when another live report has this report's key:
+    its external id, or (without one) its natural key."""
+    others = ActivityReport.objects.exclude(pk=report.pk) if report.pk else ActivityReport.objects
+    if report.external_id:
+        clash = others.filter(partner_id=report.partner_id, external_id=report.external_id)
+    else:
+        key = dict(zip(ActivityReport.NATURAL_KEY, report.natural_key, strict=True))
+        clash = others.filter(external_id__isnull=True, **key)
     existing = clash.values_list("pk", flat=True).first()
     if existing is not None:
-        raise _duplicate_external_id(external_id, existing)
+        raise duplicate_report(report, existing)
 
 
-def _duplicate_external_id(external_id: str, existing_id: int | None) -> Conflict:
-    return Conflict(
-        f"external_id {external_id!r} is already used by report {existing_id} of this partner.",
-        code="duplicate_external_id",
-        extra={
-            "existing_id": existing_id,
-            "existing_url": f"/api/v1/activity-reports/{existing_id}/",
-        },
-    )
+def duplicate_report(report: ActivityReport, existing_id: int | None) -> Conflict:
+    if report.external_id:
+        code = "duplicate_external_id"
+        detail = f"external_id {report.external_id!r} is already used by another report"
+    else:
+        code = "duplicate_report"
+        detail = (
+            "A report with the same partner, implementing partner, month, locations, "
+            "indicator, activity name, RMRP, CVA and delivery mechanism already exists"
+        )
+    extra = {"existing_id": existing_id}
+    if existing_id is not None:
+        detail += f" (report {existing_id}); change that one instead."
+        extra["existing_url"] = f"/api/v1/activity-reports/{existing_id}/"
+    return Conflict(detail, code=code, extra=extra)
 
 
 def _history(
@@ -92,17 +101,17 @@ def activity_report_create(
 ) -> ActivityReport:
     references = references or ReferenceIndex()
     periods_assert_open(months=[data["month"]])
-    _assert_external_id_free(partner_id=data["partner"].pk, external_id=data.get("external_id"))
     now = timezone.now()
     report = ActivityReport(
         **data, created_at=now, updated_at=now, created_by=user, updated_by=user, version=1
     )
+    _assert_key_free(report)
     try:
         with transaction.atomic():
             report.save()
     except IntegrityError:
-        # Lost a race with another request creating the same external_id.
-        raise _duplicate_external_id(data.get("external_id"), None) from None
+        # Lost a race with another request creating the same report.
+        raise duplicate_report(report, None) from None
     _history(
         report,
         action=HistoryAction.CREATE,
@@ -147,9 +156,7 @@ def activity_report_update(
     if after == before:
         return current
     periods_assert_open(months={old_month, current.month})
-    _assert_external_id_free(
-        partner_id=current.partner_id, external_id=current.external_id, exclude_pk=current.pk
-    )
+    _assert_key_free(current)
     current.version += 1
     current.updated_at = timezone.now()
     current.updated_by = user

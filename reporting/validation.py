@@ -6,6 +6,7 @@ objects (partner, indicator with its sector, admin1, admin2) are already attache
 check itself runs no query. All violations of a row are returned at once.
 """
 
+import time
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,8 +36,17 @@ class Violation:
     message: str
 
 
+_month_cache: tuple[float, date] = (0.0, date.min)
+
+
 def current_month() -> date:
-    return timezone.localdate().replace(day=1)
+    """The platform's current month (TIME_ZONE). Re-read every few seconds rather than for
+    each of a batch's thousands of rows."""
+    global _month_cache
+    now = time.monotonic()
+    if now >= _month_cache[0]:
+        _month_cache = (now + 5, timezone.localdate().replace(day=1))
+    return _month_cache[1]
 
 
 def activity_report_violations(report: ActivityReport) -> list[Violation]:

@@ -1,5 +1,6 @@
 import hashlib
 import json
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from drf_spectacular.utils import OpenApiParameter
@@ -23,57 +24,62 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 )
 
 
+def idempotent_response(request, handler: Callable[[], Response]) -> Response:
+    """Run `handler` once per `Idempotency-Key`: the first successful response is stored with
+    the write, in the same transaction, and replayed for retries."""
+    key = request.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return handler()
+    if not 1 <= len(key) <= 255 or not key.isprintable():
+        raise ValidationError(
+            {
+                IDEMPOTENCY_HEADER: [
+                    ErrorDetail("Use 1 to 255 printable characters.", code="invalid")
+                ]
+            }
+        )
+    body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
+    fingerprint = hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+    record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+    if record is not None:
+        return _replay(record, fingerprint)
+    try:
+        with transaction.atomic():
+            response = handler()
+            if 200 <= response.status_code < 300:
+                IdempotencyRecord.objects.create(
+                    user=request.user,
+                    key=key,
+                    fingerprint=fingerprint,
+                    response_status=response.status_code,
+                    response_body=response.data,
+                    response_headers={
+                        h: response[h] for h in ("Location", "ETag") if h in response
+                    },
+                )
+    except IntegrityError:
+        # A concurrent request with the same key won; answer as a retry would.
+        record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        if record is None:
+            raise
+        return _replay(record, fingerprint)
+    return response
+
+
+def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
+    if record.fingerprint != fingerprint:
+        raise UnprocessableEntity(
+            "This Idempotency-Key was already used with a different request.",
+            code="idempotency_key_reused",
+        )
+    headers = {**record.response_headers, "Idempotent-Replayed": "true"}
+    return Response(record.response_body, status=record.response_status, headers=headers)
+
+
 class IdempotentCreateMixin:
-    """`Idempotency-Key` on POST: the first successful response is stored with the write, in
-    the same transaction, and replayed for retries."""
+    """`Idempotency-Key` on POST create (see idempotent_response)."""
 
     def create(self, request, *args, **kwargs):
-        key = request.headers.get(IDEMPOTENCY_HEADER)
-        if key is None:
-            return super().create(request, *args, **kwargs)
-        if not 1 <= len(key) <= 255 or not key.isprintable():
-            raise ValidationError(
-                {
-                    IDEMPOTENCY_HEADER: [
-                        ErrorDetail("Use 1 to 255 printable characters.", code="invalid")
-                    ]
-                }
-            )
-        body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
-        fingerprint = hashlib.sha256(
-            f"{request.method} {request.path}\n{body}".encode()
-        ).hexdigest()
-        record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
-        if record is not None:
-            return self._replay(record, fingerprint)
-        try:
-            with transaction.atomic():
-                response = super().create(request, *args, **kwargs)
-                if 200 <= response.status_code < 300:
-                    IdempotencyRecord.objects.create(
-                        user=request.user,
-                        key=key,
-                        fingerprint=fingerprint,
-                        response_status=response.status_code,
-                        response_body=response.data,
-                        response_headers={
-                            h: response[h] for h in ("Location", "ETag") if h in response
-                        },
-                    )
-        except IntegrityError:
-            # A concurrent request with the same key won; answer as a retry would.
-            record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
-            if record is None:
-                raise
-            return self._replay(record, fingerprint)
-        return response
-
-    @staticmethod
-    def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
-        if record.fingerprint != fingerprint:
-            raise UnprocessableEntity(
-                "This Idempotency-Key was already used with a different request.",
-                code="idempotency_key_reused",
-            )
-        headers = {**record.response_headers, "Idempotent-Replayed": "true"}
-        return Response(record.response_body, status=record.response_status, headers=headers)
+        return idempotent_response(
+            request, lambda: super(IdempotentCreateMixin, self).create(request, *args, **kwargs)
+        )

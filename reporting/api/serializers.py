@@ -296,3 +296,34 @@ class PeriodStatusChangeResultSerializer(serializers.Serializer):
     changed = ReportingPeriodSerializer(
         many=True, help_text="The months whose status changed (already-locked ones are left)."
     )
+
+
+class BatchOptionsSerializer(StrictFieldsMixin, serializers.Serializer):
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Validate and report what would happen; write nothing."
+    )
+    replace = serializers.ChoiceField(
+        choices=["months"],
+        required=False,
+        help_text="`months`: the batch replaces the partner's reports of every month it "
+        "contains; reports of those months missing from the batch are deleted (soft).",
+    )
+
+
+class BatchRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Position in the batch, from 0.")
+    action = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
+    id = serializers.IntegerField(
+        allow_null=True, help_text="The report's id (null in a dry run's creates)."
+    )
+
+
+class BatchResultSerializer(serializers.Serializer):
+    batch_id = serializers.UUIDField(help_text="Names the batch in every history entry it wrote.")
+    dry_run = serializers.BooleanField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    deleted = serializers.IntegerField(help_text="Reports removed by `replace=months`.")
+    rows = BatchRowSerializer(many=True, help_text="What happened to each row, in batch order.")
+    deleted_ids = serializers.ListField(child=serializers.IntegerField())

@@ -4,7 +4,7 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.response import Response
 
 from config.exceptions import PreconditionFailed
@@ -12,15 +12,22 @@ from config.filters import FilterBackend
 from config.pagination import KeysetPagination, PageNumberPagination
 from config.permissions import IsCoordinator, IsCoordinatorOrReadOnly
 from reporting.api.fields import parse_month, references_in
-from reporting.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin
+from reporting.api.idempotency import (
+    IDEMPOTENCY_PARAMETER,
+    IdempotentCreateMixin,
+    idempotent_response,
+)
 from reporting.api.serializers import (
     ActivityReportHistoryEntrySerializer,
     ActivityReportSerializer,
+    BatchOptionsSerializer,
+    BatchResultSerializer,
     LocationSerializer,
     PeriodStatusChangeResultSerializer,
     PeriodStatusChangeSerializer,
     ReportingPeriodSerializer,
 )
+from reporting.batches import activity_reports_batch, batch_result_data
 from reporting.choices import PeriodStatus
 from reporting.filtersets import (
     ActivityReportFilterSet,
@@ -93,6 +100,7 @@ class ActivityReportViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         "update": ["409", "412"],
         "partial_update": ["409", "412"],
         "destroy": ["409", "412"],
+        "bulk": ["409", "413", "422"],
     }
 
     def get_queryset(self):
@@ -160,6 +168,45 @@ class ActivityReportViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             user=self.request.user,
             expected_version=self._expected_version(instance),
         )
+
+    @extend_schema(
+        operation_id="activity_reports_bulk",
+        request=ActivityReportSerializer(many=True),
+        responses={200: BatchResultSerializer},
+        parameters=[BatchOptionsSerializer, IDEMPOTENCY_PARAMETER],
+        filters=False,
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def bulk(self, request):
+        """Write up to API_MAX_BATCH_ROWS (5,000) reports at once, all or nothing.
+
+        Each row is a report as for a single POST. A row with an `external_id` updates that
+        report; a row without one updates the report with the same natural key (partner,
+        implementing partner, month, admin1, admin2, indicator, activity name, rmrp, cva,
+        delivery mechanism); otherwise it creates one. If any row is invalid nothing is
+        written and the 422 lists every error as `{row, field, code, message}`.
+        """
+        options = BatchOptionsSerializer(data=request.query_params)
+        options.is_valid(raise_exception=True)
+        if not isinstance(request.data, list):
+            raise ValidationError(
+                {
+                    "non_field_errors": [
+                        ErrorDetail("Send a JSON list of reports.", code="not_a_list")
+                    ]
+                }
+            )
+
+        def run():
+            result = activity_reports_batch(
+                user=request.user,
+                rows=request.data,
+                dry_run=options.validated_data["dry_run"],
+                replace_months=options.validated_data.get("replace") == "months",
+            )
+            return Response(batch_result_data(result))
+
+        return idempotent_response(request, run)
 
     @extend_schema(responses=ActivityReportHistoryEntrySerializer(many=True), filters=False)
     @action(

@@ -1,0 +1,290 @@
+"""Writing many 5W reports at once: JSON batches and spreadsheet imports.
+
+A batch is atomic (one invalid row and nothing is written; every problem comes back with
+its row), upserts on the external id or else the natural key, can replace a partner's
+months, and writes history naming the batch. Queries do not grow with the number of rows.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from config.exceptions import Conflict, RequestTooLarge, RowsInvalid
+from partners.models import User
+from reporting.bulk_sql import bulk_insert, bulk_insert_objects, bulk_update
+from reporting.choices import ChangeChannel, HistoryAction, PeriodStatus
+from reporting.models import ActivityReport, ActivityReportHistoryEntry, ReportingPeriod
+from reporting.references import ReferenceIndex
+from reporting.rows import parse_report
+from reporting.snapshots import month_str, report_values
+
+ADVISORY_LOCK_NAMESPACE = 5_005  # pg_advisory_xact_lock(namespace, partner id)
+
+
+@dataclass
+class BatchRow:
+    row: int
+    action: str  # created, updated, unchanged, deleted
+    id: int | None
+
+
+@dataclass
+class BatchResult:
+    batch_id: uuid.UUID
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    rows: list[BatchRow] = field(default_factory=list)
+    deleted_ids: list[int] = field(default_factory=list)
+
+
+def batch_result_data(result: BatchResult) -> dict[str, Any]:
+    """The response body (documented by BatchResultSerializer), built directly: a
+    serializer walking 5,000 row objects costs more than the rest of the response."""
+    return {
+        "batch_id": str(result.batch_id),
+        "dry_run": result.dry_run,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "deleted": result.deleted,
+        "rows": [{"row": r.row, "action": r.action, "id": r.id} for r in result.rows],
+        "deleted_ids": result.deleted_ids,
+    }
+
+
+def _error(row: int, field_name: str | None, code: str, message: str) -> dict[str, Any]:
+    return {"row": row, "field": field_name, "code": code, "message": message}
+
+
+def _lock_partners(partner_ids: set[int]) -> None:
+    """Serialise batches of the same partner (PostgreSQL); SQLite serialises all writers,
+    and the unique constraints stop duplicates on either."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for partner_id in sorted(partner_ids):
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, partner_id]
+            )
+
+
+def activity_reports_batch(
+    *,
+    user: User,
+    rows: list,
+    dry_run: bool = False,
+    replace_months: bool = False,
+    channel: str = ChangeChannel.BULK,
+    batch_id: uuid.UUID | None = None,
+) -> BatchResult:
+    limit = settings.API_MAX_BATCH_ROWS
+    if len(rows) > limit:
+        raise RequestTooLarge(
+            f"A batch holds at most {limit:,} reports; this one has {len(rows):,}.",
+            code="batch_too_large",
+        )
+    result = BatchResult(batch_id=batch_id or uuid.uuid4(), dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _run(result, user=user, rows=rows, replace_months=replace_months, channel=channel)
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError:
+        raise Conflict(
+            "Another request wrote the same reports at the same time; send the batch again.",
+            code="concurrent_write",
+        ) from None
+    return result
+
+
+def _run(result: BatchResult, *, user, rows, replace_months: bool, channel: str) -> None:
+    references = ReferenceIndex()
+    errors: list[dict[str, Any]] = []
+    parsed = []
+    for index, raw in enumerate(rows):
+        row = parse_report(raw, user=user, references=references)
+        errors += [_error(index, v.field, v.code, v.message) for v in row.violations]
+        if row.ok:
+            parsed.append((index, row.candidate))
+
+    partner_ids = {c.partner_id for _, c in parsed}
+    _lock_partners(partner_ids)
+    months = {c.month for _, c in parsed}
+    external_ids = {c.external_id for _, c in parsed if c.external_id}
+    # Keys of every live report the batch could touch, as plain tuples (a partner's month
+    # can hold thousands of reports); full rows are read only for those it does touch.
+    names = {c.activity_name for _, c in parsed if not c.external_id}
+    scope = Q(external_id__in=external_ids) | Q(activity_name__in=names, month__in=months)
+    if replace_months:
+        scope |= Q(month__in=months)
+    keys = ActivityReport.objects.filter(partner_id__in=partner_ids).filter(scope)
+    by_external_id: dict[tuple, int] = {}
+    by_natural_key: dict[tuple, list[int]] = defaultdict(list)
+    month_of: dict[int, tuple] = {}
+    for pk, external_id, *natural_key in keys.values_list(
+        "pk", "external_id", *ActivityReport.NATURAL_KEY
+    ):
+        if external_id:
+            by_external_id[(natural_key[0], external_id)] = pk
+        by_natural_key[tuple(natural_key)].append(pk)
+        month_of[pk] = (natural_key[0], natural_key[2])  # (partner, month)
+
+    seen: dict[tuple, int] = {}
+    plan: list[tuple[int, ActivityReport, ActivityReport | None]] = []  # row, new, target
+    for index, candidate in parsed:
+        if candidate.external_id:
+            key = ("external_id", candidate.partner_id, candidate.external_id)
+            target = by_external_id.get(key[1:])
+            field_name = "external_id"
+        else:
+            key = ("natural_key", *candidate.natural_key)
+            matches = by_natural_key.get(candidate.natural_key, [])
+            if len(matches) > 1:
+                ids = ", ".join(str(m) for m in matches)
+                errors.append(
+                    _error(
+                        index,
+                        None,
+                        "ambiguous_natural_key",
+                        f"Reports {ids} share this row's key; give an external_id.",
+                    )
+                )
+                continue
+            target = matches[0] if matches else None
+            field_name = None
+        if key in seen:
+            errors.append(
+                _error(
+                    index,
+                    field_name,
+                    "duplicate_in_batch",
+                    f"Row {seen[key]} of this batch has the same key.",
+                )
+            )
+            continue
+        seen[key] = index
+        plan.append((index, candidate, target))
+
+    targeted = {target for _, _, target in plan if target is not None}
+    stale_ids = set()
+    if replace_months:
+        batch_months = {(c.partner_id, c.month) for _, c, _ in plan}
+        stale_ids = {pk for pk, pm in month_of.items() if pm in batch_months} - targeted
+    reports = ActivityReport.objects.in_bulk(targeted | stale_ids)
+    plan = [(index, candidate, reports.get(target)) for index, candidate, target in plan]
+    stale = [reports[pk] for pk in sorted(stale_ids)]
+
+    touched_months = months | {t.month for _, _, t in plan if t is not None}
+    locked = set(
+        ReportingPeriod.objects.filter(
+            month__in=touched_months, status=PeriodStatus.LOCKED
+        ).values_list("month", flat=True)
+    )
+    if locked:
+        for index, candidate, target in plan:
+            for month in {candidate.month, target.month if target else candidate.month} & locked:
+                errors.append(
+                    _error(
+                        index,
+                        "month",
+                        "period_locked",
+                        f"Reporting month {month_str(month)} is locked.",
+                    )
+                )
+    if errors:
+        raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
+
+    _write(
+        result,
+        user=user,
+        plan=plan,
+        stale=stale,
+        references=references,
+        channel=channel,
+        months=touched_months,
+    )  # fmt: skip
+
+
+def _write(result, *, user, plan, stale, references, channel, months: set[date]) -> None:
+    now = timezone.now()
+    history: list[dict] = []
+
+    def record(report, action, before, after):
+        history.append(
+            {"report_id": report.pk, "action": action, "channel": channel,
+             "batch_id": result.batch_id, "version": report.version, "changed_at": now,
+             "changed_by_id": user.pk, "before": before, "after": after}
+        )  # fmt: skip
+
+    creates, updates = [], []
+    for index, candidate, target in plan:
+        if target is None:
+            candidate.created_at = candidate.updated_at = now
+            candidate.created_by = candidate.updated_by = user
+            candidate.version = 1
+            creates.append((index, candidate))
+            continue
+        before = report_values(target, references)
+        for name in WRITABLE_FIELDS:
+            value = getattr(candidate, name)
+            if name == "external_id" and value is None:
+                continue  # an id-less row keeps the id a partner system gave the report
+            setattr(target, name, value)
+        after = report_values(target, references)
+        if after == before:
+            result.rows.append(BatchRow(index, "unchanged", target.pk))
+            result.unchanged += 1
+            continue
+        target.version += 1
+        target.updated_at, target.updated_by = now, user
+        updates.append(target)
+        record(target, HistoryAction.UPDATE, before, after)
+        result.rows.append(BatchRow(index, "updated", target.pk))
+        result.updated += 1
+
+    if result.dry_run:
+        for index, _ in creates:
+            result.rows.append(BatchRow(index, "created", None))
+        result.created = len(creates)
+        result.deleted = len(stale)
+        result.deleted_ids = [r.pk for r in stale]
+        result.rows.sort(key=lambda r: r.row)
+        return
+
+    ReportingPeriod.objects.bulk_create(
+        [ReportingPeriod(month=m) for m in months], ignore_conflicts=True
+    )
+    bulk_insert_objects([report for _, report in creates])
+    for index, report in creates:
+        record(report, HistoryAction.CREATE, None, report_values(report, references))
+        result.rows.append(BatchRow(index, "created", report.pk))
+    result.created = len(creates)
+    bulk_update(updates, [*WRITABLE_FIELDS, "version", "updated_at", "updated_by"])
+    for report in stale:
+        before = report_values(report, references)
+        report.version += 1
+        report.updated_at = report.deleted_at = now
+        report.updated_by = user
+        record(report, HistoryAction.DELETE, before, None)
+    bulk_update(stale, ["version", "updated_at", "deleted_at", "updated_by"])
+    result.deleted = len(stale)
+    result.deleted_ids = [r.pk for r in stale]
+    bulk_insert(ActivityReportHistoryEntry, history, with_ids=False)
+    result.rows.sort(key=lambda r: r.row)
+
+
+WRITABLE_FIELDS = [
+    f.name
+    for f in ActivityReport._meta.concrete_fields
+    if f.editable and not f.primary_key and f.name not in {"deleted_at"}
+]
