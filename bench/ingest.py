@@ -170,8 +170,10 @@ def main():
     copy_seconds = copy_baseline(rows)
     api_rate, copy_rate = len(rows) / api_seconds, len(rows) / copy_seconds
     p50 = sorted(latencies)[len(latencies) // 2]
-    print(f"api:  {len(rows):,} rows in {api_seconds:6.2f} s = {api_rate:8,.0f} rows/s "
-          f"({args.clients} client(s); batch p50 {p50:.2f} s, max {max(latencies):.2f} s)")  # fmt: skip
+    print(
+        f"api:  {len(rows):,} rows in {api_seconds:6.2f} s = {api_rate:8,.0f} rows/s "
+        f"({args.clients} client(s); batch p50 {p50:.2f} s, max {max(latencies):.2f} s)"
+    )
     print(f"copy: {len(rows):,} rows in {copy_seconds:6.2f} s = {copy_rate:8,.0f} rows/s")
     print(f"api/copy ratio: {api_rate / copy_rate:.3f} (goal >= {1 / 6:.3f}); "
           f"api rate goal >= 8,000 rows/s")  # fmt: skip

@@ -90,8 +90,7 @@ def bulk_insert_objects(objs: list[models.Model]) -> None:
     """bulk_insert for model instances; sets their primary keys."""
     if not objs:
         return
-    attnames = [f.attname for f in objs[0]._meta.concrete_fields if not f.primary_key]
-    rows = [{a: getattr(obj, a) for a in attnames} for obj in objs]
+    rows = [obj.__dict__ for obj in objs]  # attname -> value, as Django stores them
     for obj, pk in zip(objs, bulk_insert(type(objs[0]), rows), strict=True):
         obj.pk = pk
         obj._state.adding = False

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db.models.base import ModelState
+
 from partners.models import User
 from reporting.api.fields import parse_month
 from reporting.choices import DeliveryMechanism
@@ -30,6 +32,7 @@ MECHANISMS = {m.value: m.value for m in DeliveryMechanism} | {
     m.label.lower(): m.value for m in DeliveryMechanism
 }
 BREAKDOWNS = {"population": POPULATION_FIELDS, "age_sex": AGE_SEX_FIELDS}
+BREAKDOWN_COLUMNS = {key: dict(pairs) for key, pairs in BREAKDOWNS.items()}
 
 
 class RowError(Exception):
@@ -166,6 +169,27 @@ def _month(value):
     return month
 
 
+def _breakdown(key: str, value, data: dict, add, *, partial: bool) -> None:
+    pairs = BREAKDOWNS[key]
+    if value is None:
+        value = {name: 0 for name, _ in pairs}
+    elif not isinstance(value, dict):
+        add(Violation(key, "invalid", "Invalid data. Expected a dictionary."))
+        return
+    elif not partial:
+        value = {name: 0 for name, _ in pairs} | value
+    known = BREAKDOWN_COLUMNS[key]
+    for name, item in value.items():
+        column = known.get(name)
+        if column is None:
+            add(Violation(f"{key}.{name}", "unknown_field", "Unknown field."))
+            continue
+        try:
+            data[column] = _count(item) if item is not None else 0
+        except RowError as error:
+            add(Violation(f"{key}.{name}", error.code, error.message))
+
+
 def parse_report(
     raw,
     *,
@@ -181,51 +205,32 @@ def parse_report(
         add(Violation(None, "invalid", "Expected an object of report fields."))
         return out
 
-    for key in raw.keys() - SCALARS.keys() - BREAKDOWNS.keys() - READ_ONLY:
-        add(Violation(str(key), "unknown_field", "Unknown field."))
     if instance is None:
         for key in REQUIRED:
             if key not in raw:
                 add(Violation(key, "required", "This field is required."))
 
     data = out.data
-    for key, (model_field, convert, nullable) in SCALARS.items():
-        if key not in raw:
-            continue
-        value = raw[key]
-        if value is None or (nullable and value == ""):
-            if key in NULL_DEFAULTS:
-                data[model_field] = NULL_DEFAULTS[key]
-            elif nullable:
-                data[model_field] = None
-            else:
-                add(Violation(key, "null", "This field may not be null."))
-            continue
-        try:
-            data[model_field] = convert(value, references)
-        except RowError as error:
-            add(Violation(key, error.code, error.message))
-
-    for key, pairs in BREAKDOWNS.items():
-        if key not in raw:
-            continue
-        value = raw[key]
-        if value is None:
-            value = {name: 0 for name, _ in pairs}
-        elif not isinstance(value, dict):
-            add(Violation(key, "invalid", "Invalid data. Expected a dictionary."))
-            continue
-        elif not partial:
-            value = {name: 0 for name, _ in pairs} | value
-        known = dict(pairs)
-        for name, item in value.items():
-            if name not in known:
-                add(Violation(f"{key}.{name}", "unknown_field", "Unknown field."))
+    for key, value in raw.items():
+        spec = SCALARS.get(key)
+        if spec is not None:
+            model_field, convert, nullable = spec
+            if value is None or (nullable and value == ""):
+                if key in NULL_DEFAULTS:
+                    data[model_field] = NULL_DEFAULTS[key]
+                elif nullable:
+                    data[model_field] = None
+                else:
+                    add(Violation(key, "null", "This field may not be null."))
                 continue
             try:
-                data[known[name]] = _count(item) if item is not None else 0
+                data[model_field] = convert(value, references)
             except RowError as error:
-                add(Violation(f"{key}.{name}", error.code, error.message))
+                add(Violation(key, error.code, error.message))
+        elif key in BREAKDOWNS:
+            _breakdown(key, value, data, add, partial=partial)
+        elif key not in READ_ONLY:
+            add(Violation(str(key), "unknown_field", "Unknown field."))
 
     # The appealing organisation: reporters may omit their own.
     if instance is None and "partner" not in raw:
@@ -251,6 +256,7 @@ def parse_report(
 
 
 _FIELDS = ActivityReport._meta.concrete_fields
+_ATTNAMES = [f.attname for f in _FIELDS]
 _POSITION = {f.name: n for n, f in enumerate(_FIELDS)}
 _RELATIONS = {f.name for f in _FIELDS if f.is_relation}
 _DEFAULTS = [None if f.primary_key else f.get_default() for f in _FIELDS]
@@ -259,21 +265,21 @@ _DEFAULTS = [None if f.primary_key else f.get_default() for f in _FIELDS]
 def _candidate(data: dict, instance: ActivityReport | None, references: ReferenceIndex):
     """The report as it would be saved, without touching the instance being edited.
 
-    Built positionally (Django's fast path, as when loading rows) with related objects put
-    straight into the relation cache: batches build thousands of these."""
-    if instance is None:
-        values = list(_DEFAULTS)
-    else:
-        values = [getattr(instance, f.attname) for f in _FIELDS]
+    Batches build thousands of these, so the instance is assembled the way Django loads a
+    row from the database, minus the per-field descriptor calls of Model.__init__ (this
+    model has no init signals or deferred fields); related objects go straight into the
+    relation cache."""
+    values = list(_DEFAULTS) if instance is None else [getattr(instance, a) for a in _ATTNAMES]
     related = {}
     for name, value in data.items():
         if name in _RELATIONS:
             related[name] = value
             value = value.pk if value is not None else None
         values[_POSITION[name]] = value
-    candidate = ActivityReport(*values)
+    candidate = ActivityReport.__new__(ActivityReport)
+    candidate._state = ModelState()
+    candidate.__dict__.update(zip(_ATTNAMES, values, strict=True))
     if instance is not None:
         references.attach([candidate])
-    cache = candidate._state.fields_cache
-    cache.update(related)
+    candidate._state.fields_cache.update(related)
     return candidate
