@@ -3,7 +3,12 @@ from rest_framework.routers import DefaultRouter
 
 from indicators.api.views import IndicatorViewSet, SectorViewSet
 from partners.api.views import MeView, PartnerViewSet
-from reporting.api.views import ActivityReportViewSet, LocationViewSet, ReportingPeriodViewSet
+from reporting.api.views import (
+    ActivityReportViewSet,
+    ImportViewSet,
+    LocationViewSet,
+    ReportingPeriodViewSet,
+)
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -13,5 +18,6 @@ router.register("indicators", IndicatorViewSet)
 router.register("locations", LocationViewSet)
 router.register("reporting-periods", ReportingPeriodViewSet)
 router.register("activity-reports", ActivityReportViewSet, basename="activityreport")
+router.register("imports", ImportViewSet, basename="import")
 
 urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]

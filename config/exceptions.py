@@ -66,9 +66,15 @@ class RowsInvalid(exceptions.APIException):
     default_detail = "Some rows are invalid; nothing was written."
     default_code = "invalid_rows"
 
-    def __init__(self, errors: list[dict[str, Any]], detail: str | None = None):
+    def __init__(
+        self,
+        errors: list[dict[str, Any]],
+        detail: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ):
         super().__init__(detail)
         self.errors = errors
+        self.extra = extra or {}
 
 
 def problem(
@@ -143,6 +149,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     status_code = response.status_code
     if isinstance(exc, RowsInvalid):
         body = problem(status_code, exc.default_code, str(exc.detail), errors=exc.errors)
+        body.update(exc.extra)
     elif isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
         fields = sorted({e["field"] for e in errors if e["field"]})

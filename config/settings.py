@@ -67,6 +67,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# A missing trailing slash answers 404 problem+json rather than an HTML redirect.
+APPEND_SLASH = False
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -141,6 +143,9 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 # --- API -----------------------------------------------------------------------------------
 API_MAX_PAGE_SIZE = 1000
 API_MAX_BATCH_ROWS = int(os.environ.get("API_MAX_BATCH_ROWS", "5000"))
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
 API_TOKEN_LAST_USED_RESOLUTION_SECONDS = 60
 
 REST_FRAMEWORK = {

@@ -7,6 +7,7 @@ months, and writes history naming the batch. Queries do not grow with the number
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,6 +27,7 @@ from reporting.rows import parse_report
 from reporting.snapshots import month_str, report_values
 
 ADVISORY_LOCK_NAMESPACE = 5_005  # pg_advisory_xact_lock(namespace, partner id)
+WRITE_CHUNK = 5_000  # rows per COPY: statements stay constant up to a full JSON batch
 
 
 @dataclass
@@ -93,6 +95,28 @@ def activity_reports_batch(
             f"A batch holds at most {limit:,} reports; this one has {len(rows):,}.",
             code="batch_too_large",
         )
+    return activity_reports_write(
+        user=user,
+        rows=enumerate(rows),
+        dry_run=dry_run,
+        replace_months=replace_months,
+        channel=channel,
+        batch_id=batch_id,
+    )
+
+
+def activity_reports_write(
+    *,
+    user: User,
+    rows: Iterable[tuple[int, Any]],
+    dry_run: bool = False,
+    replace_months: bool = False,
+    channel: str = ChangeChannel.BULK,
+    batch_id: uuid.UUID | None = None,
+) -> BatchResult:
+    """The engine behind batches and imports. `rows` yields (row number, raw report); the
+    numbers are what errors and results refer to (batch positions, spreadsheet lines). Rows
+    may be a generator: they are read once."""
     result = BatchResult(batch_id=batch_id or uuid.uuid4(), dry_run=dry_run)
     try:
         with transaction.atomic():
@@ -111,7 +135,7 @@ def _run(result: BatchResult, *, user, rows, replace_months: bool, channel: str)
     references = ReferenceIndex()
     errors: list[dict[str, Any]] = []
     parsed = []
-    for index, raw in enumerate(rows):
+    for index, raw in rows:
         row = parse_report(raw, user=user, references=references)
         errors += [_error(index, v.field, v.code, v.message) for v in row.violations]
         if row.ok:
@@ -225,6 +249,9 @@ def _write(result, *, user, plan, stale, references, channel, months: set[date])
              "batch_id": result.batch_id, "version": report.version, "changed_at": now,
              "changed_by_id": user.pk, "before": before, "after": after}
         )  # fmt: skip
+        if len(history) >= WRITE_CHUNK and not result.dry_run:
+            bulk_insert(ActivityReportHistoryEntry, history, with_ids=False)
+            history.clear()
 
     creates, updates = [], []
     for index, candidate, target in plan:
@@ -264,10 +291,13 @@ def _write(result, *, user, plan, stale, references, channel, months: set[date])
     ReportingPeriod.objects.bulk_create(
         [ReportingPeriod(month=m) for m in months], ignore_conflicts=True
     )
-    bulk_insert_objects([report for _, report in creates])
-    for index, report in creates:
-        record(report, HistoryAction.CREATE, None, report_values(report, references))
-        result.rows.append(BatchRow(index, "created", report.pk))
+    # In chunks, so a 50,000-row import holds one chunk's history in memory at a time.
+    for start in range(0, len(creates), WRITE_CHUNK):
+        chunk = creates[start : start + WRITE_CHUNK]
+        bulk_insert_objects([report for _, report in chunk])
+        for index, report in chunk:
+            record(report, HistoryAction.CREATE, None, report_values(report, references))
+            result.rows.append(BatchRow(index, "created", report.pk))
     result.created = len(creates)
     bulk_update(updates, [*WRITABLE_FIELDS, "version", "updated_at", "updated_by"])
     for report in stale:

@@ -293,3 +293,50 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} ({self.response_status})"
+
+
+class Import(models.Model):
+    """One uploaded 5W spreadsheet: who sent which file, when, and what became of it."""
+
+    class Status(models.TextChoices):
+        COMPLETED = "completed", "Completed: every row written"
+        VALIDATED = "validated", "Validated (dry run): nothing written"
+        REJECTED = "rejected", "Rejected: some rows are invalid; nothing written"
+
+    class FileFormat(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="imports",
+        help_text="The uploader's organisation; scopes who sees the import.",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    file_size = models.PositiveIntegerField()
+    file_format = models.CharField(max_length=4, choices=FileFormat.choices)
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the file.")
+    content = models.BinaryField(help_text="The file as uploaded, for its error report.")
+    dry_run = models.BooleanField(default=False)
+    replace_months = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    batch_id = models.UUIDField(help_text="Names the import in the history it wrote.")
+    rows = models.PositiveIntegerField(default=0, help_text="Data rows read from the file.")
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, help_text="[{row, field, code, message}]")
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["partner", "checksum"])]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} {self.file_name} ({self.status})"

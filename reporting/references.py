@@ -73,3 +73,17 @@ class ReferenceIndex:
                 },
             }
         return self._codes
+
+    def template_choices(self) -> dict[str, list[str]]:
+        """Drop-down values for the 5W template: each starts with the code it stands for."""
+        for kind in ("partner", "indicator", "location"):
+            self.get(kind, "")  # load
+        partners = [f"{p.code} {p.name}" for p in self._objects["partner"].values()]
+        indicators = [f"{i.code} {i.name}" for i in self._objects["indicator"].values() if i.active]
+        locations = list(self._objects["location"].values())
+        return {
+            "partners": sorted(partners),
+            "indicators": sorted(indicators),
+            "admin1": sorted(f"{x.pcode} {x.name}" for x in locations if x.level == "admin1"),
+            "admin2": sorted(f"{x.pcode} {x.name}" for x in locations if x.level == "admin2"),
+        }

@@ -22,9 +22,9 @@ from reporting.permissions import can_write_for_partner
 from reporting.references import ReferenceIndex
 from reporting.validation import Violation, activity_report_violations
 
-READ_ONLY = frozenset(
-    {"id", "country", "sector", "created_at", "updated_at", "created_by", "version"}
-)
+READ_ONLY = frozenset({"id", "created_at", "updated_at", "created_by", "version"})
+# Derived or redundant columns of the 5W: accepted, and checked against the row.
+CONSISTENCY = frozenset({"country", "sector", "implementation_setup"})
 REQUIRED = ("month", "admin1", "indicator", "activity_name", "rmrp", "cva")
 TRUE = frozenset({"true", "yes", "si", "sí", "1", "y", "s"})
 FALSE = frozenset({"false", "no", "0", "n"})
@@ -229,7 +229,7 @@ def parse_report(
                 add(Violation(key, error.code, error.message))
         elif key in BREAKDOWNS:
             _breakdown(key, value, data, add, partial=partial)
-        elif key not in READ_ONLY:
+        elif key not in READ_ONLY and key not in CONSISTENCY:
             add(Violation(str(key), "unknown_field", "Unknown field."))
 
     # The appealing organisation: reporters may omit their own.
@@ -252,7 +252,57 @@ def parse_report(
 
     out.candidate = candidate = _candidate(data, instance, references)
     out.violations.extend(activity_report_violations(candidate))
+    if raw.keys() & CONSISTENCY:
+        _consistency(raw, candidate, add)
     return out
+
+
+def _same(given, *expected: str) -> bool:
+    text = str(given).strip().casefold()
+    return any(text == e.casefold() for e in expected)
+
+
+def _consistency(raw: dict, report: ActivityReport, add) -> None:
+    """The 5W's redundant columns must agree with the row (a row that says set-up = no but
+    names an implementing partner is a mistake to report, not to guess at)."""
+    if "implementation_setup" in raw and raw["implementation_setup"] not in (None, ""):
+        try:
+            setup = _bool(raw["implementation_setup"])
+        except RowError as error:
+            add(Violation("implementation_setup", error.code, error.message))
+        else:
+            if setup and report.implementing_partner_id is None:
+                add(
+                    Violation(
+                        "implementing_partner",
+                        "implementing_partner_required",
+                        "Implementation set-up is yes: name the implementing partner.",
+                    )
+                )
+            elif not setup and report.implementing_partner_id is not None:
+                add(
+                    Violation(
+                        "implementing_partner",
+                        "implementing_partner_forbidden",
+                        "Implementation set-up is no: leave the implementing partner empty.",
+                    )
+                )
+    country = report.admin1.parent if report.admin1_id else None
+    if raw.get("country") and country and not _same(raw["country"], country.pcode, country.name):
+        add(
+            Violation(
+                "country", "country_mismatch", f"{report.admin1.pcode} is in {country.pcode}."
+            )
+        )
+    sector = report.indicator.sector if report.indicator_id else None
+    if raw.get("sector") and sector and not _same(raw["sector"], sector.code, sector.name):
+        add(
+            Violation(
+                "sector",
+                "sector_mismatch",
+                f"Indicator {report.indicator.code} belongs to sector {sector.code}.",
+            )
+        )
 
 
 _FIELDS = ActivityReport._meta.concrete_fields

@@ -87,3 +87,8 @@ def test_docs_pages_use_local_assets_only(client, path):
     html = response.content.decode()
     assert "drf_spectacular_sidecar" in html
     assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+
+
+def test_missing_trailing_slash_is_a_404_problem_not_an_html_redirect(reporter):
+    response = reporter.client.get("/api/v1/partners")
+    assert_problem(response, 404, "not_found")

@@ -1,11 +1,13 @@
 from rest_framework import exceptions, serializers
 
+from config.serializers import ProblemErrorSerializer
 from reporting.api.fields import CodeField, MonthField, references_in
 from reporting.choices import DeliveryMechanism
 from reporting.models import (
     MAX_COUNT,
     ActivityReport,
     ActivityReportHistoryEntry,
+    Import,
     Location,
     ReportingPeriod,
 )
@@ -327,3 +329,45 @@ class BatchResultSerializer(serializers.Serializer):
     deleted = serializers.IntegerField(help_text="Reports removed by `replace=months`.")
     rows = BatchRowSerializer(many=True, help_text="What happened to each row, in batch order.")
     deleted_ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class ImportUploadSerializer(StrictFieldsMixin, serializers.Serializer):
+    file = serializers.FileField(
+        help_text="A 5W file: CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX."
+    )
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Validate and report what would happen; write nothing."
+    )
+    replace = serializers.ChoiceField(
+        choices=["months"],
+        required=False,
+        help_text="`months`: the file replaces the partner's reports of every month it "
+        "contains; reports of those months missing from the file are deleted (soft).",
+    )
+
+
+class ImportSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    partner = serializers.CharField(source="partner.code", read_only=True, allow_null=True)
+    errors = ProblemErrorSerializer(
+        many=True, read_only=True, help_text="Every problem; `row` is the spreadsheet row."
+    )
+    error_report_xlsx = serializers.SerializerMethodField(
+        help_text="The uploaded rows with an error column per problem, as XLSX."
+    )
+    error_report_csv = serializers.SerializerMethodField(help_text="The same, as CSV.")
+
+    class Meta:
+        model = Import
+        fields = [
+            "id", "file_name", "file_size", "file_format", "checksum", "uploaded_by", "partner",
+            "uploaded_at", "dry_run", "replace_months", "status", "batch_id", "rows", "created",
+            "updated", "unchanged", "deleted", "errors", "error_report_xlsx", "error_report_csv",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_error_report_xlsx(self, upload) -> str:
+        return f"/api/v1/imports/{upload.pk}/error-report.xlsx/"
+
+    def get_error_report_csv(self, upload) -> str:
+        return f"/api/v1/imports/{upload.pk}/error-report.csv/"

@@ -1,13 +1,18 @@
+from django.conf import settings
 from django.db.models import F
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from config.exceptions import PreconditionFailed
+from config.exceptions import PreconditionFailed, RequestTooLarge, RowsInvalid
 from config.filters import FilterBackend
 from config.pagination import KeysetPagination, PageNumberPagination
 from config.permissions import IsCoordinator, IsCoordinatorOrReadOnly
@@ -22,6 +27,8 @@ from reporting.api.serializers import (
     ActivityReportSerializer,
     BatchOptionsSerializer,
     BatchResultSerializer,
+    ImportSerializer,
+    ImportUploadSerializer,
     LocationSerializer,
     PeriodStatusChangeResultSerializer,
     PeriodStatusChangeSerializer,
@@ -34,8 +41,10 @@ from reporting.filtersets import (
     LocationFilterSet,
     ReportingPeriodFilterSet,
 )
-from reporting.models import ActivityReport, Location, ReportingPeriod
+from reporting.imports import import_create
+from reporting.models import ActivityReport, Import, Location, ReportingPeriod
 from reporting.permissions import ActivityReportPermission
+from reporting.references import ReferenceIndex
 from reporting.selectors import activity_reports_visible_to
 from reporting.services import (
     activity_report_create,
@@ -44,6 +53,13 @@ from reporting.services import (
     periods_set_status,
 )
 from reporting.snapshots import report_etag
+from reporting.spreadsheets import (
+    SheetError,
+    error_report_rows,
+    template_xlsx,
+    write_csv,
+    write_xlsx,
+)
 
 
 class LocationViewSet(viewsets.ModelViewSet):
@@ -275,3 +291,100 @@ class ReportingPeriodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def unlock(self, request):
         """Reopen a month (or every month up to it) for changes."""
         return self._change(request, PeriodStatus.OPEN)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, content_type: str, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+class ImportViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """5W spreadsheet uploads. Each import is all or nothing, like a JSON batch; a rejected
+    one keeps its errors, and its error report lists the uploaded rows with their problems."""
+
+    serializer_class = ImportSerializer
+    permission_classes = [ActivityReportPermission]
+    filter_backends = []
+    parser_classes = [MultiPartParser, FormParser]
+    problem_statuses = {"create": ["409", "413", "422"]}
+
+    def get_queryset(self):
+        queryset = Import.objects.select_related("uploaded_by", "partner").defer("content")
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or user.reads_everything:
+            return queryset
+        return queryset.filter(partner_id=user.partner_id) if user.partner_id else queryset.none()
+
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer}, responses={201: ImportSerializer}
+    )
+    def create(self, request):
+        """Upload a 5W file (CSV or XLSX). 201 when every row is valid (and written, unless
+        `dry_run`); 422 with every error, nothing written, when any row is invalid."""
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        if file.size > settings.IMPORT_MAX_BYTES:
+            raise RequestTooLarge(
+                f"Files up to {settings.IMPORT_MAX_BYTES:,} bytes; this one has {file.size:,}.",
+                code="file_too_large",
+            )
+        try:
+            record = import_create(
+                user=request.user,
+                file_name=file.name or "upload",
+                content=file.read(),
+                dry_run=upload.validated_data["dry_run"],
+                replace_months=upload.validated_data.get("replace") == "months",
+            )
+        except SheetError as error:
+            raise ValidationError({"file": [ErrorDetail(error.message, code=error.code)]}) from None
+        data = ImportSerializer(record).data
+        if record.status == Import.Status.REJECTED:
+            raise RowsInvalid(
+                data["errors"],
+                detail=f"{len(record.errors)} problem(s) in the file; nothing was written. "
+                f"Download {data['error_report_xlsx']} to fix them.",
+                extra={"import_id": record.pk, "error_report_xlsx": data["error_report_xlsx"],
+                       "error_report_csv": data["error_report_csv"]},
+            )  # fmt: skip
+        return Response(data, status=201, headers={"Location": f"/api/v1/imports/{record.pk}/"})
+
+    def _report(self, pk, file_format: str) -> HttpResponse:
+        record = get_object_or_404(self.get_queryset().defer(None), pk=pk)
+        rows = error_report_rows(bytes(record.content), record.file_format, record.errors)
+        name = f"import-{record.pk}-errors.{file_format}"
+        if file_format == "csv":
+            return _download(write_csv(rows), "text/csv; charset=utf-8", name)
+        return _download(write_xlsx(rows, "Errors"), XLSX, name)
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="error-report.xlsx")
+    def error_report_xlsx(self, request, pk=None):
+        """The uploaded rows with one error column per problem, as XLSX."""
+        return self._report(pk, "xlsx")
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="error-report.csv")
+    def error_report_csv(self, request, pk=None):
+        """The uploaded rows with one error column per problem, as CSV."""
+        return self._report(pk, "csv")
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
+    def template(self, request):
+        """A blank 5W workbook: the columns, an HXL row, and drop-down lists of partners,
+        indicators, locations and delivery mechanisms."""
+        references = ReferenceIndex()
+        content = template_xlsx(**references.template_choices())
+        return _download(content, XLSX, "5w-template.xlsx")
