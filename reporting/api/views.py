@@ -324,7 +324,6 @@ class ImportViewSet(
             return queryset
         return queryset.filter(partner_id=user.partner_id) if user.partner_id else queryset.none()
 
-
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer}, responses={201: ImportSerializer}
     )
