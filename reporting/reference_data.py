@@ -1,4 +1,5 @@
-"""Load the versioned reference data files (data/reference/*.csv) idempotently.
+"""Load the versioned reference data files (data/reference/*.csv) idempotently:
+partners, sectors, indicators, locations and border points.
 
 Each file is upserted on its natural key; a second run changes nothing. Rows are never
 deleted: a code that disappears from a file stays in the database (reports refer to it);
@@ -8,6 +9,7 @@ retire an indicator with `active=false` instead.
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from django.db import models, transaction
 
 from indicators.models import Indicator, Sector
 from partners.models import Partner
-from reporting.models import Location
+from reporting.models import BorderPoint, Location
 
 DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "data" / "reference"
 
@@ -113,4 +115,19 @@ def reference_data_load(*, directory: Path = DEFAULT_DIRECTORY) -> dict[str, Loa
 
     # Sorted by level, so each parent is in `by_pcode` before its children are read.
     results["locations"] = _upsert(Location, "pcode", locations, location_values, by_pcode)
+
+    results["border_points"] = _upsert(
+        BorderPoint,
+        "code",
+        _read(directory, "border_points.csv"),
+        lambda r: {
+            "name": r["name"],
+            "admin1": by_pcode[r["admin1"]],
+            "admin2": by_pcode.get(r["admin2"]),
+            "neighbour_country": r["neighbour_country"],
+            "kind": r["kind"],
+            "latitude": Decimal(r["latitude"]) if r["latitude"] else None,
+            "longitude": Decimal(r["longitude"]) if r["longitude"] else None,
+        },
+    )
     return results

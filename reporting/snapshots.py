@@ -52,7 +52,3 @@ def iso_datetime(value: datetime) -> str:
     """As DRF writes timestamps (current time zone, `Z` for UTC), without a field per call."""
     text = value.astimezone(timezone.get_current_timezone()).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def report_etag(report: ActivityReport) -> str:
-    return f'"{report.version}"'

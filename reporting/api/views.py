@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -12,7 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from config.exceptions import PreconditionFailed, RequestTooLarge, RowsInvalid
+from config.exceptions import RequestTooLarge, RowsInvalid
 from config.filters import FilterBackend
 from config.pagination import KeysetPagination, PageNumberPagination
 from config.permissions import IsCoordinator, IsCoordinatorOrReadOnly
@@ -34,6 +33,7 @@ from reporting.api.serializers import (
     PeriodStatusChangeSerializer,
     ReportingPeriodSerializer,
 )
+from reporting.api.versioned import IF_MATCH_PARAMETER, VersionedResourceMixin
 from reporting.batches import activity_reports_batch, batch_result_data
 from reporting.choices import PeriodStatus
 from reporting.filtersets import (
@@ -52,7 +52,6 @@ from reporting.services import (
     activity_report_update,
     periods_set_status,
 )
-from reporting.snapshots import report_etag
 from reporting.spreadsheets import (
     SheetError,
     error_report_rows,
@@ -75,22 +74,13 @@ class LocationViewSet(viewsets.ModelViewSet):
     problem_statuses = {"destroy": ["409"]}
 
 
-IF_MATCH_PARAMETER = OpenApiParameter(
-    "If-Match",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="The ETag you read; if the report changed since, the request answers 412.",
-)
-
-
 @extend_schema_view(
     create=extend_schema(parameters=[IDEMPOTENCY_PARAMETER]),
     update=extend_schema(parameters=[IF_MATCH_PARAMETER]),
     partial_update=extend_schema(parameters=[IF_MATCH_PARAMETER]),
     destroy=extend_schema(parameters=[IF_MATCH_PARAMETER]),
 )
-class ActivityReportViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
+class ActivityReportViewSet(VersionedResourceMixin, IdempotentCreateMixin, viewsets.ModelViewSet):
     """Monthly 5W activity reports.
 
     Reporters write their own organisation's reports; viewers read them; both also read
@@ -111,6 +101,7 @@ class ActivityReportViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         "indicator": "indicator__code",
     }
     keyset_default_ordering = "id"
+    detail_url_name = "activityreport-detail"
     problem_statuses = {
         "create": ["409", "422"],
         "update": ["409", "412"],
@@ -126,10 +117,6 @@ class ActivityReportViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             created_by_username=F("created_by__username")
         )
 
-    def retrieve(self, request, *args, **kwargs):
-        report = self.get_object()
-        return Response(self.get_serializer(report).data, headers={"ETag": report_etag(report)})
-
     def perform_create(self, serializer):
         serializer.instance = activity_report_create(
             data=serializer.validated_data,
@@ -137,44 +124,13 @@ class ActivityReportViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             references=references_in(serializer.context),
         )
 
-    def get_success_headers(self, data):
-        report_id = data.get("id")
-        if report_id is None:
-            return {}
-        url = reverse("activityreport-detail", kwargs={"pk": report_id})
-        return {"Location": url, "ETag": f'"{data["version"]}"'}
-
-    def update(self, request, *args, **kwargs):
-        response = super().update(request, *args, **kwargs)
-        response["ETag"] = f'"{response.data["version"]}"'
-        return response
-
-    def get_object(self):
-        report = super().get_object()
-        if self.request.method in ("PUT", "PATCH", "DELETE"):
-            self._check_if_match(report)
-        return report
-
-    def _check_if_match(self, report) -> None:
-        header = self.request.headers.get("If-Match")
-        if header is None or header.strip() == "*":
-            return
-        tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-        if report_etag(report) not in tags:
-            raise PreconditionFailed(
-                f"The report is now at ETag {report_etag(report)}; read it again first."
-            )
-
-    def _expected_version(self, report) -> int | None:
-        return report.version if "If-Match" in self.request.headers else None
-
     def perform_update(self, serializer):
         report = serializer.instance
         serializer.instance = activity_report_update(
             report=report,
             data=serializer.validated_data,
             user=self.request.user,
-            expected_version=self._expected_version(report),
+            expected_version=self.expected_version(report),
             references=references_in(serializer.context),
         )
 
@@ -182,7 +138,7 @@ class ActivityReportViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         activity_report_delete(
             report=instance,
             user=self.request.user,
-            expected_version=self._expected_version(instance),
+            expected_version=self.expected_version(instance),
         )
 
     @extend_schema(

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from indicators.models import Indicator, Sector
 from partners.models import Partner
-from reporting.models import Location
+from reporting.models import BorderPoint, Location
 from tests.factories import ActivityReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,14 +151,16 @@ def test_deleting_referenced_reference_data_is_409(coordinator):
 
 def test_load_reference_data_twice_changes_nothing(capsys):
     before = [
-        list(m.objects.order_by("pk").values()) for m in (Partner, Sector, Indicator, Location)
+        list(m.objects.order_by("pk").values())
+        for m in (Partner, Sector, Indicator, Location, BorderPoint)
     ]
     call_command("load_reference_data")
     out = capsys.readouterr().out
     assert "0 created, 0 updated" in out
-    assert out.count("0 created, 0 updated") == 4
+    assert out.count("0 created, 0 updated") == 5
     after = [
-        list(m.objects.order_by("pk").values()) for m in (Partner, Sector, Indicator, Location)
+        list(m.objects.order_by("pk").values())
+        for m in (Partner, Sector, Indicator, Location, BorderPoint)
     ]
     assert before == after
 
