@@ -3,6 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from indicators.api.views import IndicatorViewSet, SectorViewSet
 from partners.api.views import MeView, PartnerViewSet
+from reporting.api.border import BorderCrossingViewSet, BorderPointViewSet
 from reporting.api.views import (
     ActivityReportViewSet,
     ImportViewSet,
@@ -19,5 +20,7 @@ router.register("locations", LocationViewSet)
 router.register("reporting-periods", ReportingPeriodViewSet)
 router.register("activity-reports", ActivityReportViewSet, basename="activityreport")
 router.register("imports", ImportViewSet, basename="import")
+router.register("border-points", BorderPointViewSet)
+router.register("border-crossings", BorderCrossingViewSet, basename="bordercrossing")
 
 urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]

@@ -197,6 +197,10 @@ SPECTACULAR_SETTINGS = {
         "PeriodStatusEnum": "reporting.choices.PeriodStatus",
         "HistoryActionEnum": "reporting.choices.HistoryAction",
         "ChangeChannelEnum": "reporting.choices.ChangeChannel",
+        "BatchRowActionEnum": ["created", "updated", "unchanged"],
+        "DirectionEnum": "reporting.choices.Direction",
+        "BorderPointKindEnum": "reporting.choices.BorderPointKind",
+        "ObservationMethodEnum": "reporting.choices.ObservationMethod",
     },
 }
 

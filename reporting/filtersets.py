@@ -8,8 +8,14 @@ from indicators.choices import IndicatorType
 from indicators.models import Indicator, Sector
 from partners.models import Partner
 from reporting.api.fields import MONTH_SCHEMA, parse_month
-from reporting.choices import DeliveryMechanism, LocationLevel
-from reporting.models import ActivityReport, Location, ReportingPeriod
+from reporting.choices import (
+    BorderPointKind,
+    DeliveryMechanism,
+    Direction,
+    LocationLevel,
+    ObservationMethod,
+)
+from reporting.models import ActivityReport, BorderCrossing, BorderPoint, Location, ReportingPeriod
 
 
 class MonthFormField(forms.CharField):
@@ -106,3 +112,33 @@ class ActivityReportFilterSet(django_filters.FilterSet):
 
     def filter_sector(self, queryset, name, value):
         return queryset.filter(Q(indicator__sector=value) | Q(indicator__sector__parent=value))
+
+
+class BorderPointFilterSet(django_filters.FilterSet):
+    admin1 = _code_filter(Location.objects.all(), "admin1", "pcode", help_text="Admin1 P-code.")
+    neighbour_country = django_filters.CharFilter(help_text="ISO3, e.g. BOL.")
+    kind = django_filters.ChoiceFilter(choices=BorderPointKind.choices)
+    q = SearchFilter(fields=("code", "name"))
+
+    class Meta:
+        model = BorderPoint
+        fields = []
+
+
+class BorderCrossingFilterSet(django_filters.FilterSet):
+    border_point = _code_filter(BorderPoint.objects.all(), "border_point", help_text="Code.")
+    admin1 = _code_filter(
+        Location.objects.all(), "border_point__admin1", "pcode", help_text="Admin1 P-code."
+    )
+    neighbour_country = django_filters.CharFilter(field_name="border_point__neighbour_country")
+    direction = django_filters.ChoiceFilter(choices=Direction.choices)
+    nationality = django_filters.CharFilter(lookup_expr="iexact", help_text="ISO3.")
+    method = django_filters.ChoiceFilter(choices=ObservationMethod.choices)
+    partner = _code_filter(Partner.objects.all(), "partner", help_text="Reporting organisation.")
+    date_from = django_filters.DateFilter(lookup_expr="gte", help_text="Starting on or after.")
+    date_to = django_filters.DateFilter(lookup_expr="lte", help_text="Ending on or before.")
+    q = SearchFilter(fields=("source", "notes"))
+
+    class Meta:
+        model = BorderCrossing
+        fields = []

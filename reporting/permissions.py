@@ -10,11 +10,11 @@ def can_write_for_partner(user, partner_id: int | None) -> bool:
     return user.role == Role.REPORTER and partner_id is not None and partner_id == user.partner_id
 
 
-class ActivityReportPermission(permissions.BasePermission):
+class PartnerRecordPermission(permissions.BasePermission):
     """Reads are scoped by the queryset; writes need a reporter's or coordinator's role,
     and a reporter changes only its own organisation's reports (not those it implements)."""
 
-    message = "Your role may not change activity reports."
+    message = "Your role may not change these records."
     code = "role_not_allowed"
 
     def has_permission(self, request, view):
@@ -30,6 +30,6 @@ class ActivityReportPermission(permissions.BasePermission):
             return True
         if can_write_for_partner(request.user, obj.partner_id):
             return True
-        self.message = "Only the appealing organisation changes this report."
+        self.message = "Only the organisation that owns this record changes it."
         self.code = "not_own_report"
         return False

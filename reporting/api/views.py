@@ -43,7 +43,7 @@ from reporting.filtersets import (
 )
 from reporting.imports import import_create
 from reporting.models import ActivityReport, Import, Location, ReportingPeriod
-from reporting.permissions import ActivityReportPermission
+from reporting.permissions import PartnerRecordPermission
 from reporting.references import ReferenceIndex
 from reporting.selectors import activity_reports_visible_to
 from reporting.services import (
@@ -91,7 +91,7 @@ class ActivityReportViewSet(VersionedResourceMixin, IdempotentCreateMixin, views
     serializer_class = ActivityReportSerializer
     filterset_class = ActivityReportFilterSet
     filter_backends = [FilterBackend]
-    permission_classes = [ActivityReportPermission]
+    permission_classes = [PartnerRecordPermission]
     pagination_class = KeysetPagination
     keyset_orderings = {
         "id": "id",
@@ -268,7 +268,7 @@ class ImportViewSet(
     one keeps its errors, and its error report lists the uploaded rows with their problems."""
 
     serializer_class = ImportSerializer
-    permission_classes = [ActivityReportPermission]
+    permission_classes = [PartnerRecordPermission]
     filter_backends = []
     parser_classes = [MultiPartParser, FormParser]
     problem_statuses = {"create": ["409", "413", "422"]}

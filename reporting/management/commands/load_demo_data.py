@@ -9,9 +9,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = demo_data_load()
         self.stdout.write(
-            "demo reports: {created} created, {updated} updated, {unchanged} unchanged".format(
-                **counts
-            )
+            "demo reports: {created} created, {updated} updated, {unchanged} unchanged; "
+            "border crossings: {crossings_created} created".format(**counts)
         )
         users = ", ".join(f"{u} ({role} at {org})" for u, org, role in DEMO_USERS)
         self.stdout.write(f"demo users: {users}")

@@ -1,0 +1,374 @@
+"""Border-flow observations: rules, writes (with history) and the questions analysts ask.
+
+Rules live in `border_crossing_violations`, the one check every write path calls.
+"""
+
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from config.exceptions import Conflict, PreconditionFailed, RowsInvalid
+from reporting.choices import ChangeChannel, HistoryAction
+from reporting.models import BorderCrossing, BorderCrossingHistoryEntry
+from reporting.validation import Violation
+
+AGE_SEX = ("girls", "boys", "women", "men")
+MODES = (
+    ("on_foot", "on_foot_pct"),
+    ("motor_vehicle", "motor_vehicle_pct"),
+    ("other", "other_mode_pct"),
+)
+
+
+def border_crossing_violations(crossing: BorderCrossing) -> list[Violation]:
+    out: list[Violation] = []
+    today = timezone.localdate()
+    if crossing.date_from and crossing.date_to:
+        if crossing.date_to < crossing.date_from:
+            out.append(Violation("date_to", "period_reversed", "The period ends before it starts."))
+        if crossing.date_to > today:
+            out.append(
+                Violation("date_to", "date_in_future", "Observations cannot be in the future.")
+            )
+    breakdown = sum(getattr(crossing, f) or 0 for f in AGE_SEX)
+    if crossing.people is not None and breakdown > crossing.people:
+        out.append(
+            Violation(
+                "age_sex",
+                "breakdown_exceeds_count",
+                f"Age/sex groups add up to {breakdown:,}, above the {crossing.people:,} counted.",
+            )
+        )
+    shares = [getattr(crossing, f) for _, f in MODES if getattr(crossing, f) is not None]
+    if sum(shares, Decimal(0)) > 100:
+        out.append(
+            Violation(
+                "travel_modes", "shares_exceed_100", "Travel-mode shares add up to more than 100%."
+            )
+        )
+    return out
+
+
+def crossing_values(crossing: BorderCrossing) -> dict[str, Any]:
+    """The observation as the API shows it (and history stores it)."""
+    age_sex = {f: getattr(crossing, f) for f in AGE_SEX}
+    modes = {key: getattr(crossing, f) for key, f in MODES}
+    return {
+        "border_point": crossing.border_point.code,
+        "date_from": crossing.date_from.isoformat(),
+        "date_to": crossing.date_to.isoformat(),
+        "direction": crossing.direction,
+        "nationality": crossing.nationality,
+        "people": crossing.people,
+        "age_sex": age_sex if any(v is not None for v in age_sex.values()) else None,
+        "travel_modes": (
+            {k: float(v) if v is not None else None for k, v in modes.items()}
+            if any(v is not None for v in modes.values())
+            else None
+        ),
+        "method": crossing.method,
+        "source": crossing.source,
+        "partner": crossing.partner.code,
+        "notes": crossing.notes,
+    }
+
+
+def _duplicate(existing_id: int | None) -> Conflict:
+    return Conflict(
+        "An observation of the same point, period, direction, nationality and source exists"
+        + (f" (id {existing_id}); change that one instead." if existing_id else "."),
+        code="duplicate_observation",
+        extra={"existing_id": existing_id},
+    )
+
+
+def _assert_unique(crossing: BorderCrossing) -> None:
+    others = (
+        BorderCrossing.objects.exclude(pk=crossing.pk) if crossing.pk else BorderCrossing.objects
+    )
+    key = dict(zip(BorderCrossing.KEY, crossing.key, strict=True))
+    existing = others.filter(**key).values_list("pk", flat=True).first()
+    if existing is not None:
+        raise _duplicate(existing)
+
+
+def _history(crossing, *, action, user, channel, before, after, batch_id=None, now=None):
+    return BorderCrossingHistoryEntry(
+        crossing=crossing,
+        action=action,
+        channel=channel,
+        batch_id=batch_id,
+        version=crossing.version,
+        changed_at=now or crossing.updated_at,
+        changed_by=user,
+        before=before,
+        after=after,
+    )
+
+
+@transaction.atomic
+def border_crossing_create(*, data: dict, user, channel: str = ChangeChannel.API) -> BorderCrossing:
+    now = timezone.now()
+    crossing = BorderCrossing(
+        **data, created_at=now, updated_at=now, created_by=user, updated_by=user
+    )
+    _assert_unique(crossing)
+    try:
+        with transaction.atomic():
+            crossing.save()
+    except IntegrityError:
+        raise _duplicate(None) from None
+    _history(
+        crossing,
+        action=HistoryAction.CREATE,
+        user=user,
+        channel=channel,
+        before=None,
+        after=crossing_values(crossing),
+    ).save()
+    return crossing
+
+
+def _lock(crossing: BorderCrossing, expected_version: int | None) -> BorderCrossing:
+    current = (
+        BorderCrossing.objects.select_related("border_point", "partner")
+        .select_for_update(of=("self",))
+        .get(pk=crossing.pk)
+    )
+    if expected_version is not None and current.version != expected_version:
+        raise PreconditionFailed(
+            f"The observation is at version {current.version}, not {expected_version}."
+        )
+    return current
+
+
+@transaction.atomic
+def border_crossing_update(
+    *,
+    crossing,
+    data: dict,
+    user,
+    expected_version=None,
+    channel: str = ChangeChannel.API,
+    batch_id=None,
+) -> BorderCrossing:
+    current = _lock(crossing, expected_version)
+    before = crossing_values(current)
+    for field, value in data.items():
+        setattr(current, field, value)
+    after = crossing_values(current)
+    if after == before:
+        return current
+    _assert_unique(current)
+    current.version += 1
+    current.updated_at, current.updated_by = timezone.now(), user
+    current.save()
+    _history(
+        current,
+        action=HistoryAction.UPDATE,
+        user=user,
+        channel=channel,
+        before=before,
+        after=after,
+        batch_id=batch_id,
+    ).save()
+    return current
+
+
+@transaction.atomic
+def border_crossing_delete(
+    *, crossing, user, expected_version=None, channel=ChangeChannel.API
+) -> None:
+    current = _lock(crossing, expected_version)
+    before = crossing_values(current)
+    current.version += 1
+    current.updated_at = current.deleted_at = timezone.now()
+    current.updated_by = user
+    current.save(update_fields=["version", "updated_at", "deleted_at", "updated_by"])
+    _history(
+        current, action=HistoryAction.DELETE, user=user, channel=channel, before=before, after=None
+    ).save()
+
+
+@dataclass
+class CrossingBatchResult:
+    batch_id: uuid.UUID
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: list[dict] | None = None
+
+
+def border_crossings_batch(
+    *, user, rows: list[tuple[int, dict | None, list[dict]]], dry_run: bool = False
+) -> CrossingBatchResult:
+    """Upsert validated rows on the observation key, all or nothing. `rows` holds
+    (position, validated data or None, errors) from the serializer of each row."""
+    errors = [e for _, _, row_errors in rows for e in row_errors]
+    seen: dict[tuple, int] = {}
+    planned = []
+    for index, data, _ in rows:
+        if data is None:
+            continue
+        candidate = BorderCrossing(**data)
+        if candidate.key in seen:
+            errors.append(
+                {
+                    "row": index,
+                    "field": None,
+                    "code": "duplicate_in_batch",
+                    "message": f"Row {seen[candidate.key]} of this batch has the same key.",
+                }
+            )
+            continue
+        seen[candidate.key] = index
+        planned.append((index, data, candidate))
+    if errors:
+        raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
+
+    result = CrossingBatchResult(batch_id=uuid.uuid4(), dry_run=dry_run, rows=[])
+    with transaction.atomic():
+        points = {c.border_point_id for _, _, c in planned}
+        starts = {c.date_from for _, _, c in planned}
+        existing = {
+            c.key: c
+            for c in BorderCrossing.objects.select_related("border_point", "partner")
+            .select_for_update(of=("self",))
+            .filter(border_point_id__in=points, date_from__in=starts)
+        }
+        now = timezone.now()
+        history = []
+        for index, data, candidate in planned:
+            target = existing.get(candidate.key)
+            if target is None:
+                candidate.created_at = candidate.updated_at = now
+                candidate.created_by = candidate.updated_by = user
+                if not dry_run:
+                    candidate.save()
+                    history.append(
+                        _history(
+                            candidate,
+                            action=HistoryAction.CREATE,
+                            user=user,
+                            channel=ChangeChannel.BULK,
+                            before=None,
+                            after=crossing_values(candidate),
+                            batch_id=result.batch_id,
+                        )
+                    )
+                result.created += 1
+                result.rows.append({"row": index, "action": "created", "id": candidate.pk})
+                continue
+            if target.partner_id != candidate.partner_id and not user.is_coordinator:
+                errors.append(
+                    {
+                        "row": index,
+                        "field": "partner",
+                        "code": "partner_not_allowed",
+                        "message": "This observation belongs to another organisation.",
+                    }
+                )
+                continue
+            before = crossing_values(target)
+            for field, value in data.items():
+                setattr(target, field, value)
+            if crossing_values(target) == before:
+                result.unchanged += 1
+                result.rows.append({"row": index, "action": "unchanged", "id": target.pk})
+                continue
+            target.version += 1
+            target.updated_at, target.updated_by = now, user
+            if not dry_run:
+                target.save()
+                history.append(
+                    _history(
+                        target,
+                        action=HistoryAction.UPDATE,
+                        user=user,
+                        channel=ChangeChannel.BULK,
+                        before=before,
+                        after=crossing_values(target),
+                        batch_id=result.batch_id,
+                    )
+                )
+            result.updated += 1
+            result.rows.append({"row": index, "action": "updated", "id": target.pk})
+        if errors:
+            transaction.set_rollback(True)
+            raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
+        BorderCrossingHistoryEntry.objects.bulk_create(history)
+    return result
+
+
+# --- Questions analysts ask -------------------------------------------------------------
+def _period_start(day: date, interval: str) -> date:
+    if interval == "month":
+        return day.replace(day=1)
+    if interval == "week":
+        return day - timedelta(days=day.weekday())  # ISO weeks start on Monday
+    return day
+
+
+def _periods(start: date, end: date, interval: str) -> list[date]:
+    out, current = [], _period_start(start, interval)
+    while current <= end:
+        out.append(current)
+        if interval == "month":
+            current = (current.replace(day=28) + timedelta(days=4)).replace(day=1)
+        else:
+            current += timedelta(days=7 if interval == "week" else 1)
+    return out
+
+
+def crossings_series(*, queryset: QuerySet, interval: str, start: date, end: date) -> list[dict]:
+    """People counted per period, per border point and direction. An observation counts in
+    the period where it starts. Periods without any observation are listed with `people:
+    null` (a gap), never 0."""
+    totals: dict[tuple, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    rows = queryset.filter(date_from__gte=start, date_from__lte=end).values_list(
+        "border_point__code", "direction", "date_from", "people"
+    )
+    for point, direction, day, people in rows:
+        totals[(point, direction)][_period_start(day, interval)] += people
+    periods = _periods(start, end, interval)
+    return [
+        {
+            "border_point": point,
+            "direction": direction,
+            "points": [{"period": p.isoformat(), "people": counts.get(p)} for p in periods],
+        }
+        for (point, direction), counts in sorted(totals.items())
+    ]
+
+
+def crossings_travel_modes(*, queryset: QuerySet) -> list[dict]:
+    """Travel-mode shares per month, weighted by the people each observation counted."""
+    sums: dict[date, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    rows = queryset.exclude(on_foot_pct=None, motor_vehicle_pct=None, other_mode_pct=None)
+    for day, people, *shares in rows.values_list("date_from", "people", *(f for _, f in MODES)):
+        month = day.replace(day=1)
+        sums[month]["people"] += people
+        sums[month]["observations"] += 1
+        for (key, _), share in zip(MODES, shares, strict=True):
+            if share is not None:
+                sums[month][key] += share * people
+    out = []
+    for month, s in sorted(sums.items()):
+        weight = s["people"]
+        out.append(
+            {
+                "month": f"{month:%Y-%m}",
+                "people": int(weight),
+                "observations": int(s["observations"]),
+                **{key: round(float(s[key] / weight), 1) if weight else None for key, _ in MODES},
+            }
+        )
+    return out
