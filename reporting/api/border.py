@@ -462,7 +462,11 @@ class BorderCrossingViewSet(VersionedResourceMixin, IdempotentCreateMixin, views
     def _filtered(self, request):
         return self.filter_queryset(BorderCrossing.objects.all())
 
-    @extend_schema(parameters=[SeriesQuerySerializer], responses=SeriesSerializer(many=True))
+    @extend_schema(
+        operation_id="border_crossings_series",
+        parameters=[SeriesQuerySerializer],
+        responses=SeriesSerializer(many=True),
+    )
     @action(detail=False, methods=["get"], pagination_class=None)
     def series(self, request):
         """People counted per day, week or month, per border point and direction, over
@@ -473,7 +477,10 @@ class BorderCrossingViewSet(VersionedResourceMixin, IdempotentCreateMixin, views
         data = crossings_series(queryset=self._filtered(request), **query.validated_data)
         return Response(data)
 
-    @extend_schema(responses=TravelModesMonthSerializer(many=True))
+    @extend_schema(
+        operation_id="border_crossings_travel_modes",
+        responses=TravelModesMonthSerializer(many=True),
+    )
     @action(detail=False, methods=["get"], url_path="travel-modes", pagination_class=None)
     def travel_modes(self, request):
         """Travel-mode shares per month, weighted by the people each observation counted

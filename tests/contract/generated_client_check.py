@@ -6,16 +6,25 @@ Run by `make client-check` (and CI): no hand-written HTTP here, only the generat
     python generated_client_check.py BASE_URL REPORTER_TOKEN ANALYST_TOKEN
 """
 
+import datetime
+import io
 import sys
 import uuid
 
 from r4v_client import AuthenticatedClient
 from r4v_client.api.activity_reports import (
+    activity_reports_bulk,
     activity_reports_create,
     activity_reports_history_list,
     activity_reports_list,
     activity_reports_partial_update,
     activity_reports_retrieve,
+)
+from r4v_client.api.border_crossings import border_crossings_series, border_crossings_travel_modes
+from r4v_client.api.imports import (
+    imports_create,
+    imports_error_report_xlsx_retrieve,
+    imports_template_retrieve,
 )
 from r4v_client.api.indicators import indicators_list
 from r4v_client.api.locations import locations_list
@@ -24,11 +33,13 @@ from r4v_client.api.partners import partners_list
 from r4v_client.models import (
     ActivityReportRequest,
     AgeSexRequest,
+    ImportUploadRequest,
     LocationsListLevel,
     PatchedActivityReportRequest,
     PopulationRequest,
     Problem,
 )
+from r4v_client.types import File
 
 
 def check(condition: bool, what: str) -> None:
@@ -88,6 +99,49 @@ def main(base_url: str, reporter_token: str, analyst_token: str) -> None:
     check(report_id in {r.id for r in listed.results}, "analyst filters the list")
     history = activity_reports_history_list.sync(client=reporter, id=report_id)
     check([h.action.value for h in history.results] == ["create", "update"], "read history")
+    batch = activity_reports_bulk.sync(
+        client=reporter,
+        body=[
+            ActivityReportRequest(
+                month="2021-03", admin1="PE15", indicator="PRT-02", rmrp=True, cva=False,
+                activity_name=f"Batch row {n} {uuid.uuid4().hex[:6]}", total_beneficiaries=5,
+                new_beneficiaries=5, population=PopulationRequest(in_destination=5),
+                age_sex=AgeSexRequest(women=5),
+            )
+            for n in range(3)
+        ],
+    )  # fmt: skip
+    check(batch.created == 3 and len(batch.rows) == 3, "send a JSON batch")
+
+    content = (
+        "Admin1;Indicator;Month;Activity name;RMRP;CVA;Total monthly beneficiaries;"
+        "New beneficiaries of the month;In destination;Women\n"
+        f"PE24;PRT-01;2021-03;Upload {uuid.uuid4().hex[:6]};sí;no;4;4;4;4\n"
+        "PE24;PRT-01;2021-03;Broken row;sí;no;4;9;9;9\n"
+    ).encode()
+    upload = imports_create.sync_detailed(
+        client=reporter,
+        body=ImportUploadRequest(file=File(payload=io.BytesIO(content), file_name="5w.csv")),
+    )
+    check(
+        upload.status_code == 422 and upload.parsed.code == "invalid_rows", "upload a spreadsheet"
+    )
+    rows = {e.row for e in upload.parsed.errors}
+    check(rows == {3}, "the upload's error names the spreadsheet row")
+    report = imports_error_report_xlsx_retrieve.sync_detailed(
+        client=reporter, id=upload.parsed.additional_properties["import_id"]
+    )
+    check(report.status_code == 200 and report.content[:2] == b"PK", "download its error report")
+    template = imports_template_retrieve.sync_detailed(client=reporter)
+    check(template.status_code == 200 and template.content[:2] == b"PK", "download the template")
+
+    series = border_crossings_series.sync(
+        client=analyst, start=datetime.date(2021, 3, 1), end=datetime.date(2021, 3, 7),
+        border_point="PE-PUN-DES",
+    )  # fmt: skip
+    check([p.people for p in series[0].points][:2] == [100, 75], "border-crossing series")
+    modes = border_crossings_travel_modes.sync(client=analyst)
+    check({m.month for m in modes} >= {"2021-01", "2021-03"}, "travel modes by month")
     print("generated client: all operations OK")
 
 
