@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from indicators.api.views import IndicatorViewSet, SectorViewSet
 from partners.api.views import MeView, PartnerViewSet
 from reporting.api.border import BorderCrossingViewSet, BorderPointViewSet
+from reporting.api.figures import CountryFigureSettingsViewSet, FiguresViewSet
 from reporting.api.views import (
     ActivityReportViewSet,
     ImportViewSet,
@@ -22,5 +23,7 @@ router.register("activity-reports", ActivityReportViewSet, basename="activityrep
 router.register("imports", ImportViewSet, basename="import")
 router.register("border-points", BorderPointViewSet)
 router.register("border-crossings", BorderCrossingViewSet, basename="bordercrossing")
+router.register("figures", FiguresViewSet, basename="figures")
+router.register("figure-settings", CountryFigureSettingsViewSet, basename="figuresettings")
 
 urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]

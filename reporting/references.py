@@ -87,3 +87,46 @@ class ReferenceIndex:
             "admin1": sorted(f"{x.pcode} {x.name}" for x in locations if x.level == "admin1"),
             "admin2": sorted(f"{x.pcode} {x.name}" for x in locations if x.level == "admin2"),
         }
+
+    def indicator_facts(self) -> dict[int, dict]:
+        """id -> code, name, unit, type, sector and the top-level sector (subsectors roll
+        up to their parent in figures)."""
+        if "indicator" not in self._objects:
+            self._load_objects("indicator")
+        return {
+            pk: {
+                "code": i.code,
+                "name": i.name,
+                "unit": i.unit,
+                "type": i.indicator_type,
+                "sector": i.sector.code,
+                "root_sector": i.sector.root_code,
+            }
+            for pk, i in self._objects_by_id["indicator"].items()
+        }
+
+    def sector(self, code: str):
+        from indicators.models import Sector
+
+        if "sector" not in self._objects:
+            self._objects["sector"] = {s.code: s for s in Sector.objects.all()}
+        return self._objects["sector"].get(code)
+
+    def indicator_ids_of_sector(self, sector_id: int) -> set[int]:
+        """Indicators of a sector and of its subsectors."""
+        if "indicator" not in self._objects:
+            self._load_objects("indicator")
+        return {
+            pk
+            for pk, i in self._objects_by_id["indicator"].items()
+            if i.sector_id == sector_id or i.sector.parent_id == sector_id
+        }
+
+    def admin1_ids_of(self, country_id: int) -> set[int]:
+        if "location" not in self._objects:
+            self._load_objects("location")
+        return {
+            pk
+            for pk, loc in self._objects_by_id["location"].items()
+            if loc.level == "admin1" and loc.parent_id == country_id
+        }
