@@ -198,6 +198,7 @@ SPECTACULAR_SETTINGS = {
         "HistoryActionEnum": "reporting.choices.HistoryAction",
         "ChangeChannelEnum": "reporting.choices.ChangeChannel",
         "BatchRowActionEnum": ["created", "updated", "unchanged"],
+        "ConsolidationModelEnum": "reporting.choices.ConsolidationModel",
         "DirectionEnum": "reporting.choices.Direction",
         "BorderPointKindEnum": "reporting.choices.BorderPointKind",
         "ObservationMethodEnum": "reporting.choices.ObservationMethod",
