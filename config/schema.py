@@ -17,6 +17,13 @@ PROBLEM_DESCRIPTIONS = {
 }
 
 
+EXPORT_MEDIA_TYPES = {
+    "text/csv": "CSV (UTF-8 with BOM); lists export every matching row, streamed.",
+    "application/vnd.hxl+csv": "CSV with a second header row of HXL hashtags.",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel workbook.",
+}
+
+
 class AutoSchema(SpectacularAutoSchema):
     """Documents the problem+json error responses of every operation.
 
@@ -41,4 +48,12 @@ class AutoSchema(SpectacularAutoSchema):
                     media_types=[PROBLEM_CONTENT_TYPE],
                     direction=direction,
                 )
+        for response in responses.values():
+            for media_type, content in response.get("content", {}).items():
+                if media_type in EXPORT_MEDIA_TYPES:
+                    content["schema"] = {
+                        "type": "string",
+                        "format": "binary",
+                        "description": EXPORT_MEDIA_TYPES[media_type],
+                    }
         return dict(sorted(responses.items()))

@@ -158,6 +158,10 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": [
         "config.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
+        # Exports: ?format=csv|hxl|xlsx or Accept (text/csv, application/vnd.hxl+csv, XLSX).
+        "reporting.api.exports.HXLRenderer",
+        "reporting.api.exports.CSVRenderer",
+        "reporting.api.exports.XLSXRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [

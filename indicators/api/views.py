@@ -4,9 +4,10 @@ from config.permissions import IsCoordinatorOrReadOnly
 from indicators.api.serializers import IndicatorSerializer, SectorSerializer
 from indicators.filtersets import IndicatorFilterSet, SectorFilterSet
 from indicators.models import Indicator, Sector
+from reporting.api.exports import ExportListMixin
 
 
-class SectorViewSet(viewsets.ModelViewSet):
+class SectorViewSet(ExportListMixin, viewsets.ModelViewSet):
     """RMRP sectors and subsectors."""
 
     queryset = Sector.objects.select_related("parent")
@@ -19,7 +20,7 @@ class SectorViewSet(viewsets.ModelViewSet):
     problem_statuses = {"destroy": ["409"]}
 
 
-class IndicatorViewSet(viewsets.ModelViewSet):
+class IndicatorViewSet(ExportListMixin, viewsets.ModelViewSet):
     """Indicators: what is counted, in which sector, and of which type."""
 
     queryset = Indicator.objects.select_related("sector")

@@ -4,9 +4,10 @@ from config.permissions import IsCoordinatorOrReadOnly
 from partners.api.serializers import MeSerializer, PartnerSerializer
 from partners.filtersets import PartnerFilterSet
 from partners.models import Partner
+from reporting.api.exports import ExportListMixin
 
 
-class PartnerViewSet(viewsets.ModelViewSet):
+class PartnerViewSet(ExportListMixin, viewsets.ModelViewSet):
     """Organisations of the platform. Everyone signed in reads; coordinators change."""
 
     queryset = Partner.objects.all()

@@ -11,6 +11,7 @@ from config.exceptions import RequestTooLarge, flatten_errors
 from config.filters import StrictBooleanField
 from config.permissions import IsCoordinatorOrReadOnly
 from partners.models import Partner
+from reporting.api.exports import ExportListMixin
 from reporting.api.idempotency import (
     IDEMPOTENCY_PARAMETER,
     IdempotentCreateMixin,
@@ -314,7 +315,7 @@ class CrossingBatchResultSerializer(serializers.Serializer):
 # --- Views --------------------------------------------------------------------------------
 
 
-class BorderPointViewSet(viewsets.ModelViewSet):
+class BorderPointViewSet(ExportListMixin, viewsets.ModelViewSet):
     """Border crossing points, by code. Everyone signed in reads; coordinators change."""
 
     queryset = BorderPoint.objects.select_related("admin1", "admin2")
@@ -333,7 +334,9 @@ class BorderPointViewSet(viewsets.ModelViewSet):
     partial_update=extend_schema(parameters=[IF_MATCH_PARAMETER]),
     destroy=extend_schema(parameters=[IF_MATCH_PARAMETER]),
 )
-class BorderCrossingViewSet(VersionedResourceMixin, IdempotentCreateMixin, viewsets.ModelViewSet):
+class BorderCrossingViewSet(
+    ExportListMixin, VersionedResourceMixin, IdempotentCreateMixin, viewsets.ModelViewSet
+):
     """Border-flow observations (flow monitoring, key informants, official records).
 
     Everyone signed in reads them; reporters record their own organisation's; coordinators

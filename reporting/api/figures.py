@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from config.filters import StrictBooleanField
 from config.permissions import IsCoordinatorOrReadOnly
+from reporting.api.exports import ExportListMixin
 from reporting.api.fields import MonthField
 from reporting.api.serializers import StrictFieldsMixin
 from reporting.choices import ConsolidationModel, LocationLevel
@@ -293,6 +294,7 @@ class CountryFigureSettingsSerializer(serializers.ModelSerializer):
 
 
 class CountryFigureSettingsViewSet(
+    ExportListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,

@@ -15,6 +15,7 @@ from config.exceptions import RequestTooLarge, RowsInvalid
 from config.filters import FilterBackend
 from config.pagination import KeysetPagination, PageNumberPagination
 from config.permissions import IsCoordinator, IsCoordinatorOrReadOnly
+from reporting.api.exports import ExportListMixin
 from reporting.api.fields import parse_month, references_in
 from reporting.api.idempotency import (
     IDEMPOTENCY_PARAMETER,
@@ -61,7 +62,7 @@ from reporting.spreadsheets import (
 )
 
 
-class LocationViewSet(viewsets.ModelViewSet):
+class LocationViewSet(ExportListMixin, viewsets.ModelViewSet):
     """Countries, admin1 and admin2 areas, by P-code."""
 
     queryset = Location.objects.select_related("parent")
@@ -80,7 +81,9 @@ class LocationViewSet(viewsets.ModelViewSet):
     partial_update=extend_schema(parameters=[IF_MATCH_PARAMETER]),
     destroy=extend_schema(parameters=[IF_MATCH_PARAMETER]),
 )
-class ActivityReportViewSet(VersionedResourceMixin, IdempotentCreateMixin, viewsets.ModelViewSet):
+class ActivityReportViewSet(
+    ExportListMixin, VersionedResourceMixin, IdempotentCreateMixin, viewsets.ModelViewSet
+):
     """Monthly 5W activity reports.
 
     Reporters write their own organisation's reports; viewers read them; both also read
@@ -199,7 +202,7 @@ class ActivityReportViewSet(VersionedResourceMixin, IdempotentCreateMixin, views
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class ReportingPeriodViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ReportingPeriodViewSet(ExportListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Reporting months, open or locked. Coordinators lock and unlock them, with a reason."""
 
     queryset = ReportingPeriod.objects.select_related("changed_by")
@@ -259,6 +262,7 @@ def _download(content: bytes, content_type: str, file_name: str) -> HttpResponse
 
 
 class ImportViewSet(
+    ExportListMixin,
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
