@@ -1,0 +1,150 @@
+"""Issue 6: figures against hand-written SQL, and the memory of a full CSV export.
+
+With a million reports in PostgreSQL (bench/common.py fills them):
+- people reached by sector and admin1 for March 2021, cumulative from January;
+- monthly beneficiaries by sector with the RMRP split, March 2021.
+Each runs through the API in this process (Django test client: server time, no network) and
+as hand-written SQL, `--repeat` times. Goal: API median at most 1.5 times the SQL's, p99
+under 1 s. Then the whole table is exported as CSV through gunicorn (one worker) and the
+worker's peak resident memory is read from /proc. Goal: under 150 MB.
+
+    .venv/bin/python bench/figures.py [--rows 1000000] [--repeat 30]
+"""
+
+import argparse
+import statistics
+import subprocess
+import time
+from http.client import HTTPConnection
+
+from common import Server, fill_reports, setup_django
+
+# Aggregate the report table first, then name the sectors: what a careful analyst writes.
+PEOPLE_SQL = """
+WITH cells AS (
+  SELECT admin1_id, indicator_id,
+         SUM(new_beneficiaries) AS new, SUM(pop_in_destination) AS d, SUM(pop_in_transit) AS t,
+         SUM(pop_host_community) AS h, SUM(pop_pendular) AS p, SUM(pop_returnees) AS r,
+         SUM(girls) AS g, SUM(boys) AS b, SUM(women) AS w, SUM(men) AS m,
+         SUM(other_under_18) AS ou, SUM(other_over_18) AS oo
+  FROM reporting_activityreport
+  WHERE deleted_at IS NULL AND rmrp AND month BETWEEN '2021-01-01' AND '2021-03-01'
+    AND indicator_id IN (
+      SELECT id FROM indicators_indicator WHERE indicator_type = 'direct_assistance')
+  GROUP BY 1, 2
+)
+SELECT c.admin1_id, COALESCE(s.parent_id, s.id), SUM(new), SUM(d), SUM(t), SUM(h), SUM(p),
+       SUM(r), SUM(g), SUM(b), SUM(w), SUM(m), SUM(ou), SUM(oo)
+FROM cells c
+JOIN indicators_indicator i ON i.id = c.indicator_id
+JOIN indicators_sector s ON s.id = i.sector_id
+GROUP BY 1, 2
+"""
+MONTHLY_SQL = """
+SELECT COALESCE(s.parent_id, s.id) AS sector,
+       SUM(r.total_beneficiaries) FILTER (WHERE r.rmrp),
+       SUM(r.total_beneficiaries) FILTER (WHERE NOT r.rmrp)
+FROM reporting_activityreport r
+JOIN indicators_indicator i ON i.id = r.indicator_id
+JOIN indicators_sector s ON s.id = i.sector_id
+WHERE r.deleted_at IS NULL AND r.month = '2021-03-01'
+GROUP BY 1
+"""
+FIGURES = {
+    "people reached by sector and admin1": (
+        "/api/v1/figures/people-reached/?month=2021-03&group_by=sector,admin1",
+        PEOPLE_SQL,
+    ),
+    "monthly beneficiaries by sector": (
+        "/api/v1/figures/monthly-beneficiaries/?month=2021-03&group_by=sector",
+        MONTHLY_SQL,
+    ),
+}
+
+
+def timings(run, repeat: int) -> list[float]:
+    run()  # warm
+    out = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        out.append(time.perf_counter() - started)
+    return sorted(out)
+
+
+def p99(values: list[float]) -> float:
+    return values[min(len(values) - 1, int(len(values) * 0.99))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--skip-export", action="store_true")
+    args = parser.parse_args()
+    setup_django()
+    fill_reports(args.rows)
+    from django.db import connection
+    from django.test import Client
+
+    from partners.models import ApiToken, Partner, User
+    from reporting.models import ActivityReport
+
+    print(f"reports in the table: {ActivityReport.objects.count():,}")
+    analyst, _ = User.objects.update_or_create(
+        username="bench-analyst",
+        defaults={"role": "analyst", "partner": Partner.objects.get(code="OCHA")},
+    )
+    token = ApiToken.issue(user=analyst, name="bench-figures")[1]
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    for name, (path, sql) in FIGURES.items():
+
+        def api(path=path):
+            response = client.get(path)
+            assert response.status_code == 200, response.content[:300]
+
+        def raw(sql=sql):
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                cursor.fetchall()
+
+        api_t, sql_t = timings(api, args.repeat), timings(raw, args.repeat)
+        ratio = statistics.median(api_t) / statistics.median(sql_t)
+        print(
+            f"{name}: api p50 {statistics.median(api_t) * 1000:.0f} ms, "
+            f"p99 {p99(api_t) * 1000:.0f} ms; sql p50 {statistics.median(sql_t) * 1000:.0f} ms; "
+            f"ratio {ratio:.2f} (goal <= 1.5, api p99 < 1000 ms)"
+        )
+
+    if args.skip_export:
+        return
+    server = Server(workers=1)
+    try:
+        conn = HTTPConnection("127.0.0.1", server.port, timeout=3600)
+        started = time.perf_counter()
+        conn.request(
+            "GET",
+            "/api/v1/activity-reports/?format=csv",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        response = conn.getresponse()
+        size = lines = 0
+        while chunk := response.read(1 << 20):
+            size += len(chunk)
+            lines += chunk.count(b"\n")
+        seconds = time.perf_counter() - started
+        pid = int(subprocess.check_output(["pgrep", "-P", str(server.process.pid)]).split()[0])
+        with open(f"/proc/{pid}/status") as handle:
+            status = dict(line.split(":", 1) for line in handle.read().splitlines() if ":" in line)
+        peak = int(status["VmHWM"].split()[0]) / 1024
+        print(
+            f"csv export: {lines - 1:,} rows, {size / 1e6:.0f} MB in {seconds:.0f} s; "
+            f"worker peak memory {peak:.0f} MB (goal < 150 MB)"
+        )
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
