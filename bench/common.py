@@ -97,7 +97,7 @@ class Server:
         env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(workers), "--log-level", "warning"],
+             "--workers", str(workers), "--log-level", "warning", "--timeout", "900"],
             cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 30

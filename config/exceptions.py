@@ -5,6 +5,7 @@ a machine-readable `code`, and for validation failures an `errors` list of
 `{field, code, message}` (plus `row` on batch endpoints) naming every problem at once.
 """
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -12,12 +13,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger("config.exceptions")
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "urn:r4v:problem:"
@@ -57,6 +61,15 @@ class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
     default_code = "request_too_large"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """503: the database is down, restarting, or a query ran past the statement timeout."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is unavailable; try again shortly."
+    default_code = "database_unavailable"
+    retry_after = 5
 
 
 class RowsInvalid(exceptions.APIException):
@@ -135,6 +148,15 @@ def _to_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return RequestTooLarge(f"The request body exceeds the {limit:,}-byte limit.")
+    if isinstance(exc, OperationalError | InterfaceError):
+        if "statement timeout" in str(exc) or "canceling statement" in str(exc):
+            return ServiceUnavailable(
+                "The query took longer than the statement timeout; narrow it (filters, "
+                "months) or export CSV.",
+                code="query_timeout",
+            )
+        logger.warning("database unavailable: %s", exc)
+        return ServiceUnavailable()
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
     return exc
@@ -165,6 +187,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         body.update(getattr(exc, "extra", {}))
     response.data = body
     response.content_type = PROBLEM_CONTENT_TYPE
+    if isinstance(exc, ServiceUnavailable):
+        response["Retry-After"] = str(exc.retry_after)
     return response
 
 

@@ -93,6 +93,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL: a query running longer than this is cancelled and the API answers 503
+# `query_timeout` instead of holding a worker. 0 (the default here) disables it; `make serve`
+# sets 30 s. Connections also give up quickly when the server is down.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    timeout_ms = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "0"))
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    if timeout_ms:
+        options["options"] = f"-c statement_timeout={timeout_ms}"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     # WAL lets the dev server read while a write is in progress.
@@ -129,6 +138,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- Security (production values unless DEBUG) -------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
@@ -163,7 +173,7 @@ REST_FRAMEWORK = {
         "reporting.api.exports.CSVRenderer",
         "reporting.api.exports.XLSXRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": [
         "config.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -205,7 +205,7 @@ def parse_report(
         add(Violation(None, "invalid", "Expected an object of report fields."))
         return out
 
-    if instance is None:
+    if instance is None or not partial:  # create, or PUT: the whole report
         for key in REQUIRED:
             if key not in raw:
                 add(Violation(key, "required", "This field is required."))

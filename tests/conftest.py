@@ -13,6 +13,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         reference_data_load()
 
 
+@pytest.fixture
+def reload_reference_data(django_db_blocker):
+    """Transactional tests end by emptying every table; put the reference data back.
+    Request it before `transactional_db` so that it runs after the emptying."""
+    yield
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
 class Api:
     """An API client signed in with a real bearer token, as a partner system would be."""
 

@@ -2,23 +2,13 @@
 
 import threading
 
-import pytest
 from django.db import connection
 
 from partners.choices import Role
 from reporting.models import ActivityReport, ActivityReportHistoryEntry
-from reporting.reference_data import reference_data_load
 from tests.conftest import Api
 from tests.factories import PartnerFactory, UserFactory
 from tests.reporting.test_bulk import URL, rows
-
-
-@pytest.fixture
-def reload_reference_data(django_db_blocker):
-    """Transactional tests end by emptying every table; put the reference data back."""
-    yield
-    with django_db_blocker.unblock():
-        reference_data_load()
 
 
 def test_two_identical_batches_at_once_never_duplicate(reload_reference_data, transactional_db):
