@@ -11,11 +11,12 @@ PORT ?= 8000
 SCHEMA := docs/openapi.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help run demo test lint format migrations-check schema schema-check check client-check lock clean
+.PHONY: help run serve demo test lint format migrations-check schema schema-check check client-check lock clean
 
 help:
 	@echo "make run     install, migrate, load demo data, print a token, serve http://$(HOST):$(PORT)"
 	@echo "make test    install test dependencies and run the whole suite (DATABASE_URL honoured)"
+	@echo "make serve   production serving (gunicorn, PostgreSQL); see docs/deploy.md"
 	@echo "make check   lint, migration check and OpenAPI check (what CI runs besides tests)"
 	@echo "make schema  regenerate $(SCHEMA) after an API change"
 	@echo "make client-check  generate a Python client from $(SCHEMA) and drive a live server"
@@ -49,6 +50,18 @@ run: demo
 	echo "More tokens: DEBUG=1 $(MANAGE) create_token demo-analyst   (or demo-coordinator, demo-hias)"; \
 	echo
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+# Production serving: gunicorn against PostgreSQL, settings from the environment
+# (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS required; see docs/deploy.md).
+serve: $(VENV)/.installed-base
+	@test -n "$$DATABASE_URL" || { echo "make serve: set DATABASE_URL (PostgreSQL)"; exit 2; }
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY"; exit 2; }
+	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: set ALLOWED_HOSTS"; exit 2; }
+	$(MANAGE) migrate --noinput -v 0
+	$(MANAGE) createcachetable
+	$(MANAGE) load_reference_data
+	$(MANAGE) collectstatic --noinput -v 0
+	DB_STATEMENT_TIMEOUT_MS=$${DB_STATEMENT_TIMEOUT_MS:-30000} $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest

@@ -25,6 +25,7 @@ def setup_django():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable")
     with open(os.devnull, "w") as quiet:
         call_command("load_reference_data", stdout=quiet)
 

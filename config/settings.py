@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,15 +94,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Optional read replica: figures and exports read there (config/db.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
+
 # PostgreSQL: a query running longer than this is cancelled and the API answers 503
 # `query_timeout` instead of holding a worker. 0 (the default here) disables it; `make serve`
 # sets 30 s. Connections also give up quickly when the server is down.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    timeout_ms = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "0"))
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
-    if timeout_ms:
-        options["options"] = f"-c statement_timeout={timeout_ms}"
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        timeout_ms = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "0"))
+        options = _database.setdefault("OPTIONS", {})
+        options["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+        if timeout_ms:
+            options["options"] = f"-c statement_timeout={timeout_ms}"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     # WAL lets the dev server read while a write is in progress.
@@ -113,6 +121,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         timeout=20,
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# The cache holds rate-limit counters: shared by every worker (the database) in production,
+# in process memory for development. `manage.py createcachetable` makes its table.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        if os.environ.get("CACHE_BACKEND", "locmem" if DEBUG else "db") == "locmem"
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "r4v_cache"}
+    )
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "partners.User"
@@ -131,6 +149,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed copies, no manifest: the docs' assets are served by WhiteNoise from gunicorn.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 # Request bodies: batches of 5,000 reports fit well under this.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(20 * 1024 * 1024)))
@@ -151,6 +174,7 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- API -----------------------------------------------------------------------------------
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "1200/min") or None  # "" disables
 API_MAX_PAGE_SIZE = 1000
 API_MAX_BATCH_ROWS = int(os.environ.get("API_MAX_BATCH_ROWS", "5000"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
@@ -178,6 +202,7 @@ REST_FRAMEWORK = {
         "config.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.TokenRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",

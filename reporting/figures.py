@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
+from config.db import read_alias
 from indicators.choices import IndicatorType
 from reporting.choices import ConsolidationModel, PeriodStatus
 from reporting.models import (
@@ -56,14 +57,18 @@ def _months(start: date, end: date) -> list[date]:
 
 def provisional(start: date, end: date) -> bool:
     """A figure is provisional while any month it covers is still open."""
-    locked = ReportingPeriod.objects.filter(
-        month__gte=start, month__lte=end, status=PeriodStatus.LOCKED
-    ).count()
+    locked = (
+        ReportingPeriod.objects.using(read_alias())
+        .filter(month__gte=start, month__lte=end, status=PeriodStatus.LOCKED)
+        .count()
+    )
     return locked < len(_months(start, end))
 
 
 def _reports(query: FigureQuery, *, indicator_ids: set[int] | None = None) -> QuerySet:
-    qs = ActivityReport.objects.filter(month__gte=query.month_from, month__lte=query.month_to)
+    qs = ActivityReport.objects.using(read_alias()).filter(
+        month__gte=query.month_from, month__lte=query.month_to
+    )
     if query.admin1_ids is not None:
         qs = qs.filter(admin1_id__in=query.admin1_ids)
     ids = query.indicator_ids

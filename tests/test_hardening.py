@@ -131,3 +131,18 @@ def test_a_blocked_database_answers_503_with_retry_after(reload_reference_data, 
     assert response["Retry-After"] == "5"
     assert response["Content-Type"] == "application/problem+json"
     assert analyst.get("/api/v1/me/").status_code == 200  # and the next request is served
+
+
+def test_rate_limit_per_token_is_429_with_retry_after(settings, make_api):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_RATE_LIMIT = "3/min"
+    first, second = make_api("viewer", "ACNUR"), make_api("viewer", "ACNUR")
+    assert [first.get("/api/v1/me/").status_code for _ in range(3)] == [200, 200, 200]
+    limited = first.get("/api/v1/me/")
+    assert limited.status_code == 429
+    assert limited["Content-Type"] == "application/problem+json"
+    assert limited.json()["code"] == "throttled"
+    assert 0 < int(limited["Retry-After"]) <= 60
+    assert second.get("/api/v1/me/").status_code == 200  # another token has its own budget

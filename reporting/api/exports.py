@@ -14,6 +14,7 @@ import orjson
 from django.http import FileResponse, StreamingHttpResponse
 from rest_framework import renderers, serializers
 
+from config.db import read_alias
 from reporting.spreadsheets import COLUMNS, csv_text
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -155,7 +156,7 @@ class ExportListMixin:
         return export_response(fmt, columns, rows, self.export_name())
 
     def export_queryset(self, request):
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.filter_queryset(self.get_queryset()).using(read_alias())
         orderings = getattr(self, "keyset_orderings", None)
         if orderings:  # the keyset paginator normally orders these lists
             raw = request.query_params.get("ordering", self.keyset_default_ordering)

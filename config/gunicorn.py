@@ -1,0 +1,22 @@
+"""gunicorn settings for `make serve`, from the environment.
+
+Threads (gthread) let a long CSV export stream without tripping the worker timeout and keep
+slow clients from holding a whole process. Workers share nothing: any number of them, on any
+number of machines, can serve behind a load balancer.
+"""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "120"))
+graceful_timeout = 30
+keepalive = 5
+max_requests = 5000  # recycle workers now and then: memory stays flat over weeks
+max_requests_jitter = 500
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
