@@ -11,7 +11,7 @@ PORT ?= 8000
 SCHEMA := docs/openapi.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve demo test lint format migrations-check schema schema-check check client-check lock clean
+.PHONY: help run serve demo test lint format migrations-check schema schema-check check client-check schemathesis lock clean
 
 help:
 	@echo "make run     install, migrate, load demo data, print a token, serve http://$(HOST):$(PORT)"
@@ -20,6 +20,7 @@ help:
 	@echo "make check   lint, migration check and OpenAPI check (what CI runs besides tests)"
 	@echo "make schema  regenerate $(SCHEMA) after an API change"
 	@echo "make client-check  generate a Python client from $(SCHEMA) and drive a live server"
+	@echo "make schemathesis  a long schemathesis run (PostgreSQL on 127.0.0.1:5432)"
 	@echo "make lock    re-lock requirements/*.txt after editing pyproject.toml"
 
 $(BIN)/python:
@@ -86,6 +87,10 @@ schema-check: $(VENV)/.installed-dev
 	@diff -u $(SCHEMA) build/openapi.yaml || { echo "$(SCHEMA) is stale: run 'make schema' and commit it."; exit 1; }
 
 check: lint migrations-check schema-check
+
+# Schemathesis against a live server; CI runs 4 examples per operation, this runs 100.
+schemathesis: $(VENV)/.installed-dev
+	bash .ci/schemathesis 100
 
 # Generate a Python client from docs/openapi.yaml and drive a live server with it.
 client-check: $(VENV)/.installed-dev

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -148,6 +148,23 @@ def _to_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         return RequestTooLarge(f"The request body exceeds the {limit:,}-byte limit.")
+    if isinstance(exc, DataError):
+        return exceptions.ValidationError(
+            {
+                "non_field_errors": [
+                    exceptions.ErrorDetail(
+                        "A value is out of the range or form the database accepts.", "invalid_value"
+                    )
+                ]
+            }
+        )
+    if isinstance(exc, IntegrityError):
+        logger.warning("integrity error answered as 409: %s", exc)
+        return Conflict(
+            "The change conflicts with data already stored (a duplicate or a rule of the "
+            "database); nothing was written.",
+            code="conflict",
+        )
     if isinstance(exc, OperationalError | InterfaceError):
         if "statement timeout" in str(exc) or "canceling statement" in str(exc):
             return ServiceUnavailable(

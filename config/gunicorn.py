@@ -17,6 +17,7 @@ graceful_timeout = 30
 keepalive = 5
 max_requests = 5000  # recycle workers now and then: memory stays flat over weeks
 max_requests_jitter = 500
+limit_request_line = 8190  # the largest gunicorn allows; longer request lines get 414
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

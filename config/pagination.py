@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from rest_framework import pagination
-from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
@@ -21,7 +21,12 @@ class PageNumberPagination(pagination.PageNumberPagination):
         # An unordered queryset pages differently on every request: refuse it outright.
         if hasattr(queryset, "ordered") and not queryset.ordered:
             raise RuntimeError(f"{view.__class__.__name__} paginates an unordered queryset")
-        return super().paginate_queryset(queryset, request, view)
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            raise ValidationError(
+                {self.page_query_param: [ErrorDetail("No such page.", code="invalid_page")]}
+            ) from None
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)

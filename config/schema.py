@@ -9,11 +9,16 @@ PROBLEM_DESCRIPTIONS = {
     "401": "Missing, invalid, expired or revoked token.",
     "403": "Your role may not do this.",
     "404": "Not found, or not visible to you.",
+    "405": "Method not allowed.",
+    "406": "The format asked for (`format`, `Accept`) is not offered.",
     "409": "Conflict with the current state (e.g. `period_locked`, `duplicate`).",
     "412": "`If-Match` does not match the current ETag.",
     "413": "Request body too large.",
+    "414": "The request line is too long (answered by the HTTP server, before the API).",
+    "415": "Unsupported request media type.",
     "422": "Rows or request cannot be processed; nothing was written.",
-    "429": "Too many requests.",
+    "429": "Too many requests for this token (see Retry-After).",
+    "503": "The database is unavailable or the query timed out (see Retry-After).",
 }
 
 
@@ -32,15 +37,16 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        statuses = ["401", "403"]
-        if self.method in ("POST", "PUT", "PATCH") or self._is_list_view():
-            statuses.append("400")
+        # 400: any request's query string may be refused (e.g. a NUL byte).
+        statuses = ["400", "401", "403", "405", "406", "414", "429", "503"]
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses += ["413", "415"]
         if "{" in self.path:
             statuses.append("404")
         action = getattr(self.view, "action", None)
         extra = getattr(self.view, "problem_statuses", {})
         statuses += extra.get(action, []) + extra.get("*", [])
-        for code in statuses:
+        for code in dict.fromkeys(statuses):
             if code not in responses:
                 responses[code] = self._get_response_for_code(
                     OpenApiResponse(ProblemSerializer, description=PROBLEM_DESCRIPTIONS[code]),

@@ -295,6 +295,17 @@ def write_csv(rows: Iterator[list]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
 
 
+def xlsx_text(value):
+    """A value for an XLSX cell: never a formula, no control characters XML cannot hold."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if value[:1] in ("=", "+", "-", "@"):
+            return "'" + value  # stored as text, never evaluated
+    return value
+
+
 def write_xlsx(rows: Iterator[list], title: str) -> bytes:
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
@@ -306,8 +317,7 @@ def write_xlsx(rows: Iterator[list], title: str) -> bytes:
     for n, row in enumerate(rows):
         cells = []
         for value in row:
-            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-                value = "'" + value  # stored as text, never evaluated
+            value = xlsx_text(value)
             cell = WriteOnlyCell(sheet, value=value)
             if n == 0:
                 cell.font = Font(bold=True)
@@ -352,7 +362,7 @@ def template_xlsx(*, partners, indicators, admin1, admin2) -> bytes:
         letter = get_column_letter(n)
         lists.cell(row=1, column=n, value=name)
         for r, value in enumerate(values, start=2):
-            lists.cell(row=r, column=n, value=value)
+            lists.cell(row=r, column=n, value=xlsx_text(value))
         ranges[name] = f"Lists!${letter}$2:${letter}${max(2, len(values) + 1)}"
     yes_no = {"implementation_setup", "rmrp", "covid19", "cva"}
     for n, column in enumerate(COLUMNS, start=1):

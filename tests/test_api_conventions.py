@@ -92,3 +92,8 @@ def test_docs_pages_use_local_assets_only(client, path):
 def test_missing_trailing_slash_is_a_404_problem_not_an_html_redirect(reporter):
     response = reporter.client.get("/api/v1/partners")
     assert_problem(response, 404, "not_found")
+
+
+def test_unknown_format_is_406_problem_json(reporter):
+    body = assert_problem(reporter.get("/api/v1/partners/?format=pdf"), 406, "not_acceptable")
+    assert "csv" in body["detail"] and "xlsx" in body["detail"]

@@ -146,3 +146,23 @@ def test_rate_limit_per_token_is_429_with_retry_after(settings, make_api):
     assert limited.json()["code"] == "throttled"
     assert 0 < int(limited["Retry-After"]) <= 60
     assert second.get("/api/v1/me/").status_code == 200  # another token has its own budget
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/border-crossings/?nationality=%00",
+        "/api/v1/partners/?q=a%00b",
+        "/api/v1/figures/people-reached/?month=2021-03&country=P%00",
+    ],
+)
+def test_nul_bytes_in_query_strings_are_400(analyst, path):
+    response = analyst.client.get(path)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "null_characters_not_allowed"
+
+
+def test_page_out_of_range_is_400_naming_page(analyst):
+    response = analyst.get("/api/v1/partners/?page=0")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "page"

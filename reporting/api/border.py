@@ -342,6 +342,7 @@ class BorderCrossingViewSet(
     Everyone signed in reads them; reporters record their own organisation's; coordinators
     change all. Same history, soft delete, ETag and Idempotency-Key as 5W reports."""
 
+    lookup_value_regex = "[0-9]+"  # anything else is a 404, not a failed int()
     serializer_class = BorderCrossingSerializer
     filterset_class = BorderCrossingFilterSet
     permission_classes = [PartnerRecordPermission]

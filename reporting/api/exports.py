@@ -15,7 +15,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from rest_framework import renderers, serializers
 
 from config.db import read_alias
-from reporting.spreadsheets import COLUMNS, csv_text
+from reporting.spreadsheets import COLUMNS, csv_text, xlsx_text
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MAX_ROWS = 1_000_000  # Excel shows 1,048,576 rows
@@ -83,12 +83,6 @@ def serializer_columns(serializer: serializers.Serializer, prefix: str = "") -> 
     return columns
 
 
-def _cell(value) -> Any:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -110,7 +104,7 @@ def xlsx_file(columns: list[str], rows: Iterable[dict], title: str):
     sheet = workbook.create_sheet(title[:31])
     sheet.append(columns)
     for row in rows:
-        sheet.append([_cell(row.get(c)) for c in columns])
+        sheet.append([xlsx_text(row.get(c)) for c in columns])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (handed to FileResponse, which closes it)
     workbook.save(handle)
     handle.seek(0)

@@ -286,6 +286,9 @@ class CountryFigureSettingsSerializer(serializers.ModelSerializer):
     changed_by = serializers.CharField(
         source="changed_by.username", read_only=True, allow_null=True
     )
+    changed_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="null until a coordinator sets them."
+    )
 
     class Meta:
         model = CountryFigureSettings

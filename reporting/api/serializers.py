@@ -1,4 +1,5 @@
 from rest_framework import exceptions, serializers
+from rest_framework.validators import UniqueValidator
 
 from config.serializers import ProblemErrorSerializer
 from reporting.api.fields import CodeField, MonthField, references_in
@@ -14,10 +15,15 @@ from reporting.models import (
 from reporting.rows import parse_report
 from reporting.snapshots import iso_datetime, report_values
 
+PARENT_LEVEL = {"country": None, "admin1": "country", "admin2": "admin1"}
+
 
 class LocationSerializer(serializers.ModelSerializer):
-    pcode = serializers.CharField(
-        max_length=20, help_text="P-code: ISO3 for a country (PER), PE24 admin1, PE2401 admin2."
+    pcode = serializers.RegexField(
+        r"^[A-Z]{2,3}[0-9]*$",
+        max_length=20,
+        validators=[UniqueValidator(queryset=Location.objects.all())],
+        help_text="P-code: ISO3 for a country (PER), PE24 admin1, PE2401 admin2.",
     )
     parent = serializers.SlugRelatedField(
         slug_field="pcode",
@@ -30,6 +36,21 @@ class LocationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Location
         fields = ["pcode", "name", "level", "parent"]
+
+    def validate(self, attrs):
+        level = attrs.get("level", getattr(self.instance, "level", None))
+        parent = attrs.get("parent", getattr(self.instance, "parent", None))
+        expected = PARENT_LEVEL.get(level)
+        if (parent.level if parent else None) != expected:
+            message = (
+                "A country has no parent."
+                if expected is None
+                else f"An {level}'s parent is an {expected}."
+            )
+            raise serializers.ValidationError(
+                {"parent": [serializers.ErrorDetail(message, code="wrong_parent_level")]}
+            )
+        return attrs
 
 
 class StrictFieldsMixin:

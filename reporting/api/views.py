@@ -91,6 +91,7 @@ class ActivityReportViewSet(
     Reports of locked months answer 409 `period_locked`. Responses carry an `ETag`.
     """
 
+    lookup_value_regex = "[0-9]+"  # anything else is a 404, not a failed int()
     serializer_class = ActivityReportSerializer
     filterset_class = ActivityReportFilterSet
     filter_backends = [FilterBackend]
@@ -271,6 +272,7 @@ class ImportViewSet(
     """5W spreadsheet uploads. Each import is all or nothing, like a JSON batch; a rejected
     one keeps its errors, and its error report lists the uploaded rows with their problems."""
 
+    lookup_value_regex = "[0-9]+"  # anything else is a 404, not a failed int()
     serializer_class = ImportSerializer
     permission_classes = [PartnerRecordPermission]
     filter_backends = []
