@@ -47,6 +47,13 @@ class AutoSchema(SpectacularAutoSchema):
         extra = getattr(self.view, "problem_statuses", {})
         statuses += extra.get(action, []) + extra.get("*", [])
         for code in dict.fromkeys(statuses):
+            if code == "414" and code not in responses:
+                # gunicorn answers this itself, in HTML, before any of our code runs.
+                responses[code] = {
+                    "description": PROBLEM_DESCRIPTIONS[code],
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                }
+                continue
             if code not in responses:
                 responses[code] = self._get_response_for_code(
                     OpenApiResponse(ProblemSerializer, description=PROBLEM_DESCRIPTIONS[code]),

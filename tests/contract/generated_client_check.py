@@ -21,6 +21,7 @@ from r4v_client.api.activity_reports import (
     activity_reports_retrieve,
 )
 from r4v_client.api.border_crossings import border_crossings_series, border_crossings_travel_modes
+from r4v_client.api.figures import figures_indicators_retrieve, figures_people_reached_retrieve
 from r4v_client.api.imports import (
     imports_create,
     imports_error_report_xlsx_retrieve,
@@ -33,6 +34,7 @@ from r4v_client.api.partners import partners_list
 from r4v_client.models import (
     ActivityReportRequest,
     AgeSexRequest,
+    ConsolidationModelEnum,
     ImportUploadRequest,
     LocationsListLevel,
     PatchedActivityReportRequest,
@@ -142,6 +144,13 @@ def main(base_url: str, reporter_token: str, analyst_token: str) -> None:
     check([p.people for p in series[0].points][:2] == [100, 75], "border-crossing series")
     modes = border_crossings_travel_modes.sync(client=analyst)
     check({m.month for m in modes} >= {"2021-01", "2021-03"}, "travel modes by month")
+    people = figures_people_reached_retrieve.sync(
+        client=analyst, month="2021-03", group_by="sector", model=ConsolidationModelEnum.SUM
+    )
+    check(people.model.value == "sum" and len(people.results) >= 5, "read people reached by sector")
+    indicators = figures_indicators_retrieve.sync(client=analyst, month="2021-03")
+    totals = {row.indicator: row.total_beneficiaries for row in indicators.results}
+    check(totals.get("PRT-01", 0) >= 3530, "read indicator figures")
     print("generated client: all operations OK")
 
 
