@@ -97,3 +97,24 @@ def test_missing_trailing_slash_is_a_404_problem_not_an_html_redirect(reporter):
 def test_unknown_format_is_406_problem_json(reporter):
     body = assert_problem(reporter.get("/api/v1/partners/?format=pdf"), 406, "not_acceptable")
     assert "csv" in body["detail"] and "xlsx" in body["detail"]
+
+
+def test_cors_is_off_unless_configured(reporter):
+    response = reporter.client.get("/api/v1/me/", HTTP_ORIGIN="https://evil.example")
+    assert "Access-Control-Allow-Origin" not in response
+
+
+def test_cors_for_configured_origins_only(reporter, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://dashboard.example.org"]
+    ok = reporter.client.get("/api/v1/me/", HTTP_ORIGIN="https://dashboard.example.org")
+    assert ok["Access-Control-Allow-Origin"] == "https://dashboard.example.org"
+    assert "ETag" in ok["Access-Control-Expose-Headers"]
+    other = reporter.client.get("/api/v1/me/", HTTP_ORIGIN="https://evil.example")
+    assert "Access-Control-Allow-Origin" not in other
+    preflight = reporter.client.options(
+        "/api/v1/activity-reports/",
+        HTTP_ORIGIN="https://dashboard.example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
+    )
+    assert preflight.status_code == 204
+    assert "Idempotency-Key" in preflight["Access-Control-Allow-Headers"]
