@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from config.exceptions import Conflict, RequestTooLarge, RowsInvalid
@@ -148,20 +147,30 @@ def _run(result: BatchResult, *, user, rows, replace_months: bool, channel: str)
     # Keys of every live report the batch could touch, as plain tuples (a partner's month
     # can hold thousands of reports); full rows are read only for those it does touch.
     names = {c.activity_name for _, c in parsed if not c.external_id}
-    scope = Q(external_id__in=external_ids) | Q(activity_name__in=names, month__in=months)
+    # Separate look-ups, each on its own index ((partner, external_id), (partner,
+    # activity_name), (partner, month)); OR-ed together PostgreSQL would filter the partner's
+    # every report instead.
+    live = ActivityReport.objects.filter(partner_id__in=partner_ids)
+    scopes = []
+    if external_ids:
+        scopes.append(live.filter(external_id__in=external_ids))
+    if names:
+        scopes.append(live.filter(activity_name__in=names, month__in=months))
     if replace_months:
-        scope |= Q(month__in=months)
-    keys = ActivityReport.objects.filter(partner_id__in=partner_ids).filter(scope)
+        scopes.append(live.filter(month__in=months))
     by_external_id: dict[tuple, int] = {}
     by_natural_key: dict[tuple, list[int]] = defaultdict(list)
     month_of: dict[int, tuple] = {}
-    for pk, external_id, *natural_key in keys.values_list(
-        "pk", "external_id", *ActivityReport.NATURAL_KEY
-    ):
-        if external_id:
-            by_external_id[(natural_key[0], external_id)] = pk
-        by_natural_key[tuple(natural_key)].append(pk)
-        month_of[pk] = (natural_key[0], natural_key[2])  # (partner, month)
+    for scope in scopes:
+        for pk, external_id, *natural_key in scope.values_list(
+            "pk", "external_id", *ActivityReport.NATURAL_KEY
+        ):
+            if pk in month_of:
+                continue  # found by an earlier look-up
+            if external_id:
+                by_external_id[(natural_key[0], external_id)] = pk
+            by_natural_key[tuple(natural_key)].append(pk)
+            month_of[pk] = (natural_key[0], natural_key[2])  # (partner, month)
 
     seen: dict[tuple, int] = {}
     plan: list[tuple[int, ActivityReport, ActivityReport | None]] = []  # row, new, target
