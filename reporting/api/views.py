@@ -42,6 +42,7 @@ from reporting.filtersets import (
     LocationFilterSet,
     ReportingPeriodFilterSet,
 )
+from reporting.history import complete_history
 from reporting.imports import import_create
 from reporting.models import ActivityReport, Import, Location, ReportingPeriod
 from reporting.permissions import PartnerRecordPermission
@@ -199,7 +200,7 @@ class ActivityReportViewSet(
         visible = activity_reports_visible_to(user=request.user, include_deleted=True)
         report = get_object_or_404(visible, pk=pk)
         entries = report.history.select_related("changed_by").order_by("id")
-        page = self.paginate_queryset(entries)
+        page = complete_history(report, list(self.paginate_queryset(entries)), ReferenceIndex())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 

@@ -27,9 +27,7 @@ def no_foreign_partner_data(ctx, response, case):
     foreign, own = os.environ.get("ST_FOREIGN_PARTNER"), os.environ.get("ST_OWN_PARTNER")
     if not foreign or not case.path.startswith(SCOPED_PATHS) or response.status_code >= 400:
         return None
-    content_type = next(
-        (v for k, v in response.headers.items() if k.lower() == "content-type"), ""
-    )
+    content_type = next((v for k, v in response.headers.items() if k.lower() == "content-type"), "")
     if "json" not in (content_type[0] if isinstance(content_type, list) else content_type):
         return None
     try:

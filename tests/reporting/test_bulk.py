@@ -250,3 +250,16 @@ def test_history_of_another_partners_batch_is_invisible(reporter, other_reporter
     assert reporter.get(f"/api/v1/activity-reports/{report_id}/history/").status_code == 404
     ActivityReportFactory()  # unrelated rows do not change the picture
     assert reporter.get("/api/v1/activity-reports/").json()["results"] == []
+
+
+def test_history_of_a_batch_create_shows_the_created_values(reporter):
+    report_id = reporter.post(URL, [row(0, external_id="h-1")]).json()["rows"][0]["id"]
+    history_url = f"/api/v1/activity-reports/{report_id}/history/"
+    (created,) = reporter.get(history_url).json()["results"]
+    assert created["action"] == "create" and created["after"]["activity_name"] == "Orientation 0"
+    assert "activity_name" in created["changed_fields"]
+    reporter.post(URL, [row(5, external_id="h-1")])  # renames it
+    created, updated = reporter.get(history_url).json()["results"]
+    # Still the values it was created with, not today's.
+    assert created["after"]["activity_name"] == "Orientation 0"
+    assert updated["after"]["activity_name"] == "Orientation 5"
