@@ -81,6 +81,8 @@ def _bool(value) -> bool:
 
 
 def _count(value) -> int:
+    if type(value) is int and 0 <= value <= MAX_COUNT:  # the common case, first
+        return value
     if isinstance(value, bool):
         raise RowError("invalid", "A valid integer is required.")
     if isinstance(value, str):
@@ -170,15 +172,16 @@ def _month(value):
 
 
 def _breakdown(key: str, value, data: dict, add, *, partial: bool) -> None:
-    pairs = BREAKDOWNS[key]
-    if value is None:
-        value = {name: 0 for name, _ in pairs}
+    known = BREAKDOWN_COLUMNS[key]
+    null = value is None
+    if null:
+        value = {}
     elif not isinstance(value, dict):
         add(Violation(key, "invalid", "Invalid data. Expected a dictionary."))
         return
-    elif not partial:
-        value = {name: 0 for name, _ in pairs} | value
-    known = BREAKDOWN_COLUMNS[key]
+    if null or not partial:
+        for column in known.values():  # omitted groups count as 0; null: all of them
+            data[column] = 0
     for name, item in value.items():
         column = known.get(name)
         if column is None:
