@@ -58,17 +58,14 @@ def bulk_insert(model: type[models.Model], rows: list[dict], *, with_ids: bool =
         return []
     ids = _allocate_ids(model, len(rows)) if with_ids else [None] * len(rows)
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields if f.has_default()}
-    convert = _converters(fields)
-    attnames = [f.attname for f in fields]
+    columns_defaults = [(f.attname, f.get_default() if f.has_default() else None) for f in fields]
+    converted = [(n, conv) for n, conv in enumerate(_converters(fields)) if conv is not None]
     values = []
     for pk, row in zip(ids, rows, strict=True):
-        row = defaults | row if defaults.keys() - row.keys() else row
-        line = [pk] if with_ids else []
-        for attname, conv in zip(attnames, convert, strict=True):
-            value = row.get(attname)
-            line.append(conv(value) if conv else value)
-        values.append(line)
+        line = [row.get(attname, default) for attname, default in columns_defaults]
+        for n, conv in converted:
+            line[n] = conv(line[n])
+        values.append([pk, *line] if with_ids else line)
     table = connection.ops.quote_name(model._meta.db_table)
     names = (["id"] if with_ids else []) + [f.column for f in fields]
     columns = ", ".join(connection.ops.quote_name(c) for c in names)
