@@ -516,3 +516,22 @@ def test_idempotency_keys_belong_to_one_user(reporter, make_api):
 def test_failed_request_does_not_burn_the_key(reporter):
     assert reporter.post(URL, payload(month="bad"), HTTP_IDEMPOTENCY_KEY="k-3").status_code == 400
     assert reporter.post(URL, payload(), HTTP_IDEMPOTENCY_KEY="k-3").status_code == 201
+
+
+def test_old_idempotency_keys_can_be_purged(reporter):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from reporting.models import IdempotencyRecord
+
+    reporter.post(URL, payload(), HTTP_IDEMPOTENCY_KEY="old")
+    reporter.post(URL, payload(external_id="new"), HTTP_IDEMPOTENCY_KEY="new")
+    IdempotencyRecord.objects.filter(key="old").update(
+        created_at=timezone.now() - timedelta(hours=49)
+    )
+    call_command("purge_idempotency_keys")
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+    # A retry after the purge is a new request: the external id now answers 409.
+    assert reporter.post(URL, payload(), HTTP_IDEMPOTENCY_KEY="old").status_code == 409
