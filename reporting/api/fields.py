@@ -1,7 +1,6 @@
 import re
 from datetime import date
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -42,27 +41,11 @@ def references_in(context: dict) -> ReferenceIndex:
     return context.setdefault("references", ReferenceIndex())
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class CodeField(serializers.Field):
-    """A reference object written and read as its code (partner, indicator, P-code)."""
-
-    default_error_messages = {
-        "does_not_exist": "Unknown {kind} code {value!r}.",
-        "invalid": "Expected a {kind} code (text).",
-    }
+class CodeField(serializers.CharField):
+    """A reference object, written and read as its code (partner, indicator, P-code). The
+    field documents the API; reporting.rows resolves codes on every write path."""
 
     def __init__(self, kind: str, **kwargs):
         self.kind = kind
+        kwargs.setdefault("max_length", 40)
         super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str) or len(data) > 40:
-            self.fail("invalid", kind=self.kind)
-        code = data.strip().upper()
-        obj = references_in(self.context).get(self.kind, code)
-        if obj is None:
-            self.fail("does_not_exist", kind=self.kind, value=data)
-        return obj
-
-    def to_representation(self, value):
-        return value.pcode if self.kind == "location" else value.code
