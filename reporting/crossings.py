@@ -14,10 +14,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from config.exceptions import Conflict, PreconditionFailed, RowsInvalid
+from config.exceptions import Conflict, RowsInvalid
 from reporting.choices import ChangeChannel, HistoryAction
 from reporting.models import BorderCrossing, BorderCrossingHistoryEntry
 from reporting.validation import Violation
+from reporting.versioning import bump, lock_for_change
 
 AGE_SEX = ("girls", "boys", "women", "men")
 MODES = (
@@ -136,19 +137,6 @@ def border_crossing_create(*, data: dict, user, channel: str = ChangeChannel.API
     return crossing
 
 
-def _lock(crossing: BorderCrossing, expected_version: int | None) -> BorderCrossing:
-    current = (
-        BorderCrossing.objects.select_related("border_point", "partner")
-        .select_for_update(of=("self",))
-        .get(pk=crossing.pk)
-    )
-    if expected_version is not None and current.version != expected_version:
-        raise PreconditionFailed(
-            f"The observation is at version {current.version}, not {expected_version}."
-        )
-    return current
-
-
 @transaction.atomic
 def border_crossing_update(
     *,
@@ -159,7 +147,11 @@ def border_crossing_update(
     channel: str = ChangeChannel.API,
     batch_id=None,
 ) -> BorderCrossing:
-    current = _lock(crossing, expected_version)
+    current = lock_for_change(
+        BorderCrossing.objects.select_related("border_point", "partner"),
+        crossing.pk,
+        expected_version,
+    )
     before = crossing_values(current)
     for field, value in data.items():
         setattr(current, field, value)
@@ -167,8 +159,7 @@ def border_crossing_update(
     if after == before:
         return current
     _assert_unique(current)
-    current.version += 1
-    current.updated_at, current.updated_by = timezone.now(), user
+    bump(current, user)
     current.save()
     _history(
         current,
@@ -186,12 +177,13 @@ def border_crossing_update(
 def border_crossing_delete(
     *, crossing, user, expected_version=None, channel=ChangeChannel.API
 ) -> None:
-    current = _lock(crossing, expected_version)
+    current = lock_for_change(
+        BorderCrossing.objects.select_related("border_point", "partner"),
+        crossing.pk,
+        expected_version,
+    )
     before = crossing_values(current)
-    current.version += 1
-    current.updated_at = current.deleted_at = timezone.now()
-    current.updated_by = user
-    current.save(update_fields=["version", "updated_at", "deleted_at", "updated_by"])
+    current.save(update_fields=bump(current, user, delete=True))
     _history(
         current, action=HistoryAction.DELETE, user=user, channel=channel, before=before, after=None
     ).save()

@@ -9,11 +9,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.exceptions import Conflict, PreconditionFailed
+from config.exceptions import Conflict
 from reporting.choices import ChangeChannel, HistoryAction, PeriodStatus
 from reporting.models import ActivityReport, ActivityReportHistoryEntry, ReportingPeriod
 from reporting.references import ReferenceIndex
 from reporting.snapshots import month_str, report_values
+from reporting.versioning import bump, lock_for_change
 
 
 def periods_assert_open(*, months: Iterable[date]) -> None:
@@ -124,16 +125,6 @@ def activity_report_create(
     return report
 
 
-def _lock_for_change(report: ActivityReport, expected_version: int | None) -> ActivityReport:
-    current = ActivityReport.objects.select_for_update().get(pk=report.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise PreconditionFailed(
-            f"The report is at version {current.version}, not {expected_version}; "
-            "read it again before changing it."
-        )
-    return current
-
-
 @transaction.atomic
 def activity_report_update(
     *,
@@ -147,7 +138,7 @@ def activity_report_update(
 ) -> ActivityReport:
     """Apply validated `data`. A change that changes nothing keeps the version and history."""
     references = references or ReferenceIndex()
-    current = _lock_for_change(report, expected_version)
+    current = lock_for_change(ActivityReport.objects, report.pk, expected_version)
     before = report_values(current, references)
     old_month = current.month
     for field, value in data.items():
@@ -157,9 +148,7 @@ def activity_report_update(
         return current
     periods_assert_open(months={old_month, current.month})
     _assert_key_free(current)
-    current.version += 1
-    current.updated_at = timezone.now()
-    current.updated_by = user
+    bump(current, user)
     current.save()
     _history(
         current,
@@ -185,13 +174,10 @@ def activity_report_delete(
 ) -> None:
     """Soft delete: the report leaves lists and figures; its history stays."""
     references = references or ReferenceIndex()
-    current = _lock_for_change(report, expected_version)
+    current = lock_for_change(ActivityReport.objects, report.pk, expected_version)
     periods_assert_open(months=[current.month])
     before = report_values(current, references)
-    current.version += 1
-    current.updated_at = current.deleted_at = timezone.now()
-    current.updated_by = user
-    current.save(update_fields=["version", "updated_at", "deleted_at", "updated_by"])
+    current.save(update_fields=bump(current, user, delete=True))
     _history(
         current,
         action=HistoryAction.DELETE,

@@ -1,0 +1,32 @@
+"""What every versioned record (5W reports, border crossings) does on a change: lock the row
+and check the version the client saw, bump the version, and say who changed it when."""
+
+from django.db import models
+from django.utils import timezone
+
+from config.exceptions import PreconditionFailed
+
+BUMPED_FIELDS = ["version", "updated_at", "updated_by"]
+
+
+def lock_for_change(queryset: models.QuerySet, pk: int, expected_version: int | None):
+    """The current row, locked until the transaction ends; 412 if the client's version is
+    stale (If-Match)."""
+    current = queryset.select_for_update(of=("self",)).get(pk=pk)
+    if expected_version is not None and current.version != expected_version:
+        raise PreconditionFailed(
+            f"This record is at version {current.version}, not {expected_version}; "
+            "read it again before changing it."
+        )
+    return current
+
+
+def bump(record: models.Model, user, *, delete: bool = False) -> list[str]:
+    """A new version by `user`, now (and deleted, softly, if asked); returns the fields set."""
+    record.version += 1
+    record.updated_at = timezone.now()
+    record.updated_by = user
+    if delete:
+        record.deleted_at = record.updated_at
+        return [*BUMPED_FIELDS, "deleted_at"]
+    return BUMPED_FIELDS
