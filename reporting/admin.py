@@ -6,7 +6,16 @@ from django.contrib import admin, messages
 
 from config.exceptions import Conflict
 from reporting.choices import ChangeChannel
-from reporting.models import ActivityReport, ActivityReportHistoryEntry, Location, ReportingPeriod
+from reporting.models import (
+    ActivityReport,
+    ActivityReportHistoryEntry,
+    BorderCrossing,
+    BorderPoint,
+    CountryFigureSettings,
+    Import,
+    Location,
+    ReportingPeriod,
+)
 from reporting.services import (
     activity_report_create,
     activity_report_delete,
@@ -112,3 +121,66 @@ class ActivityReportHistoryEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(BorderPoint)
+class BorderPointAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "admin1", "neighbour_country", "kind"]
+    list_filter = ["kind", "neighbour_country"]
+    list_select_related = ["admin1"]
+    search_fields = ["code", "name"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for reference; changes go through the API, whose services keep the history."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BorderCrossing)
+class BorderCrossingAdmin(ReadOnlyAdmin):
+    list_display = [
+        "border_point",
+        "date_from",
+        "date_to",
+        "direction",
+        "people",
+        "source",
+        "partner",
+    ]
+    list_filter = ["direction", "method", "border_point"]
+    list_select_related = ["border_point", "partner"]
+
+
+@admin.register(Import)
+class ImportAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "file_name",
+        "uploaded_by",
+        "partner",
+        "uploaded_at",
+        "status",
+        "rows",
+        "created",
+    ]
+    list_filter = ["status", "file_format", "dry_run"]
+    list_select_related = ["uploaded_by", "partner"]
+    exclude = ["content"]
+
+
+@admin.register(CountryFigureSettings)
+class CountryFigureSettingsAdmin(admin.ModelAdmin):
+    list_display = ["country", "consolidation_model", "rmrp_only", "changed_at", "changed_by"]
+    readonly_fields = ["changed_at", "changed_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.changed_by = request.user
+        super().save_model(request, obj, form, change)

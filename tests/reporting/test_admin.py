@@ -86,3 +86,26 @@ def test_admin_delete_is_soft(admin_client):
     assert response.status_code == 302
     assert not ActivityReport.objects.filter(pk=report.pk).exists()
     assert ActivityReport.all_objects.get(pk=report.pk).history.get().action == "delete"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/reporting/borderpoint/",
+        "/admin/reporting/bordercrossing/",
+        "/admin/reporting/import/",
+        "/admin/reporting/countryfiguresettings/",
+        "/admin/partners/apitoken/",
+        "/admin/indicators/indicator/",
+        "/admin/reporting/location/",
+        "/admin/reporting/reportingperiod/",
+        "/admin/reporting/activityreport/",
+    ],
+)
+def test_admin_pages_open(admin_client, path):
+    ActivityReportFactory()
+    assert admin_client.get(path).status_code == 200
+
+
+def test_border_crossings_are_read_only_in_the_admin(admin_client):
+    assert admin_client.get("/admin/reporting/bordercrossing/add/").status_code == 403
