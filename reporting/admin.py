@@ -24,20 +24,8 @@ from reporting.services import (
 )
 
 
-@admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
-    list_display = ["pcode", "name", "level", "parent"]
-    list_filter = ["level"]
-    list_select_related = ["parent"]
-    search_fields = ["pcode", "name"]
-
-
-@admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
-    """Read-only here: lock and unlock through the API, which requires a reason."""
-
-    list_display = ["month", "status", "changed_at", "changed_by", "reason"]
-    list_filter = ["status"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for reference; changes go through the API, whose services keep the history."""
 
     def has_add_permission(self, request):
         return False
@@ -47,6 +35,22 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["pcode", "name", "level", "parent"]
+    list_filter = ["level"]
+    list_select_related = ["parent"]
+    search_fields = ["pcode", "name"]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(ReadOnlyAdmin):
+    """Read-only here: lock and unlock through the API, which requires a reason."""
+
+    list_display = ["month", "status", "changed_at", "changed_by", "reason"]
+    list_filter = ["status"]
 
 
 class ActivityReportForm(forms.ModelForm):
@@ -108,19 +112,10 @@ class ActivityReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActivityReportHistoryEntry)
-class ActivityReportHistoryEntryAdmin(admin.ModelAdmin):
+class ActivityReportHistoryEntryAdmin(ReadOnlyAdmin):
     list_display = ["report", "version", "action", "channel", "changed_at", "changed_by"]
     list_filter = ["action", "channel"]
     list_select_related = ["changed_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BorderPoint)
@@ -129,19 +124,6 @@ class BorderPointAdmin(admin.ModelAdmin):
     list_filter = ["kind", "neighbour_country"]
     list_select_related = ["admin1"]
     search_fields = ["code", "name"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown for reference; changes go through the API, whose services keep the history."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BorderCrossing)
