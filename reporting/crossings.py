@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,7 +19,7 @@ from config.exceptions import Conflict, RowsInvalid
 from reporting.choices import ChangeChannel, HistoryAction
 from reporting.models import BorderCrossing, BorderCrossingHistoryEntry
 from reporting.validation import Violation
-from reporting.versioning import bump, lock_for_change
+from reporting.versioning import bump, history_entry, lock_for_change
 
 AGE_SEX = ("girls", "boys", "women", "men")
 MODES = (
@@ -100,18 +101,7 @@ def _assert_unique(crossing: BorderCrossing) -> None:
         raise _duplicate(existing)
 
 
-def _history(crossing, *, action, user, channel, before, after, batch_id=None, now=None):
-    return BorderCrossingHistoryEntry(
-        crossing=crossing,
-        action=action,
-        channel=channel,
-        batch_id=batch_id,
-        version=crossing.version,
-        changed_at=now or crossing.updated_at,
-        changed_by=user,
-        before=before,
-        after=after,
-    )
+_history = partial(history_entry, BorderCrossingHistoryEntry, "crossing")
 
 
 @transaction.atomic
@@ -238,6 +228,20 @@ def border_crossings_batch(
         }
         now = timezone.now()
         history = []
+
+        def record(crossing, action, before, after):
+            history.append(
+                _history(
+                    crossing,
+                    action=action,
+                    user=user,
+                    channel=ChangeChannel.BULK,
+                    before=before,
+                    after=after,
+                    batch_id=result.batch_id,
+                )
+            )
+
         for index, data, candidate in planned:
             target = existing.get(candidate.key)
             if target is None:
@@ -245,17 +249,7 @@ def border_crossings_batch(
                 candidate.created_by = candidate.updated_by = user
                 if not dry_run:
                     candidate.save()
-                    history.append(
-                        _history(
-                            candidate,
-                            action=HistoryAction.CREATE,
-                            user=user,
-                            channel=ChangeChannel.BULK,
-                            before=None,
-                            after=crossing_values(candidate),
-                            batch_id=result.batch_id,
-                        )
-                    )
+                    record(candidate, HistoryAction.CREATE, None, crossing_values(candidate))
                 result.created += 1
                 result.rows.append({"row": index, "action": "created", "id": candidate.pk})
                 continue
@@ -276,21 +270,10 @@ def border_crossings_batch(
                 result.unchanged += 1
                 result.rows.append({"row": index, "action": "unchanged", "id": target.pk})
                 continue
-            target.version += 1
-            target.updated_at, target.updated_by = now, user
+            bump(target, user)
             if not dry_run:
                 target.save()
-                history.append(
-                    _history(
-                        target,
-                        action=HistoryAction.UPDATE,
-                        user=user,
-                        channel=ChangeChannel.BULK,
-                        before=before,
-                        after=crossing_values(target),
-                        batch_id=result.batch_id,
-                    )
-                )
+                record(target, HistoryAction.UPDATE, before, crossing_values(target))
             result.updated += 1
             result.rows.append({"row": index, "action": "updated", "id": target.pk})
         if errors:

@@ -1,9 +1,9 @@
 """Writes of activity reports and reporting periods: every path (API, batches, imports)
 goes through these functions, so locks, history and concurrency rules hold everywhere."""
 
-import uuid
 from collections.abc import Iterable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -14,7 +14,7 @@ from reporting.choices import ChangeChannel, HistoryAction, PeriodStatus
 from reporting.models import ActivityReport, ActivityReportHistoryEntry, ReportingPeriod
 from reporting.references import ReferenceIndex
 from reporting.snapshots import month_str, report_values
-from reporting.versioning import bump, lock_for_change
+from reporting.versioning import bump, history_entry, lock_for_change
 
 
 def periods_assert_open(*, months: Iterable[date]) -> None:
@@ -68,27 +68,7 @@ def duplicate_report(report: ActivityReport, existing_id: int | None) -> Conflic
     return Conflict(detail, code=code, extra=extra)
 
 
-def _history(
-    report: ActivityReport,
-    *,
-    action: str,
-    user,
-    channel: str,
-    before: dict | None,
-    after: dict | None,
-    batch_id: uuid.UUID | None = None,
-) -> ActivityReportHistoryEntry:
-    return ActivityReportHistoryEntry(
-        report=report,
-        action=action,
-        channel=channel,
-        batch_id=batch_id,
-        version=report.version,
-        changed_at=report.updated_at,
-        changed_by=user,
-        before=before,
-        after=after,
-    )
+_history = partial(history_entry, ActivityReportHistoryEntry, "report")
 
 
 @transaction.atomic

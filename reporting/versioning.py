@@ -30,3 +30,30 @@ def bump(record: models.Model, user, *, delete: bool = False) -> list[str]:
         record.deleted_at = record.updated_at
         return [*BUMPED_FIELDS, "deleted_at"]
     return BUMPED_FIELDS
+
+
+def history_entry(
+    model: type[models.Model],
+    subject: str,
+    record: models.Model,
+    *,
+    action: str,
+    user,
+    channel: str,
+    before: dict | None,
+    after: dict | None,
+    batch_id=None,
+) -> models.Model:
+    """An unsaved history entry of `record` (held in `model`'s `subject` field), at the
+    record's current version and update time."""
+    return model(
+        **{subject: record},
+        action=action,
+        channel=channel,
+        batch_id=batch_id,
+        version=record.version,
+        changed_at=record.updated_at,
+        changed_by=user,
+        before=before,
+        after=after,
+    )
