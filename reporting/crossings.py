@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from config.exceptions import Conflict, RowsInvalid
+from reporting.bulk_sql import bulk_insert_objects, bulk_update
 from reporting.choices import ChangeChannel, HistoryAction
 from reporting.models import BorderCrossing, BorderCrossingHistoryEntry
 from reporting.validation import Violation
@@ -179,6 +180,13 @@ def border_crossing_delete(
     ).save()
 
 
+CROSSING_WRITABLE_FIELDS = [
+    f.name
+    for f in BorderCrossing._meta.concrete_fields
+    if not f.primary_key and f.name not in ("created_at", "created_by", "deleted_at")
+]
+
+
 @dataclass
 class CrossingBatchResult:
     batch_id: uuid.UUID
@@ -242,16 +250,13 @@ def border_crossings_batch(
                 )
             )
 
+        creates, updates = [], []
         for index, data, candidate in planned:
             target = existing.get(candidate.key)
             if target is None:
                 candidate.created_at = candidate.updated_at = now
                 candidate.created_by = candidate.updated_by = user
-                if not dry_run:
-                    candidate.save()
-                    record(candidate, HistoryAction.CREATE, None, crossing_values(candidate))
-                result.created += 1
-                result.rows.append({"row": index, "action": "created", "id": candidate.pk})
+                creates.append((index, candidate))
                 continue
             if target.partner_id != candidate.partner_id and not user.is_coordinator:
                 errors.append(
@@ -271,15 +276,23 @@ def border_crossings_batch(
                 result.rows.append({"row": index, "action": "unchanged", "id": target.pk})
                 continue
             bump(target, user)
-            if not dry_run:
-                target.save()
-                record(target, HistoryAction.UPDATE, before, crossing_values(target))
-            result.updated += 1
-            result.rows.append({"row": index, "action": "updated", "id": target.pk})
+            updates.append((index, target, before))
         if errors:
             transaction.set_rollback(True)
             raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
-        BorderCrossingHistoryEntry.objects.bulk_create(history)
+        if not dry_run:  # one statement per table, whatever the number of rows
+            bulk_insert_objects([candidate for _, candidate in creates])
+            bulk_update([target for _, target, _ in updates], CROSSING_WRITABLE_FIELDS)
+        for index, candidate in creates:
+            record(candidate, HistoryAction.CREATE, None, crossing_values(candidate))
+            result.rows.append({"row": index, "action": "created", "id": candidate.pk})
+        for index, target, before in updates:
+            record(target, HistoryAction.UPDATE, before, crossing_values(target))
+            result.rows.append({"row": index, "action": "updated", "id": target.pk})
+        result.created, result.updated = len(creates), len(updates)
+        result.rows.sort(key=lambda r: r["row"])
+        if not dry_run:
+            BorderCrossingHistoryEntry.objects.bulk_create(history)
     return result
 
 

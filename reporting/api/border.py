@@ -46,6 +46,23 @@ from reporting.snapshots import iso_datetime
 # --- Serializers --------------------------------------------------------------------------
 
 
+class CachedSlugRelatedField(serializers.SlugRelatedField):
+    """Slug look-ups from one read of the (small) table per request: a batch of thousands of
+    rows costs one query, not one per row."""
+
+    def to_internal_value(self, data):
+        cache = self.context.setdefault("slug_cache", {})
+        key = (self.queryset.model, self.slug_field)
+        if key not in cache:
+            cache[key] = {getattr(o, self.slug_field): o for o in self.get_queryset()}
+        if not isinstance(data, str):
+            self.fail("invalid")
+        obj = cache[key].get(data)
+        if obj is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return obj
+
+
 class BorderPointSerializer(serializers.ModelSerializer):
     admin1 = serializers.SlugRelatedField(slug_field="pcode", queryset=Location.objects.all())
     admin2 = serializers.SlugRelatedField(
@@ -117,9 +134,7 @@ class BorderCrossingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """People counted crossing a border point on a day (`date`) or over a period
     (`date_from`, `date_to`), in one direction, of one nationality, from one source."""
 
-    border_point = serializers.SlugRelatedField(
-        slug_field="code", queryset=BorderPoint.objects.all()
-    )
+    border_point = CachedSlugRelatedField(slug_field="code", queryset=BorderPoint.objects.all())
     date = serializers.DateField(
         write_only=True,
         required=False,
@@ -136,7 +151,7 @@ class BorderCrossingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     travel_modes = TravelModesSerializer(required=False, allow_null=True)
     method = serializers.ChoiceField(choices=ObservationMethod.choices)
     source = serializers.CharField(max_length=200, help_text='e.g. "DTM Round 3, 2021-03-30".')
-    partner = serializers.SlugRelatedField(
+    partner = CachedSlugRelatedField(
         slug_field="code",
         queryset=Partner.objects.all(),
         required=False,
@@ -432,10 +447,9 @@ class BorderCrossingViewSet(
 
         def run():
             rows = []
+            context = self.get_serializer_context()  # shared: reference look-ups once
             for index, raw in enumerate(request.data):
-                serializer = BorderCrossingSerializer(
-                    data=raw, context=self.get_serializer_context()
-                )
+                serializer = BorderCrossingSerializer(data=raw, context=context)
                 try:
                     ok = serializer.is_valid()
                 except exceptions.PermissionDenied as denied:

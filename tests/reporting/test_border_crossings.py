@@ -251,3 +251,17 @@ def test_travel_modes_are_weighted_by_people(reporter):
     (month,) = reporter.get(f"{URL}travel-modes/").json()
     assert (month["month"], month["people"], month["on_foot"]) == ("2021-03", 400, 20.0)
     assert date(2021, 3, 30) == BorderCrossing.objects.first().date_from
+
+
+def test_bulk_statements_do_not_grow_with_rows(reporter, django_assert_max_num_queries):
+    reporter.post(f"{URL}bulk/", [observation(date="2021-02-01", age_sex=None)])  # warm up
+
+    def statements(count: int, month: int) -> int:
+        rows = [
+            observation(date=f"2021-{month:02d}-{d + 1:02d}", age_sex=None) for d in range(count)
+        ]
+        with django_assert_max_num_queries(30) as captured:
+            assert reporter.post(f"{URL}bulk/", rows).json()["created"] == count
+        return len(captured.captured_queries)
+
+    assert statements(3, 1) == statements(28, 3)
