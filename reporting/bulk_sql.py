@@ -5,6 +5,7 @@ statement per chunk; here PostgreSQL gets COPY and SQLite one executemany, and p
 are allocated up front, so a batch of 5,000 reports costs the same statements as one of 10.
 """
 
+import operator
 import time
 
 from django.db import connection, models
@@ -60,9 +61,13 @@ def bulk_insert(model: type[models.Model], rows: list[dict], *, with_ids: bool =
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns_defaults = [(f.attname, f.get_default() if f.has_default() else None) for f in fields]
     converted = [(n, conv) for n, conv in enumerate(_converters(fields)) if conv is not None]
+    every_column = operator.itemgetter(*(attname for attname, _ in columns_defaults))
     values = []
     for pk, row in zip(ids, rows, strict=True):
-        line = [row.get(attname, default) for attname, default in columns_defaults]
+        try:  # model instances carry every column: one C call instead of one per column
+            line = list(every_column(row))
+        except KeyError:
+            line = [row.get(attname, default) for attname, default in columns_defaults]
         for n, conv in converted:
             line[n] = conv(line[n])
         values.append([pk, *line] if with_ids else line)
@@ -83,15 +88,45 @@ def bulk_insert(model: type[models.Model], rows: list[dict], *, with_ids: bool =
     return ids if with_ids else []
 
 
+def bulk_insert_per_value(
+    model: type[models.Model], column: str, values: list, common: dict[str, object]
+) -> None:
+    """Insert a row per value of `column`, every other column from `common` (or its
+    default). On PostgreSQL that is one `INSERT … SELECT unnest(array)`: the rows are built
+    by the server from one array parameter, not sent one by one."""
+    if not values:
+        return
+    if connection.vendor != "postgresql":
+        bulk_insert(model, [{**common, column: value} for value in values], with_ids=False)
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    expressions, params = [], []
+    for field, convert in zip(fields, _converters(fields), strict=True):
+        db_type = field.db_type(connection)
+        if field.attname == column:
+            expressions.append(f"unnest(%s::{db_type}[])")
+            params.append(list(values))
+            continue
+        value = common.get(field.attname, field.get_default() if field.has_default() else None)
+        expressions.append(f"%s::{db_type}")
+        params.append(convert(value) if convert is not None else value)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {', '.join(expressions)}", params)  # noqa: S608
+
+
 def bulk_insert_objects(objs: list[models.Model]) -> None:
     """bulk_insert for model instances; sets their primary keys."""
     if not objs:
         return
+    model = type(objs[0])
+    pk_attname, alias = model._meta.pk.attname, connection.alias
     rows = [obj.__dict__ for obj in objs]  # attname -> value, as Django stores them
-    for obj, pk in zip(objs, bulk_insert(type(objs[0]), rows), strict=True):
-        obj.pk = pk
+    for obj, pk in zip(objs, bulk_insert(model, rows), strict=True):
+        obj.__dict__[pk_attname] = pk
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = alias
 
 
 def bulk_update(objs: list[models.Model], field_names: list[str]) -> None:

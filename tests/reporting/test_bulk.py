@@ -50,9 +50,12 @@ def test_batch_creates_every_row_and_says_so(reporter):
     ]  # fmt: skip
     assert sorted(ids) == list(ActivityReport.objects.order_by("id").values_list("id", flat=True))
     entries = ActivityReportHistoryEntry.objects.filter(report_id__in=ids)
-    assert {(e.action, e.channel, str(e.batch_id)) for e in entries} == {
-        ("create", "bulk", body["batch_id"])
-    }
+    assert sorted(e.report_id for e in entries) == sorted(ids)
+    created_at = {r.pk: r.created_at for r in ActivityReport.objects.filter(pk__in=ids)}
+    assert {
+        (e.action, e.channel, str(e.batch_id), e.version, e.changed_by_id) for e in entries
+    } == {("create", "bulk", body["batch_id"], 1, reporter.user.pk)}
+    assert all(e.changed_at == created_at[e.report_id] for e in entries)
 
 
 def test_one_invalid_row_writes_nothing_and_every_error_is_listed(reporter):
