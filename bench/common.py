@@ -18,10 +18,24 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 
+def ensure_database():
+    """Create the benchmark database on a fresh machine (CREATE DATABASE cannot run inside the
+    project's own connection to it, so this uses the server's `postgres` database)."""
+    from django.conf import settings
+    from django.db import connections
+
+    name = settings.DATABASES["default"]["NAME"]
+    with connections["default"]._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+
+
 def setup_django():
     import django
 
     django.setup()
+    ensure_database()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
