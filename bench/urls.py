@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.http import HttpResponse, JsonResponse
 from django.urls import path
 
+from config.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from config.urls import urlpatterns as api_urlpatterns
 from indicators.models import Indicator
 from partners.authentication import BearerTokenAuthentication
