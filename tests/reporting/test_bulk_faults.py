@@ -1,13 +1,23 @@
 """Batches under concurrency and faults: never duplicates, never half-written."""
 
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
+from contextlib import contextmanager
+from http.client import HTTPConnection, HTTPException
 
+import pytest
 from django.db import connection
 
 from partners.choices import Role
 from reporting.models import ActivityReport, ActivityReportHistoryEntry
 from tests.conftest import Api
-from tests.factories import PartnerFactory, UserFactory
+from tests.factories import PartnerFactory, UserFactory, token_for
 from tests.reporting.test_bulk import URL, rows
 
 
@@ -61,3 +71,165 @@ def test_a_database_error_half_way_leaves_nothing_written(reporter):
     assert response.status_code == (500 if connection.vendor == "postgresql" else 409)
     assert response["Content-Type"] == "application/problem+json"
     assert not ActivityReport.all_objects.exists()
+
+
+# A batch stopped half-way by a real fault. The report table is written first (one COPY), so
+# a trigger that waits on an advisory lock held by the test stops the batch between that
+# write and its history: then the test kills the worker process or the database connection.
+HOLD = 4_242
+
+
+@contextmanager
+def batch_stuck_after_writing_reports():
+    """Yield once a batch has written its reports and waits (inside its transaction) on
+    the history insert; its database backend's pid is passed to the caller."""
+    table = ActivityReportHistoryEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION hold_history() RETURNS trigger AS $$ BEGIN "
+            f"PERFORM pg_advisory_xact_lock({HOLD}); RETURN NULL; END $$ LANGUAGE plpgsql"
+        )
+        cursor.execute(
+            f"CREATE TRIGGER hold_history BEFORE INSERT ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION hold_history()"
+        )
+        cursor.execute("SELECT pg_advisory_lock(%s)", [HOLD])
+    try:
+        yield lambda: _waiting_backend(timeout=30)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [HOLD])
+            cursor.execute(f"DROP TRIGGER hold_history ON {table}")
+            cursor.execute("DROP FUNCTION hold_history()")
+
+
+def _waiting_backend(*, timeout: float) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                "AND objid = %s",
+                [HOLD],
+            )
+            row = cursor.fetchone()
+        if row:
+            return row[0]
+        time.sleep(0.05)
+    raise AssertionError("the batch never reached its history insert")
+
+
+def _backend_gone(pid: int, *, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+            if cursor.fetchone() is None:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"backend {pid} still runs")
+
+
+@contextmanager
+def api_server():
+    """The API in gunicorn, on the test database: a worker process that can be killed."""
+    settings_dict = connection.settings_dict
+    url = (
+        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@"
+        f"{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}/"
+        f"{settings_dict['NAME']}"
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(
+        os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings_test",
+        ALLOWED_HOSTS="127.0.0.1",
+    )  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1", "--log-level", "warning"],
+        env=env, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield port, process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
+def _post_batch(port: int, token: str, batch: list, outcome: dict) -> None:
+    conn = HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(
+            "POST", URL, body=json.dumps(batch),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )  # fmt: skip
+        response = conn.getresponse()
+        outcome["status"] = response.status
+        outcome["body"] = json.loads(response.read())
+    except (OSError, HTTPException) as error:
+        outcome["error"] = error
+    finally:
+        conn.close()
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="holds a batch half-way with a PL/pgSQL trigger and advisory locks",
+)
+
+
+@postgresql_only
+def test_a_worker_killed_half_way_leaves_nothing_written(reload_reference_data, transactional_db):
+    user = UserFactory(role=Role.REPORTER, partner=PartnerFactory(code="ACNUR"))
+    outcome: dict = {}
+    with api_server() as (port, server), batch_stuck_after_writing_reports() as stuck:
+        sender = threading.Thread(
+            target=_post_batch, args=(port, token_for(user), rows(30), outcome)
+        )
+        sender.start()
+        backend = stuck()
+        os.killpg(server.pid, signal.SIGKILL)  # the worker dies inside its transaction
+        sender.join(timeout=30)
+    _backend_gone(backend)
+    assert "error" in outcome  # the client saw the connection drop, not an answer
+    assert not ActivityReport.all_objects.exists()
+    assert not ActivityReportHistoryEntry.objects.exists()
+
+
+@postgresql_only
+def test_a_lost_database_connection_half_way_is_503_and_leaves_nothing(
+    reload_reference_data, transactional_db
+):
+    user = UserFactory(role=Role.REPORTER, partner=PartnerFactory(code="ACNUR"))
+    token = token_for(user)
+    outcome: dict = {}
+    with api_server() as (port, _):
+        with batch_stuck_after_writing_reports() as stuck:
+            sender = threading.Thread(target=_post_batch, args=(port, token, rows(30), outcome))
+            sender.start()
+            backend = stuck()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [backend])
+            sender.join(timeout=30)
+        _backend_gone(backend)
+        assert outcome["status"] == 503, outcome
+        assert outcome["body"]["code"] == "database_unavailable"
+        assert not ActivityReport.all_objects.exists()
+        # The same worker goes on serving, and the batch sent again is written whole.
+        again: dict = {}
+        _post_batch(port, token, rows(30), again)
+    assert again["status"] == 200 and again["body"]["created"] == 30, again
+    assert ActivityReport.objects.count() == 30
+    assert ActivityReportHistoryEntry.objects.filter(action="create").count() == 30
