@@ -1,8 +1,11 @@
 import hashlib
 import json
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
@@ -19,7 +22,8 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     description=(
         "A unique key per logical request (e.g. a UUID). A retry with the same key and body "
         "returns the first response and creates nothing; the same key with another body "
-        "answers 422 `idempotency_key_reused`."
+        "answers 422 `idempotency_key_reused`. Keys are remembered per user for 48 hours "
+        "(the deployment's `IDEMPOTENCY_KEY_HOURS`); after that a key counts as new."
     ),
 )
 
@@ -40,9 +44,16 @@ def idempotent_response(request, handler: Callable[[], Response]) -> Response:
         )
     body = json.dumps(request.data, sort_keys=True, separators=(",", ":"), default=str)
     fingerprint = hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
-    record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+    cutoff = expiry_cutoff()
+    record = IdempotencyRecord.objects.filter(
+        user=request.user, key=key, created_at__gte=cutoff
+    ).first()
     if record is not None:
         return _replay(record, fingerprint)
+    # The user's expired keys go before a new one is stored (this key may be one of them),
+    # so the table stays bounded without a scheduled purge. A short statement of its own:
+    # a batch's transaction should not hold these rows.
+    IdempotencyRecord.objects.filter(user=request.user, created_at__lt=cutoff).delete()
     try:
         with transaction.atomic():
             response = handler()
@@ -59,11 +70,18 @@ def idempotent_response(request, handler: Callable[[], Response]) -> Response:
                 )
     except IntegrityError:
         # A concurrent request with the same key won; answer as a retry would.
-        record = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        record = IdempotencyRecord.objects.filter(
+            user=request.user, key=key, created_at__gte=cutoff
+        ).first()
         if record is None:
             raise
         return _replay(record, fingerprint)
     return response
+
+
+def expiry_cutoff() -> datetime:
+    """Replies stored before this are forgotten."""
+    return timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
 
 
 def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:

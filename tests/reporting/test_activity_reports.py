@@ -1,6 +1,7 @@
 """The 5W activity report resource: shape, validation, scoping, locks, trace, concurrency."""
 
 import copy
+import io
 
 import pytest
 
@@ -518,20 +519,54 @@ def test_failed_request_does_not_burn_the_key(reporter):
     assert reporter.post(URL, payload(), HTTP_IDEMPOTENCY_KEY="k-3").status_code == 201
 
 
-def test_old_idempotency_keys_can_be_purged(reporter):
+def _age_keys(*keys: str, hours: int) -> None:
     from datetime import timedelta
 
-    from django.core.management import call_command
     from django.utils import timezone
+
+    from reporting.models import IdempotencyRecord
+
+    IdempotencyRecord.objects.filter(key__in=keys).update(
+        created_at=timezone.now() - timedelta(hours=hours)
+    )
+
+
+def test_expired_idempotency_keys_count_as_new(reporter, settings):
+    settings.IDEMPOTENCY_KEY_HOURS = 48
+    first = reporter.post(URL, payload(), HTTP_IDEMPOTENCY_KEY="old")
+    _age_keys("old", hours=47)
+    assert reporter.post(URL, payload(), HTTP_IDEMPOTENCY_KEY="old").json() == first.json()
+    _age_keys("old", hours=49)
+    # No replay any more: the same body is a new create (a duplicate: 409), another body
+    # is accepted instead of answering idempotency_key_reused.
+    assert reporter.post(URL, payload(), HTTP_IDEMPOTENCY_KEY="old").status_code == 409
+    again = reporter.post(URL, payload(external_id="x-2"), HTTP_IDEMPOTENCY_KEY="old")
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again
+    retry = reporter.post(URL, payload(external_id="x-2"), HTTP_IDEMPOTENCY_KEY="old")
+    assert retry["Idempotent-Replayed"] == "true" and retry.json() == again.json()
+
+
+def test_expired_keys_are_deleted_without_a_scheduled_purge(reporter, make_api):
+    from reporting.models import IdempotencyRecord
+
+    colleague = make_api("reporter", "ACNUR")
+    reporter.post(URL, payload(external_id="a"), HTTP_IDEMPOTENCY_KEY="a")
+    reporter.post(URL, payload(external_id="b"), HTTP_IDEMPOTENCY_KEY="b")
+    colleague.post(URL, payload(external_id="c"), HTTP_IDEMPOTENCY_KEY="c")
+    _age_keys("a", "c", hours=49)
+    reporter.post(URL, payload(external_id="d"), HTTP_IDEMPOTENCY_KEY="d")
+    # The reporter's expired key went when it stored a new one; the colleague's stays until
+    # the colleague writes again or the purge command runs.
+    assert sorted(IdempotencyRecord.objects.values_list("key", flat=True)) == ["b", "c", "d"]
+
+
+def test_purge_command_deletes_every_expired_key(reporter):
+    from django.core.management import call_command
 
     from reporting.models import IdempotencyRecord
 
     reporter.post(URL, payload(), HTTP_IDEMPOTENCY_KEY="old")
     reporter.post(URL, payload(external_id="new"), HTTP_IDEMPOTENCY_KEY="new")
-    IdempotencyRecord.objects.filter(key="old").update(
-        created_at=timezone.now() - timedelta(hours=49)
-    )
-    call_command("purge_idempotency_keys")
+    _age_keys("old", hours=49)
+    call_command("purge_idempotency_keys", stdout=io.StringIO())
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
-    # A retry after the purge is a new request: the external id now answers 409.
-    assert reporter.post(URL, payload(), HTTP_IDEMPOTENCY_KEY="old").status_code == 409

@@ -1,18 +1,16 @@
-from datetime import timedelta
-
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
+from reporting.api.idempotency import expiry_cutoff
 from reporting.models import IdempotencyRecord
 
 
 class Command(BaseCommand):
-    help = "Forget Idempotency-Key responses older than --hours (default 48); run it daily."
+    help = (
+        "Delete Idempotency-Key replies older than IDEMPOTENCY_KEY_HOURS. Optional: each "
+        "user's expired keys are also deleted when that user stores a new one, and expired "
+        "keys are never replayed; this clears those of users who stopped sending."
+    )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--hours", type=int, default=48)
-
-    def handle(self, *args, hours: int, **options):
-        cutoff = timezone.now() - timedelta(hours=hours)
-        deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
-        self.stdout.write(f"forgot {deleted} idempotency key(s) older than {hours} h")
+    def handle(self, *args, **options):
+        deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=expiry_cutoff()).delete()
+        self.stdout.write(f"forgot {deleted} expired idempotency key(s)")
