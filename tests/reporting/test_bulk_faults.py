@@ -108,8 +108,9 @@ def _waiting_backend(*, timeout: float) -> int:
     while time.monotonic() < deadline:
         with connection.cursor() as cursor:
             cursor.execute(
+                # A one-key advisory lock: classid 0, objsubid 1 (two-key ones have 2).
                 "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-                "AND objid = %s",
+                "AND classid = 0 AND objid = %s AND objsubid = 1",
                 [HOLD],
             )
             row = cursor.fetchone()
