@@ -238,6 +238,41 @@ def test_statements_do_not_grow_with_rows(reporter, django_assert_max_num_querie
         assert large <= small + 2 * (5000 * 36 // 32766 + 1)
 
 
+def _statements(captured) -> int:
+    """Statements sent: Django logs an executemany once, as "N times: …"."""
+    total = 0
+    for query in captured:
+        times, _, _ = query["sql"].partition(" times: ")
+        total += int(times) if times.isdigit() else 1
+    return total
+
+
+def test_update_batches_send_the_same_statements_for_10_or_5000_rows(
+    reporter, django_assert_max_num_queries
+):
+    PartnerFactory(code="ACNUR")
+    reporter.post(URL, rows(1))  # warm up: token, the month's period row
+
+    def statements(count: int) -> int:
+        batch = [row(n, external_id=f"u{count}-{n}") for n in range(count)]
+        assert reporter.post(URL, batch).json()["created"] == count
+        for line in batch:
+            line["total_beneficiaries"] += 1
+        with django_assert_max_num_queries(50) as captured:
+            response = reporter.post(URL, batch)
+            assert response.json()["updated"] == count
+        return _statements(captured.captured_queries)
+
+    small, large = statements(10), statements(5000)
+    assert ActivityReport.objects.filter(total_beneficiaries=51).count() == 5010
+    if connection.vendor == "postgresql":
+        assert large == small
+    else:
+        # SQLite runs in-process: the update and the history insert are each one
+        # executemany, a statement per row but no round trips; nothing else grows.
+        assert large - small == 2 * (5000 - 10)
+
+
 def test_single_create_refuses_a_natural_key_duplicate(reporter):
     first = reporter.post("/api/v1/activity-reports/", row(0))
     assert first.status_code == 201
