@@ -133,7 +133,12 @@ CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
         if os.environ.get("CACHE_BACKEND", "locmem" if DEBUG else "db") == "locmem"
-        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "r4v_cache"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "r4v_cache",
+            # Rate-limit counters and cached figures; culling starts past this many.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
     )
 }
 
@@ -186,6 +191,9 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
 IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
 API_TOKEN_LAST_USED_RESOLUTION_SECONDS = 60
+# Figures are cached until the data they depend on changes (reporting.generation), at most
+# this long; 0 turns the cache off.
+FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "3600"))
 # How long a reply to an Idempotency-Key is replayed; older keys count as new.
 IDEMPOTENCY_KEY_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_HOURS", "48"))
 

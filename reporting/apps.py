@@ -7,3 +7,6 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from reporting import lookups  # noqa: F401  (registers field__any)
+        from reporting.generation import connect_signals
+
+        connect_signals()

@@ -26,6 +26,7 @@ from reporting.bulk_sql import (
     bulk_update,
 )
 from reporting.choices import ChangeChannel, HistoryAction, PeriodStatus
+from reporting.generation import data_changed
 from reporting.models import ActivityReport, ActivityReportHistoryEntry, ReportingPeriod
 from reporting.references import ReferenceIndex
 from reporting.rows import parse_report
@@ -341,6 +342,7 @@ def _write(result, *, user, plan, stale, references, channel, months: set[date])
     result.deleted = len(stale)
     result.deleted_ids = [r.pk for r in stale]
     bulk_insert(ActivityReportHistoryEntry, history, with_ids=False)
+    data_changed()  # last: its row lock is held until the commit (reporting.generation)
     result.rows.sort(key=lambda r: r.row)
 
 

@@ -492,3 +492,15 @@ class CountryFigureSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.country_id}: {self.consolidation_model}"
+
+
+class DataGeneration(models.Model):
+    """One row whose `value` grows with every change that figures depend on (reports,
+    months, reference data, figure settings), in the same transaction as the change. Cached
+    figures are keyed by it (reporting.generation), so they are never older than the data
+    visible to the database they are read from."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"generation {self.value}"

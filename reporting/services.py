@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from config.exceptions import Conflict
 from reporting.choices import ChangeChannel, HistoryAction, PeriodStatus
+from reporting.generation import data_changed
 from reporting.models import ActivityReport, ActivityReportHistoryEntry, ReportingPeriod
 from reporting.references import ReferenceIndex
 from reporting.snapshots import month_str, report_values
@@ -186,4 +187,6 @@ def periods_set_status(
         period.changed_by = user
         changed.append(period)
     ReportingPeriod.objects.bulk_update(changed, ["status", "reason", "changed_at", "changed_by"])
+    if changed:
+        data_changed()  # figures say whether their months are provisional
     return changed

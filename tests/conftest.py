@@ -13,6 +13,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         reference_data_load()
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: rate-limit counters and cached figures of an
+    earlier test (whose data generation was rolled back to the same number) must not leak."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def reload_reference_data(django_db_blocker):
     """Transactional tests end by emptying every table; put the reference data back.

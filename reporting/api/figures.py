@@ -1,5 +1,6 @@
 """Figures analysts publish: /api/v1/figures/... and the per-country settings behind them."""
 
+import dataclasses
 from datetime import date
 
 from drf_spectacular.utils import extend_schema
@@ -23,6 +24,7 @@ from reporting.figures import (
     people_reached,
     provisional,
 )
+from reporting.generation import cached
 from reporting.models import CountryFigureSettings, Location
 from reporting.references import ReferenceIndex
 
@@ -215,6 +217,14 @@ class IndicatorFiguresSerializer(FigureMetaSerializer):
     results = IndicatorRowSerializer(many=True)
 
 
+def _key(query: FigureQuery) -> dict:
+    """The query as a cache key: sets sorted, so equal queries give equal keys."""
+    return {
+        name: sorted(value) if isinstance(value, set) else value
+        for name, value in dataclasses.asdict(query).items()
+    }
+
+
 class FiguresViewSet(viewsets.GenericViewSet):
     """Platform-wide figures: anyone signed in reads them (they are aggregates)."""
 
@@ -249,15 +259,20 @@ class FiguresViewSet(viewsets.GenericViewSet):
         if "model" in query.validated_data:
             model, source = query.validated_data["model"], "query"
         figure_query = query.figure_query(cumulative=True, rmrp_default=True if rmrp_only else None)
-        results = people_reached(query=figure_query, model=model, references=references)
         return Response(
-            {
-                "model": model,
-                "model_source": source,
-                "rmrp_only": figure_query.rmrp is True,
-                **self._meta(figure_query),
-                "results": results,
-            }
+            cached(
+                "people_reached",
+                [_key(figure_query), model, source],
+                lambda: {
+                    "model": model,
+                    "model_source": source,
+                    "rmrp_only": figure_query.rmrp is True,
+                    **self._meta(figure_query),
+                    "results": people_reached(
+                        query=figure_query, model=model, references=references
+                    ),
+                },
+            )
         )
 
     @extend_schema(parameters=[FigureQuerySerializer], responses=MonthlyBeneficiariesSerializer)
@@ -267,8 +282,16 @@ class FiguresViewSet(viewsets.GenericViewSet):
         non-RMRP split; `group_by=sector` gives the situation report's table."""
         query, references = self._query(request)
         figure_query = query.figure_query(cumulative=False)
-        results = monthly_beneficiaries(query=figure_query, references=references)
-        return Response({**self._meta(figure_query), "results": results})
+        return Response(
+            cached(
+                "monthly_beneficiaries",
+                _key(figure_query),
+                lambda: {
+                    **self._meta(figure_query),
+                    "results": monthly_beneficiaries(query=figure_query, references=references),
+                },
+            )
+        )
 
     @extend_schema(parameters=[FigureQuerySerializer], responses=IndicatorFiguresSerializer)
     @action(detail=False, methods=["get"])
@@ -277,8 +300,16 @@ class FiguresViewSet(viewsets.GenericViewSet):
         reporting partners: the figures a situation report's narrative quotes."""
         query, references = self._query(request)
         figure_query = query.figure_query(cumulative=False)
-        results = indicator_totals(query=figure_query, references=references)
-        return Response({**self._meta(figure_query), "results": results})
+        return Response(
+            cached(
+                "indicator_totals",
+                _key(figure_query),
+                lambda: {
+                    **self._meta(figure_query),
+                    "results": indicator_totals(query=figure_query, references=references),
+                },
+            )
+        )
 
 
 class CountryFigureSettingsSerializer(serializers.ModelSerializer):

@@ -1,0 +1,124 @@
+"""Cached figures (reporting.generation): a repeated figure does not scan the reports again,
+and no write path leaves a figure out of date."""
+
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from reporting.models import ActivityReport
+from tests.reporting.test_bulk import URL as BULK_URL
+from tests.reporting.test_bulk import row
+from tests.reporting.test_figures import URL, add
+from tests.reporting.test_imports import csv_bytes, line, upload
+
+pytestmark = pytest.mark.django_db
+PEOPLE = f"{URL}people-reached/?month=2021-03"
+REPORTS = "/api/v1/activity-reports/"
+REPORT_TABLE = ActivityReport._meta.db_table
+
+
+def reached(api, url=PEOPLE) -> int:
+    response = api.get(url)
+    assert response.status_code == 200, response.content
+    return sum(r["people_reached"] for r in response.json()["results"])
+
+
+def test_a_repeated_figure_does_not_scan_the_reports_again(analyst, make_api):
+    add("ACNUR", "PE24", "PRT-01", (2021, 3), 40, pop=(40, 0, 0), age=(0, 0, 20, 20))
+    first = analyst.get(PEOPLE)
+    with CaptureQueriesContext(connection) as queries:
+        again = make_api("viewer", "OIM").get(PEOPLE)  # another user: figures are shared
+        csv = analyst.get(f"{PEOPLE}&format=csv")  # and every format
+    assert again.json() == first.json() and reached(analyst) == 40
+    assert b"40" in csv.content
+    assert not [q for q in queries.captured_queries if REPORT_TABLE in q["sql"]]
+
+
+def test_the_cache_can_be_turned_off(analyst, settings):
+    settings.FIGURES_CACHE_SECONDS = 0
+    reached(analyst)
+    with CaptureQueriesContext(connection) as queries:
+        reached(analyst)
+    assert [q for q in queries.captured_queries if REPORT_TABLE in q["sql"]]
+
+
+def test_single_writes_show_at_once(reporter, analyst):
+    assert reached(analyst) == 0
+    created = reporter.post(REPORTS, row(0)).json()
+    assert reached(analyst) == 40
+    etag = reporter.get(f"{REPORTS}{created['id']}/")["ETag"]
+    patch = {"new_beneficiaries": 30, "population": {"in_destination": 30},
+             "age_sex": {"women": 15, "men": 15}}  # fmt: skip
+    assert (
+        reporter.patch(f"{REPORTS}{created['id']}/", patch, HTTP_IF_MATCH=etag).status_code == 200
+    )
+    assert reached(analyst) == 30
+    etag = reporter.get(f"{REPORTS}{created['id']}/")["ETag"]
+    assert reporter.delete(f"{REPORTS}{created['id']}/", HTTP_IF_MATCH=etag).status_code == 204
+    assert reached(analyst) == 0
+
+
+def test_batches_and_uploads_show_at_once(reporter, analyst):
+    assert reached(analyst) == 0
+    assert reporter.post(BULK_URL, [row(0), row(1)]).status_code == 200
+    assert reached(analyst) == 80
+    assert upload(reporter, csv_bytes([line(0)])).status_code == 201
+    assert reached(analyst) == 100
+    # A resend that replaces the month with one smaller row.
+    response = reporter.post(f"{BULK_URL}?replace=months", [row(0, new_beneficiaries=10,
+        total_beneficiaries=10, population={"in_destination": 10},
+        age_sex={"women": 10})])  # fmt: skip
+    assert response.json()["deleted"] == 2
+    assert reached(analyst) == 10
+
+
+def test_locks_settings_and_reference_data_show_at_once(reporter, analyst, coordinator):
+    reporter.post(BULK_URL, [row(0)])
+    body = analyst.get(PEOPLE).json()
+    assert body["provisional"] is True and body["model"] == "max_sector"
+    lock = {"month": "2021-03", "include_earlier": True, "reason": "closed"}
+    assert coordinator.post("/api/v1/reporting-periods/lock/", lock).status_code == 200
+    assert (
+        analyst.get(f"{URL}people-reached/?month=2021-03&month_from=2021-03").json()["provisional"]
+        is False
+    )
+    settings_url = "/api/v1/figure-settings/PER/"
+    assert coordinator.put(settings_url, {"consolidation_model": "sum"}).status_code == 200
+    assert analyst.get(PEOPLE).json()["model"] == "sum"
+    indicators = f"{URL}indicators/?month=2021-03"
+    assert analyst.get(indicators).json()["results"][0]["indicator_name"] != "Renamed"
+    renamed = coordinator.patch("/api/v1/indicators/PRT-01/", {"name": "Renamed"})
+    assert renamed.status_code == 200, renamed.content
+    assert analyst.get(indicators).json()["results"][0]["indicator_name"] == "Renamed"
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite lets one writer at a time in, readers wait"
+)
+def test_a_figure_read_while_a_write_is_uncommitted_is_not_kept_after_it_commits(
+    reload_reference_data, transactional_db, make_api
+):
+    """The race the generation counter must win: a reader computes (and caches) the figure
+    while a write is in flight; once the write commits, the next read must see it."""
+    analyst = make_api("analyst", "OCHA")
+    add("ACNUR", "PE24", "PRT-01", (2021, 3), 40, pop=(40, 0, 0), age=(0, 0, 20, 20))
+    written, release = threading.Event(), threading.Event()
+
+    def writer():
+        try:
+            with transaction.atomic():
+                add("ACNUR", "PE15", "PRT-01", (2021, 3), 5, pop=(5, 0, 0), age=(0, 0, 5, 0))
+                written.set()
+                release.wait(30)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert written.wait(30)
+    assert reached(analyst) == 40  # the uncommitted row is not counted, and this is cached
+    release.set()
+    thread.join(30)
+    assert reached(analyst) == 45
