@@ -85,7 +85,7 @@ def main():
     setup_django()
     fill_reports(args.rows)
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
 
     from partners.models import ApiToken, Partner, User
     from reporting.models import ActivityReport
@@ -109,12 +109,17 @@ def main():
                 cursor.execute(sql)
                 cursor.fetchall()
 
-        api_t, sql_t = timings(api, args.repeat), timings(raw, args.repeat)
+        # Computed every time (the cache off), as the goal means; then as served, repeated
+        # figures coming from the cache (reporting.generation).
+        with override_settings(FIGURES_CACHE_SECONDS=0):
+            api_t = timings(api, args.repeat)
+        sql_t, cached_t = timings(raw, args.repeat), timings(api, args.repeat)
         ratio = statistics.median(api_t) / statistics.median(sql_t)
         print(
             f"{name}: api p50 {statistics.median(api_t) * 1000:.0f} ms, "
             f"p99 {p99(api_t) * 1000:.0f} ms; sql p50 {statistics.median(sql_t) * 1000:.0f} ms; "
-            f"ratio {ratio:.2f} (goal <= 1.5, api p99 < 1000 ms)"
+            f"ratio {ratio:.2f} (goal <= 1.5, api p99 < 1000 ms); repeated, from the cache: "
+            f"p50 {statistics.median(cached_t) * 1000:.1f} ms, p99 {p99(cached_t) * 1000:.1f} ms"
         )
 
     if args.skip_export:
