@@ -13,7 +13,7 @@ transaction:
 
 Model saves and deletes bump it through signals; bulk writes (batches, month locks) call
 `data_changed()` themselves, as their last statement, so the row lock it takes is held only
-until their commit.
+for their commit (their deferred foreign-key checks run before it, not at the commit).
 """
 
 import hashlib
@@ -36,6 +36,12 @@ def data_changed(**_signal_kwargs) -> None:
     """Mark the data as changed, in the current transaction (or at once in autocommit)."""
     from reporting.models import DataGeneration
 
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # Run the foreign-key checks the transaction has deferred so far now, before taking
+        # the counter's row lock: the lock is then held only for the commit itself, and a
+        # check can never wait on a row while this transaction holds the counter.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     if DataGeneration.objects.filter(pk=1).update(value=F("value") + 1) == 0:
         # First change ever (or the row was flushed, as tests do): create it.
         DataGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
