@@ -342,7 +342,7 @@ def _write(result, *, user, plan, stale, references, channel, months: set[date])
     result.deleted = len(stale)
     result.deleted_ids = [r.pk for r in stale]
     bulk_insert(ActivityReportHistoryEntry, history, with_ids=False)
-    data_changed()  # last: its row lock is held until the commit (reporting.generation)
+    data_changed(months)  # last: its row locks are held until the commit (see there)
     result.rows.sort(key=lambda r: r.row)
 
 

@@ -55,6 +55,10 @@ def _months(start: date, end: date) -> list[date]:
     return out
 
 
+def covered_months(query: FigureQuery) -> list[date]:
+    return _months(query.month_from, query.month_to)
+
+
 def provisional(start: date, end: date) -> bool:
     """A figure is provisional while any month it covers is still open."""
     locked = (

@@ -1,73 +1,98 @@
 """Cached figures, and knowing when they are out of date.
 
 Figures scan the report table (a few hundred milliseconds at a million reports), and the
-same ones are asked for again and again. They are cached under the current value of a
-counter (DataGeneration) that every change they depend on increments in its own
-transaction:
+same ones are asked for again and again. They are cached under the current values of
+counters (DataGeneration) that every change they depend on increments in its own
+transaction: one per month of reports, one for everything else. Partners write the latest
+month while analysts read earlier ones, so a write leaves most cached figures valid.
 
-- the counter and the change become visible together, so a figure cached under a value
+- a counter and the change become visible together, so a figure cached under a value
   was computed from data at least as new as that value (a reader that saw the old value
   and computed after the commit stores newer data under an older key: harmless);
-- the value is read from the database the figures are read from, so a lagging replica
+- the values are read from the database the figures are read from, so a lagging replica
   gives its own, older value and never a newer key with older data.
 
-Model saves and deletes bump it through signals; bulk writes (batches, month locks) call
-`data_changed()` themselves, as their last statement, so the row lock it takes is held only
+Model saves and deletes bump them through signals; bulk writes (batches, month locks) call
+`data_changed()` themselves, as their last statement, so the row locks it takes are held only
 for their commit (their deferred foreign-key checks run before it, not at the commit).
 """
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
 from config.db import read_alias
+from reporting.models import (
+    ActivityReport,
+    CountryFigureSettings,
+    DataGeneration,
+    Location,
+    ReportingPeriod,
+)
+from reporting.snapshots import month_str
 
 KEY_VERSION = 1
 
 
-def data_changed(**_signal_kwargs) -> None:
-    """Mark the data as changed, in the current transaction (or at once in autocommit)."""
-    from reporting.models import DataGeneration
+ALL = "all"
 
+
+def _scope(month: date | str) -> str:
+    # A model saved with a month given as text ("2021-03-01") still holds that text.
+    return month[:7] if isinstance(month, str) else month_str(month)
+
+
+def data_changed(months: Iterable[date] | None = None) -> None:
+    """Mark these months' reports (or, without months, everything) as changed, in the
+    current transaction (at once in autocommit)."""
+    scopes = sorted({_scope(m) for m in months}) if months is not None else [ALL]
+    if not scopes:
+        return
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         # Run the foreign-key checks the transaction has deferred so far now, before taking
-        # the counter's row lock: the lock is then held only for the commit itself, and a
-        # check can never wait on a row while this transaction holds the counter.
+        # the counters' row locks: they are then held only for the commit itself, and a
+        # check can never wait on a row while this transaction holds a counter.
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    if DataGeneration.objects.filter(pk=1).update(value=F("value") + 1) == 0:
-        # First change ever (or the row was flushed, as tests do): create it.
-        DataGeneration.objects.get_or_create(pk=1, defaults={"value": 1})
+    table = connection.ops.quote_name(DataGeneration._meta.db_table)
+    # One statement; rows in sorted order, so two writers lock shared counters in the same
+    # order and cannot deadlock on them.
+    values = ", ".join(["(%s, 1)"] * len(scopes))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (scope, value) VALUES {values} "  # noqa: S608
+            f"ON CONFLICT (scope) DO UPDATE SET value = {table}.value + 1",
+            scopes,
+        )
 
 
-def current_generation() -> int:
-    from reporting.models import DataGeneration
-
-    value = (
+def _generations(months: list[date]) -> list[int]:
+    scopes = [ALL, *(_scope(m) for m in months)]
+    found = dict(
         DataGeneration.objects.using(read_alias())
-        .filter(pk=1)
-        .values_list("value", flat=True)
-        .first()
+        .filter(scope__in=scopes)
+        .values_list("scope", "value")
     )
-    return value or 0
+    return [found.get(scope, 0) for scope in scopes]
 
 
-def cached(name: str, parts: Any, compute: Callable[[], Any]) -> Any:
-    """`compute()` once per (name, parts) and data generation; `parts` must be JSON-able."""
+def cached(name: str, parts: Any, months: list[date], compute: Callable[[], Any]) -> Any:
+    """`compute()` once per (name, parts) and generation of `months` and of everything else;
+    `parts` must be JSON-able."""
     seconds = settings.FIGURES_CACHE_SECONDS
     if not seconds:
         return compute()
     digest = hashlib.sha256(
-        json.dumps([name, parts], sort_keys=True, default=str).encode()
+        json.dumps([name, parts, _generations(months)], sort_keys=True, default=str).encode()
     ).hexdigest()
-    key = f"figures:{KEY_VERSION}:{connection.vendor}:{current_generation()}:{digest}"
+    key = f"figures:{KEY_VERSION}:{connection.vendor}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -75,15 +100,30 @@ def cached(name: str, parts: Any, compute: Callable[[], Any]) -> Any:
     return value
 
 
+def _report_changed(sender, instance, **kwargs) -> None:
+    data_changed({instance.month, getattr(instance, "_loaded_month", None)} - {None})
+
+
+def _period_changed(sender, instance, **kwargs) -> None:
+    data_changed([instance.month])
+
+
+def _reference_changed(sender, **kwargs) -> None:
+    data_changed()
+
+
 def connect_signals() -> None:
     from indicators.models import Indicator, Sector
     from partners.models import Partner
-    from reporting.models import ActivityReport, CountryFigureSettings, Location, ReportingPeriod
 
-    for model in (
-        ActivityReport, ReportingPeriod, CountryFigureSettings, Location, Sector, Indicator,
-        Partner,
-    ):  # fmt: skip
+    receivers = {
+        ActivityReport: _report_changed,
+        ReportingPeriod: _period_changed,
+        **dict.fromkeys(
+            (CountryFigureSettings, Location, Sector, Indicator, Partner), _reference_changed
+        ),
+    }
+    for model, receiver in receivers.items():
         uid = f"figures-generation-{model._meta.label}"
-        post_save.connect(data_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(data_changed, sender=model, dispatch_uid=f"{uid}-delete")
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")

@@ -234,6 +234,13 @@ class ActivityReport(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.partner_id} {self.month:%Y-%m} {self.activity_name[:40]}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # A change that moves a report to another month changes both months' figures.
+        instance._loaded_month = instance.__dict__.get("month")
+        return instance
+
     # What identifies a report when it has no external id (see the constraint above).
     NATURAL_KEY = (
         "partner_id", "implementing_partner_id", "month", "admin1_id", "admin2_id",
@@ -495,12 +502,13 @@ class CountryFigureSettings(models.Model):
 
 
 class DataGeneration(models.Model):
-    """One row whose `value` grows with every change that figures depend on (reports,
-    months, reference data, figure settings), in the same transaction as the change. Cached
-    figures are keyed by it (reporting.generation), so they are never older than the data
-    visible to the database they are read from."""
+    """Counters that grow with every change figures depend on, in the same transaction as
+    the change: one per month of reports ("2021-03": its reports and its reporting period)
+    and one for everything else ("all": reference data, figure settings). Cached figures are
+    keyed by the counters of what they cover (reporting.generation)."""
 
+    scope = models.CharField(max_length=7, unique=True, help_text='"all" or a month, YYYY-MM.')
     value = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"generation {self.value}"
+        return f"{self.scope}: {self.value}"

@@ -188,5 +188,5 @@ def periods_set_status(
         changed.append(period)
     ReportingPeriod.objects.bulk_update(changed, ["status", "reason", "changed_at", "changed_by"])
     if changed:
-        data_changed()  # figures say whether their months are provisional
+        data_changed({p.month for p in changed})  # figures say if their months are provisional
     return changed

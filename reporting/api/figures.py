@@ -18,6 +18,7 @@ from reporting.choices import ConsolidationModel, LocationLevel
 from reporting.figures import (
     GROUP_DIMENSIONS,
     FigureQuery,
+    covered_months,
     default_settings,
     indicator_totals,
     monthly_beneficiaries,
@@ -263,6 +264,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
             cached(
                 "people_reached",
                 [_key(figure_query), model, source],
+                covered_months(figure_query),
                 lambda: {
                     "model": model,
                     "model_source": source,
@@ -286,6 +288,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
             cached(
                 "monthly_beneficiaries",
                 _key(figure_query),
+                covered_months(figure_query),
                 lambda: {
                     **self._meta(figure_query),
                     "results": monthly_beneficiaries(query=figure_query, references=references),
@@ -304,6 +307,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
             cached(
                 "indicator_totals",
                 _key(figure_query),
+                covered_months(figure_query),
                 lambda: {
                     **self._meta(figure_query),
                     "results": indicator_totals(query=figure_query, references=references),

@@ -122,3 +122,36 @@ def test_a_figure_read_while_a_write_is_uncommitted_is_not_kept_after_it_commits
     release.set()
     thread.join(30)
     assert reached(analyst) == 45
+
+
+def monthly_total(api, month: str) -> int:
+    body = api.get(f"{URL}monthly-beneficiaries/?month={month}").json()
+    return sum(r["total"] for r in body["results"])
+
+
+def test_a_write_keeps_other_months_figures_cached(reporter, analyst):
+    reporter.post(BULK_URL, [row(0, month="2021-02")])
+    assert monthly_total(analyst, "2021-02") == 50
+    reporter.post(REPORTS, row(1, month="2021-03"))
+    reporter.post(BULK_URL, [row(2, month="2021-04")])
+    with CaptureQueriesContext(connection) as queries:
+        assert monthly_total(analyst, "2021-02") == 50
+    assert not [q for q in queries.captured_queries if REPORT_TABLE in q["sql"]]
+    # Cumulative figures cover every month from January: a March write reaches April's.
+    assert reached(analyst, f"{URL}people-reached/?month=2021-04") == 120
+    reporter.post(REPORTS, row(3, month="2021-03"))
+    assert reached(analyst, f"{URL}people-reached/?month=2021-04") == 160
+
+
+def test_moving_a_report_to_another_month_changes_both_months(reporter, analyst):
+    created = reporter.post(REPORTS, row(0, month="2021-03")).json()
+    assert (monthly_total(analyst, "2021-03"), monthly_total(analyst, "2021-04")) == (50, 0)
+    etag = reporter.get(f"{REPORTS}{created['id']}/")["ETag"]
+    moved = reporter.patch(f"{REPORTS}{created['id']}/", {"month": "2021-04"}, HTTP_IF_MATCH=etag)
+    assert moved.status_code == 200, moved.content
+    assert (monthly_total(analyst, "2021-03"), monthly_total(analyst, "2021-04")) == (0, 50)
+    # The same move by a batch (upsert on external_id).
+    reporter.post(BULK_URL, [row(1, month="2021-03", external_id="m-1")])
+    assert monthly_total(analyst, "2021-03") == 50
+    reporter.post(BULK_URL, [row(1, month="2021-05", external_id="m-1")])
+    assert (monthly_total(analyst, "2021-03"), monthly_total(analyst, "2021-05")) == (0, 50)
