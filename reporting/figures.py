@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet, Sum
 from config.db import read_alias
 from indicators.choices import IndicatorType
 from reporting.choices import ConsolidationModel, PeriodStatus
+from reporting.generation import cached_by_month
 from reporting.models import (
     AGE_SEX_FIELDS,
     POPULATION_FIELDS,
@@ -69,10 +70,14 @@ def provisional(start: date, end: date) -> bool:
     return locked < len(_months(start, end))
 
 
-def _reports(query: FigureQuery, *, indicator_ids: set[int] | None = None) -> QuerySet:
-    qs = ActivityReport.objects.using(read_alias()).filter(
-        month__gte=query.month_from, month__lte=query.month_to
-    )
+def _reports(
+    query: FigureQuery, *, indicator_ids: set[int] | None = None, months: list[date] | None = None
+) -> QuerySet:
+    qs = ActivityReport.objects.using(read_alias())
+    if months is not None:  # some months of the range only
+        qs = qs.filter(month__any=months)
+    else:
+        qs = qs.filter(month__gte=query.month_from, month__lte=query.month_to)
     if query.admin1_ids is not None:
         qs = qs.filter(admin1_id__in=query.admin1_ids)
     ids = query.indicator_ids
@@ -133,25 +138,19 @@ def people_reached(*, query: FigureQuery, model: str, references: ReferenceIndex
         i for i, facts in indicators.items() if facts["type"] == IndicatorType.DIRECT_ASSISTANCE
     }
     group_partner = "partner" in query.group_by
-    keys = ["admin1_id", "indicator_id", "month"] + (["partner_id"] if group_partner else [])
-    sums = {f: Sum(f) for f in [*POP, *AGE]}
-    rows = (
-        _reports(query, indicator_ids=direct)
-        .values(*keys)
-        .annotate(
-            **sums,
-            new=Sum("new_beneficiaries"),
-            cva_new=Sum("new_beneficiaries", filter=Q(cva=True)),
-        )
-        .order_by()
+    # Cells: (month, admin1, partner, sector) -> vector, for the months of the range. Each
+    # month's cells are cached on their own (reporting.generation): a write to the month
+    # being reported leaves the earlier months of a cumulative figure cached.
+    by_month = cached_by_month(
+        "people_cells",
+        [*_cell_filters(query), sorted(direct), group_partner],
+        covered_months(query),
+        lambda months: _people_cells(query, direct, indicators, group_partner, months),
     )
-    # Cells: (month, admin1, partner, sector) -> vector, for the months of the range.
-    cells: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(VECTOR))
-    for row in rows:
-        sector = indicators[row["indicator_id"]]["root_sector"]
-        cell = cells[(row["month"], row["admin1_id"], row.get("partner_id"), sector)]
-        for i, name in enumerate(VECTOR):
-            cell[i] += row[name] or 0
+    cells = {
+        (month, *site): vector for month, month_cells in by_month.items()
+        for site, vector in month_cells.items()
+    }  # fmt: skip
 
     targets = (
         _months(query.month_from, query.month_to) if "month" in query.group_by else [query.month_to]
@@ -182,6 +181,39 @@ def people_reached(*, query: FigureQuery, model: str, references: ReferenceIndex
         _people_row(query.group_by, key, vector)
         for key, vector in sorted(results.items(), key=lambda kv: [str(k) for k in kv[0]])
     ]
+
+
+def _cell_filters(query: FigureQuery) -> list:
+    """What selects a figure's reports, besides its months (a cache key part)."""
+    return [
+        sorted(query.admin1_ids) if query.admin1_ids is not None else None,
+        sorted(query.indicator_ids) if query.indicator_ids is not None else None,
+        query.partner_id, query.rmrp, query.cva,
+    ]  # fmt: skip
+
+
+def _people_cells(query, direct, indicators, group_partner, months) -> dict[date, dict]:
+    """{month: {(admin1, partner or None, root sector): vector}} for `months`, one query."""
+    keys = ["admin1_id", "indicator_id", "month"] + (["partner_id"] if group_partner else [])
+    sums = {f: Sum(f) for f in [*POP, *AGE]}
+    rows = (
+        _reports(query, indicator_ids=direct, months=months)
+        .values(*keys)
+        .annotate(
+            **sums,
+            new=Sum("new_beneficiaries"),
+            cva_new=Sum("new_beneficiaries", filter=Q(cva=True)),
+        )
+        .order_by()
+    )
+    out: dict[date, dict[tuple, list[int]]] = {month: {} for month in months}
+    for row in rows:
+        sector = indicators[row["indicator_id"]]["root_sector"]
+        site = (row["admin1_id"], row.get("partner_id"), sector)
+        cell = out[row["month"]].setdefault(site, [0] * len(VECTOR))
+        for i, name in enumerate(VECTOR):
+            cell[i] += row[name] or 0
+    return out
 
 
 def _group_key(group_by, month, admin1, partner, sector, codes) -> tuple:

@@ -83,21 +83,46 @@ def _generations(months: list[date]) -> list[int]:
     return [found.get(scope, 0) for scope in scopes]
 
 
+def _key(*parts: Any) -> str:
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+    return f"figures:{KEY_VERSION}:{connection.vendor}:{digest}"
+
+
 def cached(name: str, parts: Any, months: list[date], compute: Callable[[], Any]) -> Any:
     """`compute()` once per (name, parts) and generation of `months` and of everything else;
     `parts` must be JSON-able."""
     seconds = settings.FIGURES_CACHE_SECONDS
     if not seconds:
         return compute()
-    digest = hashlib.sha256(
-        json.dumps([name, parts, _generations(months)], sort_keys=True, default=str).encode()
-    ).hexdigest()
-    key = f"figures:{KEY_VERSION}:{connection.vendor}:{digest}"
+    key = _key(name, parts, _generations(months))
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, seconds)
     return value
+
+
+def cached_by_month(
+    name: str, parts: Any, months: list[date], load: Callable[[list[date]], dict[date, Any]]
+) -> dict[date, Any]:
+    """{month: value} for `months`, each month cached under its own generation (and that of
+    everything else); `load(months)` computes the months not in the cache, in one go."""
+    seconds = settings.FIGURES_CACHE_SECONDS
+    if not seconds:
+        return load(months)
+    everything, *per_month = _generations(months)
+    keys = {
+        month: _key(name, parts, _scope(month), everything, generation)
+        for month, generation in zip(months, per_month, strict=True)
+    }
+    found = cache.get_many(list(keys.values()))
+    out = {month: found[key] for month, key in keys.items() if key in found}
+    missing = [month for month in months if month not in out]
+    if missing:
+        loaded = load(missing)
+        cache.set_many({keys[month]: loaded[month] for month in missing}, seconds)
+        out.update(loaded)
+    return out
 
 
 def _report_changed(sender, instance, **kwargs) -> None:

@@ -155,3 +155,19 @@ def test_moving_a_report_to_another_month_changes_both_months(reporter, analyst)
     assert monthly_total(analyst, "2021-03") == 50
     reporter.post(BULK_URL, [row(1, month="2021-05", external_id="m-1")])
     assert (monthly_total(analyst, "2021-03"), monthly_total(analyst, "2021-05")) == (0, 50)
+
+
+def test_a_cumulative_figure_reads_again_only_the_month_written(reporter, analyst):
+    for month in ("2021-01", "2021-02", "2021-03", "2021-04"):
+        reporter.post(BULK_URL, [row(0, month=month)])
+    april = f"{URL}people-reached/?month=2021-04&group_by=month"
+    assert [r["people_reached"] for r in analyst.get(april).json()["results"]] == [
+        40, 80, 120, 160
+    ]  # fmt: skip
+    reporter.post(REPORTS, row(1, month="2021-03"))
+    with CaptureQueriesContext(connection) as queries:
+        results = analyst.get(april).json()["results"]
+    assert [r["people_reached"] for r in results] == [40, 80, 160, 200]
+    scans = [q["sql"] for q in queries.captured_queries if REPORT_TABLE in q["sql"]]
+    assert len(scans) == 1 and "2021-03-01" in scans[0]
+    assert not [m for m in ("2021-01-01", "2021-02-01", "2021-04-01") if m in scans[0]]
