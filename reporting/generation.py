@@ -38,10 +38,8 @@ from reporting.models import (
 )
 from reporting.snapshots import month_str
 
-KEY_VERSION = 1
-
-
-ALL = "all"
+KEY_VERSION = 1  # change when the shape of cached values changes
+ALL = "all"  # the counter of everything that is not a month's reports
 
 
 def _scope(month: date | str) -> str:
