@@ -1,7 +1,7 @@
 """Border points and border-crossing observations."""
 
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -18,7 +18,7 @@ from reporting.api.idempotency import (
     idempotent_response,
 )
 from reporting.api.serializers import BatchRowSerializer, StrictFieldsMixin
-from reporting.api.versioned import IF_MATCH_PARAMETER, VersionedResourceMixin
+from reporting.api.versioned import VersionedResourceMixin, versioned_resource_schema
 from reporting.choices import ObservationMethod
 from reporting.crossings import (
     AGE_SEX,
@@ -343,12 +343,7 @@ class BorderPointViewSet(ExportListMixin, viewsets.ModelViewSet):
     problem_statuses = {"destroy": ["409"]}
 
 
-@extend_schema_view(
-    create=extend_schema(parameters=[IDEMPOTENCY_PARAMETER]),
-    update=extend_schema(parameters=[IF_MATCH_PARAMETER]),
-    partial_update=extend_schema(parameters=[IF_MATCH_PARAMETER]),
-    destroy=extend_schema(parameters=[IF_MATCH_PARAMETER]),
-)
+@versioned_resource_schema
 class BorderCrossingViewSet(
     ExportListMixin, VersionedResourceMixin, IdempotentCreateMixin, viewsets.ModelViewSet
 ):

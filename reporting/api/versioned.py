@@ -5,10 +5,11 @@ Responses carry `ETag: "<version>"`; PUT, PATCH and DELETE with a stale `If-Matc
 """
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.response import Response
 
 from config.exceptions import PreconditionFailed
+from reporting.api.idempotency import IDEMPOTENCY_PARAMETER
 
 IF_MATCH_PARAMETER = OpenApiParameter(
     "If-Match",
@@ -16,6 +17,16 @@ IF_MATCH_PARAMETER = OpenApiParameter(
     OpenApiParameter.HEADER,
     required=False,
     description="The ETag you read; if the resource changed since, the request answers 412.",
+)
+
+
+# The headers these resources take, in the OpenAPI document: Idempotency-Key on create,
+# If-Match on changes. Decorates the viewset.
+versioned_resource_schema = extend_schema_view(
+    create=extend_schema(parameters=[IDEMPOTENCY_PARAMETER]),
+    update=extend_schema(parameters=[IF_MATCH_PARAMETER]),
+    partial_update=extend_schema(parameters=[IF_MATCH_PARAMETER]),
+    destroy=extend_schema(parameters=[IF_MATCH_PARAMETER]),
 )
 
 

@@ -3,7 +3,7 @@ from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
@@ -34,7 +34,7 @@ from reporting.api.serializers import (
     PeriodStatusChangeSerializer,
     ReportingPeriodSerializer,
 )
-from reporting.api.versioned import IF_MATCH_PARAMETER, VersionedResourceMixin
+from reporting.api.versioned import VersionedResourceMixin, versioned_resource_schema
 from reporting.batches import activity_reports_batch, batch_result_data
 from reporting.choices import PeriodStatus
 from reporting.filtersets import (
@@ -76,12 +76,7 @@ class LocationViewSet(ExportListMixin, viewsets.ModelViewSet):
     problem_statuses = {"destroy": ["409"]}
 
 
-@extend_schema_view(
-    create=extend_schema(parameters=[IDEMPOTENCY_PARAMETER]),
-    update=extend_schema(parameters=[IF_MATCH_PARAMETER]),
-    partial_update=extend_schema(parameters=[IF_MATCH_PARAMETER]),
-    destroy=extend_schema(parameters=[IF_MATCH_PARAMETER]),
-)
+@versioned_resource_schema
 class ActivityReportViewSet(
     ExportListMixin, VersionedResourceMixin, IdempotentCreateMixin, viewsets.ModelViewSet
 ):
