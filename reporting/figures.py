@@ -6,7 +6,7 @@ few thousand (month, admin1, sector) cells that query returns.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -54,6 +54,14 @@ def _months(start: date, end: date) -> list[date]:
         out.append(current)
         current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
     return out
+
+
+def query_key(query: FigureQuery) -> dict:
+    """The query as a cache key part: sets sorted, so equal queries give equal keys."""
+    return {
+        name: sorted(value) if isinstance(value, set) else value
+        for name, value in asdict(query).items()
+    }
 
 
 def covered_months(query: FigureQuery) -> list[date]:
@@ -143,7 +151,12 @@ def people_reached(*, query: FigureQuery, model: str, references: ReferenceIndex
     # being reported leaves the earlier months of a cumulative figure cached.
     by_month = cached_by_month(
         "people_cells",
-        [*_cell_filters(query), sorted(direct), group_partner],
+        # What selects the reports, besides the months: each month's cells serve any range.
+        [
+            query_key(replace(query, month_from=None, month_to=None, group_by=[])),
+            sorted(direct),
+            group_partner,
+        ],
         covered_months(query),
         lambda months: _people_cells(query, direct, indicators, group_partner, months),
     )
@@ -181,15 +194,6 @@ def people_reached(*, query: FigureQuery, model: str, references: ReferenceIndex
         _people_row(query.group_by, key, vector)
         for key, vector in sorted(results.items(), key=lambda kv: [str(k) for k in kv[0]])
     ]
-
-
-def _cell_filters(query: FigureQuery) -> list:
-    """What selects a figure's reports, besides its months (a cache key part)."""
-    return [
-        sorted(query.admin1_ids) if query.admin1_ids is not None else None,
-        sorted(query.indicator_ids) if query.indicator_ids is not None else None,
-        query.partner_id, query.rmrp, query.cva,
-    ]  # fmt: skip
 
 
 def _people_cells(query, direct, indicators, group_partner, months) -> dict[date, dict]:

@@ -1,6 +1,6 @@
 """Figures analysts publish: /api/v1/figures/... and the per-country settings behind them."""
 
-import dataclasses
+from collections.abc import Callable
 from datetime import date
 
 from drf_spectacular.utils import extend_schema
@@ -24,6 +24,7 @@ from reporting.figures import (
     monthly_beneficiaries,
     people_reached,
     provisional,
+    query_key,
 )
 from reporting.generation import cached
 from reporting.models import CountryFigureSettings, Location
@@ -218,14 +219,6 @@ class IndicatorFiguresSerializer(FigureMetaSerializer):
     results = IndicatorRowSerializer(many=True)
 
 
-def _key(query: FigureQuery) -> dict:
-    """The query as a cache key: sets sorted, so equal queries give equal keys."""
-    return {
-        name: sorted(value) if isinstance(value, set) else value
-        for name, value in dataclasses.asdict(query).items()
-    }
-
-
 class FiguresViewSet(viewsets.GenericViewSet):
     """Platform-wide figures: anyone signed in reads them (they are aggregates)."""
 
@@ -240,12 +233,29 @@ class FiguresViewSet(viewsets.GenericViewSet):
         return query, references
 
     @staticmethod
-    def _meta(query: FigureQuery) -> dict:
-        return {
-            "months": {"from": f"{query.month_from:%Y-%m}", "to": f"{query.month_to:%Y-%m}"},
-            "provisional": provisional(query.month_from, query.month_to),
-            "group_by": query.group_by,
-        }
+    def _respond(
+        name: str, query: FigureQuery, results: Callable[[], list], head: dict | None = None
+    ) -> Response:
+        """The figure's answer, cached under its query and `head` and the data generations
+        of the months it covers (reporting.generation)."""
+        head = head or {}
+        return Response(
+            cached(
+                name,
+                [query_key(query), head],
+                covered_months(query),
+                lambda: {
+                    **head,
+                    "months": {
+                        "from": f"{query.month_from:%Y-%m}",
+                        "to": f"{query.month_to:%Y-%m}",
+                    },
+                    "provisional": provisional(query.month_from, query.month_to),
+                    "group_by": query.group_by,
+                    "results": results(),
+                },
+            )
+        )
 
     @extend_schema(parameters=[FigureQuerySerializer], responses=PeopleReachedSerializer)
     @action(detail=False, methods=["get"], url_path="people-reached")
@@ -260,21 +270,12 @@ class FiguresViewSet(viewsets.GenericViewSet):
         if "model" in query.validated_data:
             model, source = query.validated_data["model"], "query"
         figure_query = query.figure_query(cumulative=True, rmrp_default=True if rmrp_only else None)
-        return Response(
-            cached(
-                "people_reached",
-                [_key(figure_query), model, source],
-                covered_months(figure_query),
-                lambda: {
-                    "model": model,
-                    "model_source": source,
-                    "rmrp_only": figure_query.rmrp is True,
-                    **self._meta(figure_query),
-                    "results": people_reached(
-                        query=figure_query, model=model, references=references
-                    ),
-                },
-            )
+        head = {"model": model, "model_source": source, "rmrp_only": figure_query.rmrp is True}
+        return self._respond(
+            "people_reached",
+            figure_query,
+            lambda: people_reached(query=figure_query, model=model, references=references),
+            head=head,
         )
 
     @extend_schema(parameters=[FigureQuerySerializer], responses=MonthlyBeneficiariesSerializer)
@@ -284,16 +285,10 @@ class FiguresViewSet(viewsets.GenericViewSet):
         non-RMRP split; `group_by=sector` gives the situation report's table."""
         query, references = self._query(request)
         figure_query = query.figure_query(cumulative=False)
-        return Response(
-            cached(
-                "monthly_beneficiaries",
-                _key(figure_query),
-                covered_months(figure_query),
-                lambda: {
-                    **self._meta(figure_query),
-                    "results": monthly_beneficiaries(query=figure_query, references=references),
-                },
-            )
+        return self._respond(
+            "monthly_beneficiaries",
+            figure_query,
+            lambda: monthly_beneficiaries(query=figure_query, references=references),
         )
 
     @extend_schema(parameters=[FigureQuerySerializer], responses=IndicatorFiguresSerializer)
@@ -303,16 +298,10 @@ class FiguresViewSet(viewsets.GenericViewSet):
         reporting partners: the figures a situation report's narrative quotes."""
         query, references = self._query(request)
         figure_query = query.figure_query(cumulative=False)
-        return Response(
-            cached(
-                "indicator_totals",
-                _key(figure_query),
-                covered_months(figure_query),
-                lambda: {
-                    **self._meta(figure_query),
-                    "results": indicator_totals(query=figure_query, references=references),
-                },
-            )
+        return self._respond(
+            "indicator_totals",
+            figure_query,
+            lambda: indicator_totals(query=figure_query, references=references),
         )
 
 
