@@ -32,21 +32,22 @@ class Conflict(exceptions.APIException):
     default_detail = "The request conflicts with the current state of the resource."
     default_code = "conflict"
 
-    def __init__(self, detail=None, code=None, extra: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        detail=None,
+        code=None,
+        extra: dict[str, Any] | None = None,
+        retry_after: int | None = None,
+    ):
         super().__init__(detail, code)
         self.extra = extra or {}
+        self.retry_after = retry_after
 
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "The resource changed since you read it (If-Match does not match)."
     default_code = "precondition_failed"
-
-
-class PreconditionRequired(exceptions.APIException):
-    status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = "This request must carry an If-Match header."
-    default_code = "precondition_required"
 
 
 class UnprocessableEntity(exceptions.APIException):
@@ -70,6 +71,15 @@ class ServiceUnavailable(exceptions.APIException):
     default_detail = "The database is unavailable; try again shortly."
     default_code = "database_unavailable"
     retry_after = 5
+
+
+class RequestTimeout(ServiceUnavailable):
+    """503: the request ran past REQUEST_TIMEOUT_SECONDS (config.middleware)."""
+
+    default_detail = (
+        "The request took longer than the server allows; narrow it (filters, months) or export CSV."
+    )
+    default_code = "request_timeout"
 
 
 class RowsInvalid(exceptions.APIException):
@@ -204,7 +214,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         body.update(getattr(exc, "extra", {}))
     response.data = body
     response.content_type = PROBLEM_CONTENT_TYPE
-    if isinstance(exc, ServiceUnavailable):
+    if getattr(exc, "retry_after", None):
         response["Retry-After"] = str(exc.retry_after)
     return response
 

@@ -1,6 +1,69 @@
+import time
+from contextlib import ExitStack
+
+from django.conf import settings
+from django.db import connections
 from django.http import JsonResponse
 
-from config.exceptions import PROBLEM_CONTENT_TYPE, problem
+from config.exceptions import PROBLEM_CONTENT_TYPE, RequestTimeout, problem
+
+
+class RequestBodyLimitMiddleware:
+    """413 before a body over the limit is read: Django itself only bounds form fields
+    (DATA_UPLOAD_MAX_MEMORY_SIZE), so an upload would be received whole, to a temporary
+    file, before anything refused it. Multipart uploads may carry a file of up to
+    IMPORT_MAX_BYTES plus the form around it."""
+
+    FORM_OVERHEAD = 1024 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body without a valid length
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if request.content_type == "multipart/form-data":
+            limit = max(limit, settings.IMPORT_MAX_BYTES + self.FORM_OVERHEAD)
+        if length > limit:
+            body = problem(
+                413,
+                "request_too_large",
+                f"The request body has {length:,} bytes; at most {limit:,} are accepted.",
+            )
+            response = JsonResponse(body, status=413, content_type=PROBLEM_CONTENT_TYPE)
+            response["Connection"] = "close"  # the unread body is not waited for
+            return response
+        return self.get_response(request)
+
+
+class RequestDeadlineMiddleware:
+    """A view's database work ends REQUEST_TIMEOUT_SECONDS after the request started: the
+    next statement after that answers 503 `request_timeout` (and the transaction rolls
+    back), well before gunicorn's own timeout. A streamed export runs after the view
+    returns and is not bounded here; each of its statements still is, by the database's
+    statement timeout."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = settings.REQUEST_TIMEOUT_SECONDS
+        if not seconds:
+            return self.get_response(request)
+        deadline = time.monotonic() + seconds
+
+        def before_each_statement(execute, sql, params, many, context):
+            if time.monotonic() > deadline:
+                raise RequestTimeout()
+            return execute(sql, params, many, context)
+
+        with ExitStack() as stack:
+            for connection in connections.all():
+                stack.enter_context(connection.execute_wrapper(before_each_statement))
+            return self.get_response(request)
 
 
 class RejectNulBytesMiddleware:

@@ -25,11 +25,12 @@ from reporting.bulk_sql import (
     bulk_insert_per_value,
     bulk_update,
 )
-from reporting.choices import ChangeChannel, HistoryAction, PeriodStatus
+from reporting.choices import ChangeChannel, HistoryAction
 from reporting.generation import data_changed
-from reporting.models import ActivityReport, ActivityReportHistoryEntry, ReportingPeriod
+from reporting.models import ActivityReport, ActivityReportHistoryEntry
 from reporting.references import ReferenceIndex
 from reporting.rows import parse_report
+from reporting.services import periods_hold
 from reporting.snapshots import month_str, report_values
 
 ADVISORY_LOCK_NAMESPACE = 5_005  # pg_advisory_xact_lock(namespace, partner id)
@@ -225,11 +226,7 @@ def _run(result: BatchResult, *, user, rows, replace_months: bool, channel: str)
     stale = [reports[pk] for pk in sorted(stale_ids)]
 
     touched_months = months | {t.month for _, _, t in plan if t is not None}
-    locked = set(
-        ReportingPeriod.objects.filter(
-            month__in=touched_months, status=PeriodStatus.LOCKED
-        ).values_list("month", flat=True)
-    )
+    locked = periods_hold(months=touched_months)
     if locked:
         for index, candidate, target in plan:
             for month in {candidate.month, target.month if target else candidate.month} & locked:
@@ -312,9 +309,6 @@ def _write(result, *, user, plan, stale, references, channel, months: set[date])
         result.rows.sort(key=lambda r: r.row)
         return
 
-    ReportingPeriod.objects.bulk_create(
-        [ReportingPeriod(month=m) for m in months], ignore_conflicts=True
-    )
     # In chunks, so a 50,000-row import holds one chunk's history in memory at a time.
     for start in range(0, len(creates), WRITE_CHUNK):
         chunk = creates[start : start + WRITE_CHUNK]

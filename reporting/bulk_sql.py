@@ -79,7 +79,8 @@ def bulk_insert(model: type[models.Model], rows: list[dict], *, with_ids: bool =
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             sql = f"COPY {table} ({columns}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
+            # The raw cursor's errors become Django's (IntegrityError...), as for execute().
+            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
                 for line in values:
                     copy.write_row(line)
             _log(sql, started)
@@ -159,7 +160,7 @@ def bulk_update(objs: list[models.Model], field_names: list[str]) -> None:
             f"SELECT id, {', '.join(quoted)} FROM {table} WITH NO DATA"
         )
         sql = f"COPY {incoming} (id, {', '.join(quoted)}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
+        with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
             for obj in objs:
                 line = values(obj) if len(fields) > 1 else (values(obj),)
                 line = [v if c is None else c(v) for v, c in zip(line, converters, strict=True)]

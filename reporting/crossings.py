@@ -225,6 +225,19 @@ def border_crossings_batch(
         raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
 
     result = CrossingBatchResult(batch_id=uuid.uuid4(), dry_run=dry_run, rows=[])
+    try:
+        _crossings_batch_write(result, user=user, planned=planned)
+    except IntegrityError:
+        raise Conflict(
+            "Another request wrote the same observations at the same time; send the batch again.",
+            code="concurrent_write",
+        ) from None
+    return result
+
+
+def _crossings_batch_write(result: CrossingBatchResult, *, user, planned: list) -> None:
+    errors: list[dict] = []
+    dry_run = result.dry_run
     with transaction.atomic():
         points = {c.border_point_id for _, _, c in planned}
         starts = {c.date_from for _, _, c in planned}
@@ -293,7 +306,6 @@ def border_crossings_batch(
         result.rows.sort(key=lambda r: r["row"])
         if not dry_run:
             BorderCrossingHistoryEntry.objects.bulk_create(history)
-    return result
 
 
 # --- Questions analysts ask -------------------------------------------------------------

@@ -116,10 +116,11 @@ def _money(value) -> Decimal:
         raise RowError("invalid", "A valid number is required.") from None
     if not amount.is_finite():
         raise RowError("invalid", "A valid number is required.")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise RowError("max_decimal_places", "Ensure that there are no more than 2 decimal places.")
+    # Size first: quantize() itself fails on numbers beyond the decimal context ("1e30").
     if abs(amount) >= Decimal("1e12"):
         raise RowError("max_digits", "Ensure that there are no more than 14 digits in total.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise RowError("max_decimal_places", "Ensure that there are no more than 2 decimal places.")
     return amount
 
 

@@ -6,7 +6,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from config.exceptions import Conflict
@@ -18,14 +18,35 @@ from reporting.snapshots import month_str, report_values
 from reporting.versioning import bump, history_entry, lock_for_change
 
 
-def periods_assert_open(*, months: Iterable[date]) -> None:
-    """Refuse writes into locked months; record months seen for the first time as open."""
-    months = set(months)
-    locked = sorted(
-        ReportingPeriod.objects.filter(month__in=months, status=PeriodStatus.LOCKED).values_list(
-            "month", flat=True
-        )
+def periods_hold(*, months: Iterable[date]) -> set[date]:
+    """Hold these months open for the current transaction and return those that are locked.
+
+    Every writer takes a shared row lock on the months it writes, in month order, before
+    it checks them; locking or unlocking takes an exclusive one (periods_set_status). So a
+    write in flight when a coordinator locks its month commits before the lock does, or
+    waits for it and is refused: a month answered as locked never changes afterwards.
+    Months seen for the first time are recorded as open."""
+    months = sorted(set(months))
+    if not months:
+        return set()
+    ReportingPeriod.objects.bulk_create(
+        [ReportingPeriod(month=m) for m in months], ignore_conflicts=True
     )
+    periods = ReportingPeriod.objects.filter(month__in=months).order_by("month")
+    if connection.vendor == "postgresql":  # SQLite serialises writers at BEGIN already
+        sql, params = periods.values_list("month", "status").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"{sql} FOR SHARE", params)
+            rows = cursor.fetchall()
+    else:
+        rows = list(periods.values_list("month", "status"))
+    return {month for month, status in rows if status == PeriodStatus.LOCKED}
+
+
+def periods_assert_open(*, months: Iterable[date]) -> None:
+    """Refuse writes into locked months (409 `period_locked`), holding the others open for
+    the rest of the transaction (periods_hold)."""
+    locked = sorted(periods_hold(months=months))
     if locked:
         names = ", ".join(month_str(m) for m in locked)
         raise Conflict(
@@ -33,9 +54,6 @@ def periods_assert_open(*, months: Iterable[date]) -> None:
             code="period_locked",
             extra={"months": [month_str(m) for m in locked]},
         )
-    ReportingPeriod.objects.bulk_create(
-        [ReportingPeriod(month=m) for m in months], ignore_conflicts=True
-    )
 
 
 def _assert_key_free(report: ActivityReport) -> None:

@@ -122,6 +122,18 @@ def _decode(content: bytes) -> str:
         return content.decode("cp1252", errors="replace")  # what Excel writes on Windows
 
 
+# What a 5W file can really hold: far more columns than the template has, never the
+# thousands a spreadsheet allows. Counted from the cells found, not from what the file
+# declares about itself (an XLSX may claim A1:XFD1048576 and hold five cells).
+MAX_COLUMNS = 200
+# Text shared by the cells of an XLSX (xl/sharedStrings.xml), unpacked. 50,000 rows of
+# unique activity names and descriptions take about a tenth of this; a file holding more is
+# built to fill memory (each byte costs Python several).
+MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024
+# Blank and header lines come on top of IMPORT_MAX_ROWS data rows, but not without end.
+EXTRA_LINES = 1_000
+
+
 def _csv_rows(content: bytes) -> Iterator[list[Any]]:
     text = _decode(content)
     first_line = text.split("\n", 1)[0]
@@ -135,20 +147,30 @@ def _csv_rows(content: bytes) -> Iterator[list[Any]]:
 def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
     import openpyxl
 
+    # Sizes as the archive states them are what zipfile lets out: a member inflating past
+    # its stated size fails its check instead of growing.
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            sizes = {info.filename: info.file_size for info in archive.infolist()}
     except (zipfile.BadZipFile, ValueError):
         raise SheetError(
             "invalid_file", "Unreadable XLSX file (not a valid zip archive)."
         ) from None
-    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+    if sum(sizes.values()) > settings.IMPORT_MAX_UNPACKED_BYTES:
         raise SheetError(
             "invalid_file", "The XLSX file unpacks to more than the import limit (zip bomb?)."
+        )
+    if sizes.get("xl/sharedStrings.xml", 0) > MAX_SHARED_STRINGS_BYTES:
+        raise SheetError(
+            "invalid_file",
+            f"The XLSX file holds more than {MAX_SHARED_STRINGS_BYTES // 2**20} MiB of text; "
+            "no 5W sheet needs that much.",
         )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+        # Rows as they are in the file, not padded to the dimension the file declares.
+        sheet.reset_dimensions()
         for row in sheet.iter_rows(values_only=True):
             yield list(row)
         workbook.close()
@@ -159,9 +181,25 @@ def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
 
 
 def read_table(content: bytes, file_format: str) -> Iterator[tuple[int, list[Any]]]:
-    """(spreadsheet row number, cells) for every row, blank ones included."""
+    """(spreadsheet row number, cells) for every row, blank ones included, trailing empty
+    cells dropped. Stops with SheetError at a row wider than MAX_COLUMNS, or past the
+    number of lines any import may hold."""
     rows = _xlsx_rows(content) if file_format == "xlsx" else _csv_rows(content)
-    yield from enumerate(rows, start=1)
+    last_line = settings.IMPORT_MAX_ROWS + EXTRA_LINES
+    for number, cells in enumerate(rows, start=1):
+        if number > last_line:
+            raise SheetError(
+                "too_many_rows",
+                f"An import holds at most {settings.IMPORT_MAX_ROWS:,} rows; split the file.",
+            )
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise SheetError(
+                "too_many_columns",
+                f"Row {number} has {len(cells):,} columns; a 5W file has at most {MAX_COLUMNS}.",
+            )
+        yield number, cells
 
 
 def _blank(cells) -> bool:
@@ -269,14 +307,15 @@ def error_report_rows(content: bytes, file_format: str, errors: list[dict]) -> I
     """The uploaded rows as they were, with one error column per problem of the row."""
     by_row = _errors_by_row(errors)
     width = max((len(v) for v in by_row.values()), default=0)
-    header_done = False
+    columns = None  # the header's width: every row's errors start after it
     for number, cells in read_table(content, file_format):
-        if not header_done and not _blank(cells):
-            header_done = True
+        if columns is None and not _blank(cells):
+            columns = len(cells)
             yield ["Row", *cells, *(f"Error {n + 1}" for n in range(width))]
             continue
         problems = by_row.get(number, [])
-        yield [number, *cells, *problems, *[""] * (width - len(problems))]
+        padding = [None] * ((columns or 0) - len(cells))
+        yield [number, *cells, *padding, *problems, *[""] * (width - len(problems))]
 
 
 def csv_text(value) -> str:

@@ -3,6 +3,7 @@ and check the version the client saw, bump the version, and say who changed it w
 
 from django.db import models
 from django.utils import timezone
+from rest_framework.exceptions import NotFound
 
 from config.exceptions import PreconditionFailed
 
@@ -12,7 +13,11 @@ BUMPED_FIELDS = ["version", "updated_at", "updated_by"]
 def lock_for_change(queryset: models.QuerySet, pk: int, expected_version: int | None):
     """The current row, locked until the transaction ends; 412 if the client's version is
     stale (If-Match)."""
-    current = queryset.select_for_update(of=("self",)).get(pk=pk)
+    try:
+        current = queryset.select_for_update(of=("self",)).get(pk=pk)
+    except queryset.model.DoesNotExist:
+        # Deleted since the request read it (a concurrent DELETE committed first).
+        raise NotFound("This record was deleted while the request ran.") from None
     if expected_version is not None and current.version != expected_version:
         raise PreconditionFailed(
             f"This record is at version {current.version}, not {expected_version}; "

@@ -12,6 +12,7 @@ from config.filters import StrictBooleanField
 from config.permissions import IsCoordinatorOrReadOnly
 from partners.models import Partner
 from reporting.api.exports import ExportListMixin
+from reporting.api.fields import assert_within_dates
 from reporting.api.idempotency import (
     IDEMPOTENCY_PARAMETER,
     IdempotentCreateMixin,
@@ -300,6 +301,7 @@ class SeriesQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         return super().to_internal_value(own)
 
     def validate(self, attrs):
+        assert_within_dates(start=attrs["start"], end=attrs["end"])
         if attrs["end"] < attrs["start"]:
             raise ValidationError({"end": [ErrorDetail("end is before start.", "period_reversed")]})
         if (attrs["end"] - attrs["start"]).days > 3 * 366:

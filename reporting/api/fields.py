@@ -3,20 +3,37 @@ from datetime import date
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from reporting.references import ReferenceIndex
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# Dates the API takes: wide enough for any plan year, narrow enough that a month or a day
+# after the last one still exists (9999-12 has no next month) and no range is unbounded.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
 
 
 def parse_month(value) -> date | None:
-    """'2021-03' -> date(2021, 3, 1); None if the text is not a YYYY-MM month."""
+    """'2021-03' -> date(2021, 3, 1); None if the text is not a YYYY-MM month between
+    FIRST_DAY and LAST_DAY."""
     if not isinstance(value, str):
         return None
     match = MONTH_RE.match(value.strip())
-    if not match or int(match.group(1)) < 1900:
+    if not match or not FIRST_DAY.year <= int(match.group(1)) <= LAST_DAY.year:
         return None
     return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def assert_within_dates(**days: date | None) -> None:
+    """400 naming each parameter outside FIRST_DAY..LAST_DAY."""
+    errors = {
+        name: [ErrorDetail(f"Give a date from {FIRST_DAY} to {LAST_DAY}.", "out_of_range")]
+        for name, day in days.items()
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 MONTH_SCHEMA = {"type": "string", "pattern": MONTH_RE.pattern, "example": "2021-03"}
@@ -24,7 +41,9 @@ MONTH_SCHEMA = {"type": "string", "pattern": MONTH_RE.pattern, "example": "2021-
 
 @extend_schema_field(MONTH_SCHEMA)
 class MonthField(serializers.Field):
-    default_error_messages = {"invalid": "Enter a month as YYYY-MM, e.g. 2021-03."}
+    default_error_messages = {
+        "invalid": "Enter a month as YYYY-MM from 1900-01 to 2100-12, e.g. 2021-03."
+    }
 
     def to_internal_value(self, data):
         month = parse_month(data)

@@ -99,9 +99,26 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         if errors:
             raise ValidationError(errors)
         attrs["month_to"] = month_to
-        if attrs.get("month_from") and attrs["month_from"] > month_to:
+        month_from = attrs.get("month_from")
+        if month_from and month_from > month_to:
             raise ValidationError(
                 {"month_from": [ErrorDetail("month_from is after month_to.", "invalid")]}
+            )
+        span = FIGURES_MAX_MONTHS
+        if (
+            month_from
+            and (month_to.year - month_from.year) * 12 + month_to.month - month_from.month >= span
+        ):
+            raise ValidationError(
+                {
+                    "month_from": [
+                        ErrorDetail(
+                            f"A figure covers at most {span} months ({span // 12} years); "
+                            "ask for a shorter range.",
+                            "range_too_long",
+                        )
+                    ]
+                }
             )
         return attrs
 
@@ -219,6 +236,27 @@ class IndicatorFiguresSerializer(FigureMetaSerializer):
     results = IndicatorRowSerializer(many=True)
 
 
+# What one figure request may cost: its months, and the rows it answers.
+FIGURES_MAX_MONTHS = 120
+FIGURES_MAX_ROWS = 20_000
+
+
+def _bounded(rows: list) -> list:
+    if len(rows) > FIGURES_MAX_ROWS:
+        raise ValidationError(
+            {
+                "group_by": [
+                    ErrorDetail(
+                        f"This figure has {len(rows):,} rows, more than the {FIGURES_MAX_ROWS:,} "
+                        "one answer holds; group by fewer dimensions or ask for fewer months.",
+                        "too_many_rows",
+                    )
+                ]
+            }
+        )
+    return rows
+
+
 class FiguresViewSet(viewsets.GenericViewSet):
     """Platform-wide figures: anyone signed in reads them (they are aggregates)."""
 
@@ -252,7 +290,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
                     },
                     "provisional": provisional(query.month_from, query.month_to),
                     "group_by": query.group_by,
-                    "results": results(),
+                    "results": _bounded(results()),
                 },
             )
         )

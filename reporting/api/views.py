@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from config.exceptions import RequestTooLarge, RowsInvalid
+from config.exceptions import RequestTooLarge, RowsInvalid, UnprocessableEntity
 from config.filters import FilterBackend
 from config.pagination import KeysetPagination, PageNumberPagination
 from config.permissions import IsCoordinator, IsCoordinatorOrReadOnly
@@ -321,9 +321,12 @@ class ImportViewSet(
         record = get_object_or_404(self.get_queryset().defer(None), pk=pk)
         rows = error_report_rows(bytes(record.content), record.file_format, record.errors)
         name = f"import-{record.pk}-errors.{file_format}"
-        if file_format == "csv":
-            return _download(write_csv(rows), "text/csv; charset=utf-8", name)
-        return _download(write_xlsx(rows, "Errors"), XLSX, name)
+        try:
+            if file_format == "csv":
+                return _download(write_csv(rows), "text/csv; charset=utf-8", name)
+            return _download(write_xlsx(rows, "Errors"), XLSX, name)
+        except SheetError as error:  # a file stored before today's reading limits
+            raise UnprocessableEntity(error.message, code=error.code) from None
 
     @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_path="error-report.xlsx")

@@ -3,22 +3,19 @@
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-from contextlib import contextmanager
 from http.client import HTTPConnection, HTTPException
 
-import pytest
 from django.db import connection
 
 from partners.choices import Role
 from reporting.models import ActivityReport, ActivityReportHistoryEntry
 from tests.conftest import Api
 from tests.factories import PartnerFactory, UserFactory, token_for
+from tests.holds import held_at, postgresql_only
 from tests.reporting.test_bulk import URL, rows
+from tests.servers import api_server
 
 
 def test_two_identical_batches_at_once_never_duplicate(reload_reference_data, transactional_db):
@@ -74,50 +71,10 @@ def test_a_database_error_half_way_leaves_nothing_written(reporter):
 
 
 # A batch stopped half-way by a real fault. The report table is written first (one COPY), so
-# a trigger that waits on an advisory lock held by the test stops the batch between that
-# write and its history: then the test kills the worker process or the database connection.
-HOLD = 4_242
-
-
-@contextmanager
+# holding its history insert stops the batch between the two: then the test kills the worker
+# process or the database connection.
 def batch_stuck_after_writing_reports():
-    """Yield once a batch has written its reports and waits (inside its transaction) on
-    the history insert; its database backend's pid is passed to the caller."""
-    table = ActivityReportHistoryEntry._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE FUNCTION hold_history() RETURNS trigger AS $$ BEGIN "
-            f"PERFORM pg_advisory_xact_lock({HOLD}); RETURN NULL; END $$ LANGUAGE plpgsql"
-        )
-        cursor.execute(
-            f"CREATE TRIGGER hold_history BEFORE INSERT ON {table} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION hold_history()"
-        )
-        cursor.execute("SELECT pg_advisory_lock(%s)", [HOLD])
-    try:
-        yield lambda: _waiting_backend(timeout=30)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [HOLD])
-            cursor.execute(f"DROP TRIGGER hold_history ON {table}")
-            cursor.execute("DROP FUNCTION hold_history()")
-
-
-def _waiting_backend(*, timeout: float) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # A one-key advisory lock: classid 0, objsubid 1 (two-key ones have 2).
-                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-                "AND classid = 0 AND objid = %s AND objsubid = 1",
-                [HOLD],
-            )
-            row = cursor.fetchone()
-        if row:
-            return row[0]
-        time.sleep(0.05)
-    raise AssertionError("the batch never reached its history insert")
+    return held_at(ActivityReportHistoryEntry._meta.db_table)
 
 
 def _backend_gone(pid: int, *, timeout: float = 30) -> None:
@@ -129,44 +86,6 @@ def _backend_gone(pid: int, *, timeout: float = 30) -> None:
                 return
         time.sleep(0.05)
     raise AssertionError(f"backend {pid} still runs")
-
-
-@contextmanager
-def api_server():
-    """The API in gunicorn, on the test database: a worker process that can be killed."""
-    settings_dict = connection.settings_dict
-    url = (
-        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@"
-        f"{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}/"
-        f"{settings_dict['NAME']}"
-    )
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = dict(
-        os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings_test",
-        ALLOWED_HOSTS="127.0.0.1",
-    )  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--log-level", "warning"],
-        env=env, start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
-        yield port, process
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
 
 
 def _post_batch(port: int, token: str, batch: list, outcome: dict) -> None:
@@ -183,12 +102,6 @@ def _post_batch(port: int, token: str, batch: list, outcome: dict) -> None:
         outcome["error"] = error
     finally:
         conn.close()
-
-
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="holds a batch half-way with a PL/pgSQL trigger and advisory locks",
-)
 
 
 @postgresql_only

@@ -1,0 +1,181 @@
+"""Writes racing each other and a month being locked (PostgreSQL: real concurrent
+transactions, one of them stopped half-way by tests.holds)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from partners.choices import Role
+from reporting.models import (
+    ActivityReport,
+    ActivityReportHistoryEntry,
+    BorderCrossing,
+    BorderCrossingHistoryEntry,
+    ReportingPeriod,
+)
+from tests.conftest import Api
+from tests.factories import PartnerFactory, UserFactory
+from tests.holds import held_at, postgresql_only, waiting_on_a_row_lock
+from tests.reporting.test_activity_reports import payload
+from tests.reporting.test_border_crossings import observation
+from tests.reporting.test_bulk import URL as BULK
+from tests.reporting.test_bulk import row, rows
+
+pytestmark = postgresql_only
+REPORTS = "/api/v1/activity-reports/"
+CROSSINGS = "/api/v1/border-crossings/"
+LOCK = "/api/v1/reporting-periods/lock/"
+
+
+def api(role=Role.REPORTER, partner="ACNUR") -> Api:
+    return Api(UserFactory(role=role, partner=PartnerFactory(code=partner)))
+
+
+class Request(threading.Thread):
+    """One API call in its own thread (and database connection); `.response` after join."""
+
+    def __init__(self, client: Api, method: str, path: str, data=None, **headers):
+        super().__init__()
+        self.call = lambda: getattr(client, method)(path, data, **headers)
+        self.response = None
+
+    def run(self):
+        try:
+            self.response = self.call()
+        finally:
+            connection.close()
+
+    def answer(self):
+        self.join(30)
+        assert not self.is_alive(), "the request never finished"
+        return self.response
+
+
+# --- A locked month stays locked ------------------------------------------------------------
+def test_a_batch_in_flight_when_the_month_is_locked_commits_before_the_lock(
+    reload_reference_data, transactional_db
+):
+    reporter, coordinator = api(), api(Role.COORDINATOR, "GTRM")
+    reporter.post(REPORTS, payload(external_id="first"))  # the month exists, open
+    with held_at(ActivityReportHistoryEntry._meta.db_table) as hold:
+        batch = Request(reporter, "post", BULK, rows(5))
+        batch.start()
+        batch_backend = hold()  # the batch has written its reports, not yet committed
+        lock = Request(coordinator, "post", LOCK, {"month": "2021-03", "reason": "Closed"})
+        lock.start()
+        # The lock waits for the batch: it must not answer while the batch can still commit.
+        waiting_on_a_row_lock(exclude={batch_backend}, timeout=10)
+        assert lock.response is None
+        hold.release()
+        assert batch.answer().status_code == 200
+        assert lock.answer().status_code == 200
+    assert ActivityReport.objects.count() == 6
+    assert ReportingPeriod.objects.get(month="2021-03-01").status == "locked"
+
+
+def test_a_write_arriving_while_the_month_is_being_locked_is_refused(
+    reload_reference_data, transactional_db
+):
+    reporter, coordinator = api(), api(Role.COORDINATOR, "GTRM")
+    reporter.post(REPORTS, payload(external_id="first"))  # the month exists, open
+    with held_at(ReportingPeriod._meta.db_table, "UPDATE") as hold:
+        lock = Request(coordinator, "post", LOCK, {"month": "2021-03", "reason": "Closed"})
+        lock.start()
+        lock_backend = hold()  # the lock holds the month, not yet committed
+        create = Request(reporter, "post", REPORTS, payload(external_id="late"))
+        batch = Request(reporter, "post", BULK, rows(3))
+        create.start()
+        batch.start()
+        waiting_on_a_row_lock(exclude={lock_backend}, timeout=10)
+        hold.release()
+        assert lock.answer().status_code == 200
+        late = create.answer()
+        assert late.status_code == 409 and late.json()["code"] == "period_locked", late.content
+        refused = batch.answer()
+        assert refused.status_code == 422, refused.content
+        assert {e["code"] for e in refused.json()["errors"]} == {"period_locked"}
+    assert list(ActivityReport.objects.values_list("external_id", flat=True)) == ["first"]
+
+
+# --- Concurrent changes answer 4xx, never 500 ----------------------------------------------
+@pytest.mark.parametrize("second", ["patch", "delete"])
+def test_a_change_racing_a_delete_of_the_same_report_is_404(
+    reload_reference_data, transactional_db, second
+):
+    reporter = api()
+    report_id = reporter.post(REPORTS, payload()).json()["id"]
+    with held_at(ActivityReportHistoryEntry._meta.db_table) as hold:
+        delete = Request(reporter, "delete", f"{REPORTS}{report_id}/")
+        delete.start()
+        delete_backend = hold()
+        change = Request(reporter, second, f"{REPORTS}{report_id}/", {"activity_name": "x"})
+        change.start()
+        waiting_on_a_row_lock(exclude={delete_backend}, timeout=10)
+        hold.release()
+        assert delete.answer().status_code == 204
+        late = change.answer()
+    assert late.status_code == 404, late.content
+    assert late["Content-Type"] == "application/problem+json"
+    assert ActivityReport.all_objects.get(pk=report_id).version == 2  # one delete, nothing else
+
+
+@pytest.mark.parametrize("second", ["patch", "delete"])
+def test_a_change_racing_a_delete_of_the_same_crossing_is_404(
+    reload_reference_data, transactional_db, second
+):
+    oim = api(partner="OIM")
+    crossing_id = oim.post(CROSSINGS, observation()).json()["id"]
+    with held_at(BorderCrossingHistoryEntry._meta.db_table) as hold:
+        delete = Request(oim, "delete", f"{CROSSINGS}{crossing_id}/")
+        delete.start()
+        delete_backend = hold()
+        change = Request(oim, second, f"{CROSSINGS}{crossing_id}/", {"notes": "x"})
+        change.start()
+        waiting_on_a_row_lock(exclude={delete_backend}, timeout=10)
+        hold.release()
+        assert delete.answer().status_code == 204
+        late = change.answer()
+    assert late.status_code == 404, late.content
+
+
+def test_a_batch_racing_a_single_create_of_the_same_report_is_409_and_writes_nothing(
+    reload_reference_data, transactional_db
+):
+    reporter = api()
+    single = row(0)
+    with held_at(ActivityReportHistoryEntry._meta.db_table) as hold:
+        create = Request(reporter, "post", REPORTS, single)
+        create.start()
+        create_backend = hold()  # the report is inserted, not yet committed
+        batch = Request(reporter, "post", BULK, rows(4))  # its row 0 is the same report
+        batch.start()
+        waiting_on_a_row_lock(exclude={create_backend}, timeout=10)
+        hold.release()
+        assert create.answer().status_code == 201
+        refused = batch.answer()
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["code"] == "concurrent_write"
+    assert ActivityReport.objects.count() == 1
+    # Sent again, the batch finds the report and writes the rest.
+    again = reporter.post(BULK, rows(4)).json()
+    assert (again["created"], again["unchanged"]) == (3, 1)
+
+
+def test_two_identical_crossing_batches_at_once_write_once(reload_reference_data, transactional_db):
+    oim = api(partner="OIM")
+    batch = [observation(date=f"2021-03-{day:02d}") for day in range(1, 6)]
+    with held_at(BorderCrossingHistoryEntry._meta.db_table) as hold:
+        first = Request(oim, "post", f"{CROSSINGS}bulk/", batch)
+        first.start()
+        first_backend = hold()
+        second = Request(oim, "post", f"{CROSSINGS}bulk/", batch)
+        second.start()
+        waiting_on_a_row_lock(exclude={first_backend}, timeout=10)
+        hold.release()
+        assert first.answer().status_code == 200
+        refused = second.answer()
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["code"] == "concurrent_write"
+    assert BorderCrossing.objects.count() == 5
+    assert BorderCrossingHistoryEntry.objects.count() == 5
