@@ -7,6 +7,14 @@ number of machines, can serve behind a load balancer.
 
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+# gunicorn runs this file before the project is importable (e.g. with --chdir).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from config import gunicorn_errors  # noqa: E402
+
+gunicorn_errors.install()  # gunicorn's own 400/414/431 answers as problem+json
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -20,4 +28,10 @@ max_requests_jitter = 500
 limit_request_line = 8190  # the largest gunicorn allows; longer request lines get 414
 accesslog = "-"
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# X-Forwarded-Proto (and -For) count only from the TLS proxy, and only when there is one:
+# otherwise any client on an allowed address could claim HTTPS.
+if os.environ.get("BEHIND_TLS_PROXY", "").strip().lower() in {"1", "true", "yes", "on"}:
+    forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+else:
+    forwarded_allow_ips = ""
+    secure_scheme_headers = {}

@@ -128,3 +128,17 @@ class CorsMiddleware:
         if settings.CORS_ALLOWED_ORIGINS:
             response["Vary"] = ", ".join(filter(None, [response.get("Vary"), "Origin"]))
         return response
+
+
+class NoStoreMiddleware:
+    """API answers hold one user's view of partner data: no shared cache (a proxy, a CDN)
+    and no browser history may keep them. A view that may be kept says so itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/v1/") and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -61,12 +61,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.middleware.RequestBodyLimitMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.RejectNulBytesMiddleware",
+    "partners.middleware.SignInThrottleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -129,19 +131,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-# The cache holds rate-limit counters: shared by every worker (the database) in production,
-# in process memory for development. `manage.py createcachetable` makes its table.
+# The cache holds cached figures and rate-limit counters: shared by every worker (the
+# database, or Redis for several machines) in production, in process memory for
+# development. `manage.py createcachetable` makes the database's table.
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem" if DEBUG else "db")
 CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-        if os.environ.get("CACHE_BACKEND", "locmem" if DEBUG else "db") == "locmem"
-        else {
+    "default": {
+        "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "db": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "r4v_cache",
             # Rate-limit counters and cached figures; culling starts past this many.
             "OPTIONS": {"MAX_ENTRIES": 20_000},
-        }
-    )
+        },
+        "redis": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        },
+    }[CACHE_BACKEND]
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -187,6 +194,8 @@ if env_bool("BEHIND_TLS_PROXY", default=False):
 
 # --- API -----------------------------------------------------------------------------------
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "1200/min") or None  # "" disables
+# Failed sign-ins (bad API tokens, admin and browsable-API passwords) per client address.
+AUTH_FAILURE_RATE_LIMIT = os.environ.get("AUTH_FAILURE_RATE_LIMIT", "30/min") or None
 API_MAX_PAGE_SIZE = 1000
 API_MAX_BATCH_ROWS = int(os.environ.get("API_MAX_BATCH_ROWS", "5000"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
@@ -214,7 +223,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
         "config.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "config.renderers.BrowsableAPIRenderer",
         # Exports: ?format=csv|hxl|xlsx or Accept (text/csv, application/vnd.hxl+csv, XLSX).
         "reporting.api.exports.HXLRenderer",
         "reporting.api.exports.CSVRenderer",
@@ -226,7 +235,9 @@ REST_FRAMEWORK = {
         "config.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.TokenRateThrottle"],
+    # The client address for rate limits: X-Forwarded-For only from the TLS proxy.
+    "NUM_PROXIES": 1 if env_bool("BEHIND_TLS_PROXY", default=False) else 0,
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",

@@ -6,6 +6,7 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("CACHE_BACKEND", "locmem")
 os.environ.setdefault("API_RATE_LIMIT", "")  # tests that need a limit set one
+os.environ.setdefault("AUTH_FAILURE_RATE_LIMIT", "")
 
 from config.settings import *  # noqa: E402,F403
 

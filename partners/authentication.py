@@ -6,6 +6,7 @@ from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from partners.models import ApiToken, hash_token
+from partners.throttling import count_failed_sign_in, refuse_if_failing_too_often
 
 logger = logging.getLogger("partners.auth")
 
@@ -19,6 +20,14 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
+        refuse_if_failing_too_often(request)
+        try:
+            return self._authenticate(request, header)
+        except exceptions.AuthenticationFailed:
+            count_failed_sign_in(request)
+            raise
+
+    def _authenticate(self, request, header: list[bytes]):
         if len(header) != 2:
             logger.info("bearer auth failed: malformed header from %s", _client(request))
             raise exceptions.AuthenticationFailed(

@@ -109,3 +109,18 @@ class ApiToken(models.Model):
         return self.revoked_at is None and (
             self.expires_at is None or self.expires_at > timezone.now()
         )
+
+
+class RateLimitCounter(models.Model):
+    """A fixed-window request counter (partners.ratelimit), used when the cache is the
+    database: one row per client, incremented by one atomic statement."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    window_ends = models.DateTimeField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} until {self.window_ends:%H:%M:%S}"

@@ -102,13 +102,33 @@ class ActivityReportAdmin(admin.ModelAdmin):
             )
             obj.pk = created.pk
 
-    def delete_model(self, request, obj):
-        activity_report_delete(report=obj, user=request.user, channel=ChangeChannel.ADMIN)
+    actions = ["soft_delete"]
 
-    def delete_queryset(self, request, queryset):
+    def has_delete_permission(self, request, obj=None):
+        # No hard delete from here: a correction must leave a trace. Reports leave lists
+        # and figures through the action below, which keeps their history.
+        return False
+
+    @admin.action(
+        description="Withdraw selected reports (they leave lists and figures; history kept)",
+        permissions=["change"],
+    )
+    def soft_delete(self, request, queryset):
+        withdrawn = 0
         for report in queryset:
-            activity_report_delete(report=report, user=request.user, channel=ChangeChannel.ADMIN)
-        messages.info(request, "Deleted reports keep their history (soft delete).")
+            try:
+                activity_report_delete(
+                    report=report, user=request.user, channel=ChangeChannel.ADMIN
+                )
+            except Conflict as refused:  # a locked month
+                messages.error(request, f"Report {report.pk}: {refused.detail}")
+            else:
+                withdrawn += 1
+        messages.info(
+            request,
+            f"{withdrawn} report(s) withdrawn; each keeps its history. Reports are never "
+            "erased: the history of every figure must stay checkable.",
+        )
 
 
 @admin.register(ActivityReportHistoryEntry)

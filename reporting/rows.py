@@ -168,7 +168,7 @@ NULL_DEFAULTS = {"activity_description": "", "covid19": False}
 def _month(value):
     month = parse_month(value)
     if month is None:
-        raise RowError("invalid", "Enter a month as YYYY-MM, e.g. 2021-03.")
+        raise RowError("invalid", "Enter a month as YYYY-MM from 1900-01 to 2100-12, e.g. 2021-03.")
     return month
 
 

@@ -31,8 +31,10 @@ def api_server(*extra_args: str, **extra_env: str):
         ALLOWED_HOSTS="127.0.0.1", **extra_env,
     )  # fmt: skip
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1", "--log-level", "warning", *extra_args],
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi",
+         "--bind", f"127.0.0.1:{port}",
+         "--workers", "1", "--log-level", "warning", "--access-logfile", "/dev/null",
+         *extra_args],
         env=env, start_new_session=True,
     )  # fmt: skip
     try:

@@ -273,7 +273,11 @@ class ImportViewSet(
     permission_classes = [PartnerRecordPermission]
     filter_backends = []
     parser_classes = [MultiPartParser, FormParser]
-    problem_statuses = {"create": ["409", "413", "422"]}
+    problem_statuses = {
+        "create": ["409", "413", "422"],
+        "error_report_xlsx": ["422"],
+        "error_report_csv": ["422"],
+    }
 
     def get_queryset(self):
         queryset = Import.objects.select_related("uploaded_by", "partner").defer("content")

@@ -78,14 +78,33 @@ def test_admin_cannot_change_a_locked_month(admin_client):
     assert report.version == 1
 
 
-def test_admin_delete_is_soft(admin_client):
+def test_the_admin_never_erases_a_report_and_withdraws_it_keeping_history(admin_client):
     report = ActivityReportFactory()
+    delete_page = f"/admin/reporting/activityreport/{report.pk}/delete/"
+    assert admin_client.get(delete_page).status_code == 403
+    assert admin_client.post(delete_page, {"post": "yes"}).status_code == 403
+    listing = admin_client.get("/admin/reporting/activityreport/").content.decode()
+    assert "Withdraw selected reports" in listing and "delete_selected" not in listing
     response = admin_client.post(
-        f"/admin/reporting/activityreport/{report.pk}/delete/", {"post": "yes"}
+        "/admin/reporting/activityreport/",
+        {"action": "soft_delete", "_selected_action": [report.pk]},
+        follow=True,
     )
-    assert response.status_code == 302
+    assert "1 report(s) withdrawn; each keeps its history" in response.content.decode()
     assert not ActivityReport.objects.filter(pk=report.pk).exists()
     assert ActivityReport.all_objects.get(pk=report.pk).history.get().action == "delete"
+
+
+def test_withdrawing_a_report_of_a_locked_month_is_refused(admin_client):
+    report = ActivityReportFactory()
+    ReportingPeriod.objects.update_or_create(month=report.month, defaults={"status": "locked"})
+    response = admin_client.post(
+        "/admin/reporting/activityreport/",
+        {"action": "soft_delete", "_selected_action": [report.pk]},
+        follow=True,
+    )
+    assert "is locked" in response.content.decode()
+    assert ActivityReport.objects.filter(pk=report.pk).exists()
 
 
 @pytest.mark.parametrize(
