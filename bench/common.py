@@ -51,7 +51,8 @@ def fill_reports(target: int, *, seed: int = 7) -> int:
 
     from indicators.models import Indicator
     from partners.models import Partner, User
-    from reporting.models import ActivityReport, Location
+    from reporting.activities.models import ActivityReport
+    from reporting.locations.models import Location
 
     have = ActivityReport.objects.count()
     if have >= target:

@@ -88,7 +88,7 @@ def main():
     from django.test import Client, override_settings
 
     from partners.models import ApiToken, Partner, User
-    from reporting.models import ActivityReport
+    from reporting.activities.models import ActivityReport
 
     print(f"reports in the table: {ActivityReport.objects.count():,}")
     analyst, _ = User.objects.update_or_create(

@@ -23,7 +23,7 @@ from common import Server, fill_reports, setup_django
 
 def make_rows(count: int, seed: int) -> list[dict]:
     from indicators.models import Indicator
-    from reporting.models import Location
+    from reporting.locations.models import Location
 
     rng = random.Random(seed)
     indicators = list(
@@ -60,7 +60,7 @@ def copy_baseline(rows: list[dict], *, foreign_keys: bool) -> float:
 
     from indicators.models import Indicator
     from partners.models import Partner, User
-    from reporting.models import Location
+    from reporting.locations.models import Location
 
     partner = Partner.objects.get(code="ACNUR").pk
     user = User.objects.get(username="bench-reporter").pk
@@ -170,7 +170,7 @@ def main():
     setup_django()
     fill_reports(args.fill)
     from partners.models import ApiToken, Partner, User
-    from reporting.models import ActivityReport, ActivityReportHistoryEntry
+    from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 
     user, _ = User.objects.update_or_create(
         username="bench-reporter",

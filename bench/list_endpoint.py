@@ -31,7 +31,7 @@ def main():
     setup_django()
     added = fill_reports(args.rows)
     from partners.models import ApiToken, User
-    from reporting.models import ActivityReport
+    from reporting.activities.models import ActivityReport
 
     total = ActivityReport.objects.count()
     print(f"reports in the table: {total:,} ({added:,} added now)")

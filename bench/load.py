@@ -121,7 +121,7 @@ def main():
     setup_django()
     fill_reports(args.rows)
     from partners.models import ApiToken, Partner, User
-    from reporting.models import ActivityReport
+    from reporting.activities.models import ActivityReport
 
     acnur = Partner.objects.get(code="ACNUR")
     reporter, _ = User.objects.update_or_create(

@@ -10,7 +10,8 @@ from config.urls import urlpatterns as api_urlpatterns
 from indicators.models import Indicator
 from partners.authentication import BearerTokenAuthentication
 from partners.models import Partner
-from reporting.models import ActivityReport, Location
+from reporting.activities.models import ActivityReport
+from reporting.locations.models import Location
 
 PLAIN_FIELDS = [
     "id", "external_id", "month", "activity_name", "activity_description", "rmrp", "covid19",

@@ -3,14 +3,11 @@ from rest_framework.routers import DefaultRouter
 
 from indicators.api.views import IndicatorViewSet, SectorViewSet
 from partners.api.views import MeView, PartnerViewSet
-from reporting.api.border import BorderCrossingViewSet, BorderPointViewSet
-from reporting.api.figures import CountryFigureSettingsViewSet, FiguresViewSet
-from reporting.api.views import (
-    ActivityReportViewSet,
-    ImportViewSet,
-    LocationViewSet,
-    ReportingPeriodViewSet,
-)
+from reporting.activities.api.views import ActivityReportViewSet, ImportViewSet
+from reporting.border_flows.api.views import BorderCrossingViewSet, BorderPointViewSet
+from reporting.figures.api.views import CountryFigureSettingsViewSet, FiguresViewSet
+from reporting.locations.api.views import LocationViewSet
+from reporting.periods.api.views import ReportingPeriodViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

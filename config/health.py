@@ -3,7 +3,7 @@
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 
-from config.exceptions import PROBLEM_CONTENT_TYPE, problem
+from config.api.exceptions import PROBLEM_CONTENT_TYPE, problem
 
 
 def healthz(request):

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import connections
 from django.http import JsonResponse
 
-from config.exceptions import PROBLEM_CONTENT_TYPE, RequestTimeout, problem
+from config.api.exceptions import PROBLEM_CONTENT_TYPE, RequestTimeout, problem
 
 
 class RequestBodyLimitMiddleware:

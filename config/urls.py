@@ -15,7 +15,7 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
 ]
 
-handler400 = "config.exceptions.bad_request"
-handler403 = "config.exceptions.permission_denied"
-handler404 = "config.exceptions.not_found"
-handler500 = "config.exceptions.server_error"
+handler400 = "config.api.exceptions.bad_request"
+handler403 = "config.api.exceptions.permission_denied"
+handler404 = "config.api.exceptions.not_found"
+handler500 = "config.api.exceptions.server_error"

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from config.filters import BooleanFilter, SearchFilter
+from config.api.filters import BooleanFilter, SearchFilter
 from indicators.choices import IndicatorType
 from indicators.models import Indicator, Sector
 

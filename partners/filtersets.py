@@ -1,6 +1,6 @@
 import django_filters
 
-from config.filters import BooleanFilter, SearchFilter
+from config.api.filters import BooleanFilter, SearchFilter
 from partners.choices import PartnerType
 from partners.models import Partner
 

@@ -1,7 +1,7 @@
 from django.http import JsonResponse
 from rest_framework.exceptions import Throttled
 
-from config.exceptions import PROBLEM_CONTENT_TYPE, problem
+from config.api.exceptions import PROBLEM_CONTENT_TYPE, problem
 from partners.throttling import refuse_if_failing_too_often
 
 SIGN_IN_PATHS = ("/admin/login/", "/api-auth/login/")

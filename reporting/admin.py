@@ -4,24 +4,19 @@ admin gives the same verdict, respects locked months and leaves the same history
 from django import forms
 from django.contrib import admin, messages
 
-from config.exceptions import Conflict
-from reporting.choices import ChangeChannel
-from reporting.models import (
-    ActivityReport,
-    ActivityReportHistoryEntry,
-    BorderCrossing,
-    BorderPoint,
-    CountryFigureSettings,
-    Import,
-    Location,
-    ReportingPeriod,
-)
-from reporting.services import (
+from config.api.exceptions import Conflict
+from config.db.choices import ChangeChannel
+from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry, Import
+from reporting.activities.services import (
     activity_report_create,
     activity_report_delete,
     activity_report_update,
-    periods_assert_open,
 )
+from reporting.border_flows.models import BorderCrossing, BorderPoint
+from reporting.figures.models import CountryFigureSettings
+from reporting.locations.models import Location
+from reporting.periods.models import ReportingPeriod
+from reporting.periods.services import periods_assert_open
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

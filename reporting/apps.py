@@ -6,7 +6,8 @@ class ReportingConfig(AppConfig):
     verbose_name = "Reporting"
 
     def ready(self):
-        from reporting import lookups  # noqa: F401  (registers field__any)
-        from reporting.generation import connect_signals
+        from config.db import lookups  # noqa: F401  (registers field__any)
+        from reporting.activities import spreadsheets  # noqa: F401  (HXL tags of 5W columns)
+        from reporting.figures.cache import connect_signals
 
         connect_signals()

@@ -12,23 +12,18 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from config.db.choices import ChangeChannel
 from indicators.choices import IndicatorType
 from indicators.models import Indicator
 from partners.choices import Role
 from partners.models import Partner, User
-from reporting.choices import ChangeChannel
-from reporting.crossings import border_crossing_create, border_crossing_update
-from reporting.models import (
-    AGE_SEX_FIELDS,
-    POPULATION_FIELDS,
-    ActivityReport,
-    BorderCrossing,
-    BorderPoint,
-    Location,
-)
-from reporting.references import ReferenceIndex
-from reporting.services import activity_report_create, activity_report_update
-from reporting.validation import activity_report_violations
+from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
+from reporting.activities.services import activity_report_create, activity_report_update
+from reporting.activities.validation import activity_report_violations
+from reporting.border_flows.models import BorderCrossing, BorderPoint
+from reporting.border_flows.services import border_crossing_create, border_crossing_update
+from reporting.common.references import ReferenceIndex
+from reporting.locations.models import Location
 
 MONTH = date(2021, 3, 1)
 

@@ -18,7 +18,8 @@ from django.db import models, transaction
 
 from indicators.models import Indicator, Sector
 from partners.models import Partner
-from reporting.models import BorderPoint, Location
+from reporting.border_flows.models import BorderPoint
+from reporting.locations.models import Location
 
 DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "data" / "reference"
 

@@ -6,7 +6,8 @@ from django.utils import timezone
 from indicators.models import Indicator
 from partners.choices import PartnerType, Role
 from partners.models import ApiToken, Partner, User
-from reporting.models import ActivityReport, Location
+from reporting.activities.models import ActivityReport
+from reporting.locations.models import Location
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):

@@ -63,7 +63,7 @@ def test_validation_errors_name_every_field_with_codes(coordinator):
 def test_server_error_is_problem_json(client, settings):
     from django.test import RequestFactory
 
-    from config.exceptions import server_error
+    from config.api.exceptions import server_error
 
     response = server_error(RequestFactory().get("/api/v1/x/"))
     assert response.status_code == 500

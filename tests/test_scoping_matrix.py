@@ -7,7 +7,7 @@ import pytest
 from django.db.models import Q, Sum
 
 from partners.models import Partner
-from reporting.models import ActivityReport
+from reporting.activities.models import ActivityReport
 from tests.factories import ActivityReportFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,10 +1,10 @@
 from rest_framework import viewsets
 
-from config.permissions import IsCoordinatorOrReadOnly
+from config.api.exports import ExportListMixin
+from config.api.permissions import IsCoordinatorOrReadOnly
 from indicators.api.serializers import IndicatorSerializer, SectorSerializer
 from indicators.filtersets import IndicatorFilterSet, SectorFilterSet
 from indicators.models import Indicator, Sector
-from reporting.api.exports import ExportListMixin
 
 
 class SectorViewSet(ExportListMixin, viewsets.ModelViewSet):

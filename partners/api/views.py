@@ -1,10 +1,10 @@
 from rest_framework import generics, viewsets
 
-from config.permissions import IsCoordinatorOrReadOnly
+from config.api.exports import ExportListMixin
+from config.api.permissions import IsCoordinatorOrReadOnly
 from partners.api.serializers import MeSerializer, PartnerSerializer
 from partners.filtersets import PartnerFilterSet
 from partners.models import Partner
-from reporting.api.exports import ExportListMixin
 
 
 class PartnerViewSet(ExportListMixin, viewsets.ModelViewSet):

@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 
 from partners.choices import Role
-from reporting.models import ActivityReport, ActivityReportHistoryEntry
+from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from tests.conftest import Api
 from tests.factories import PartnerFactory, UserFactory, token_for
 from tests.holds import held_at, postgresql_only

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 
 from partners.choices import Role
-from reporting.models import ActivityReport, BorderCrossing
+from reporting.activities.models import ActivityReport
+from reporting.border_flows.models import BorderCrossing
 from tests.conftest import Api
 from tests.factories import PartnerFactory, UserFactory
 from tests.holds import held_at, postgresql_only

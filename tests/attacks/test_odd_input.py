@@ -2,7 +2,7 @@
 
 import pytest
 
-from reporting.models import ActivityReport
+from reporting.activities.models import ActivityReport
 from tests.reporting.test_activity_reports import payload
 from tests.reporting.test_bulk import row
 from tests.reporting.test_imports import HEADER, csv_bytes, line, upload

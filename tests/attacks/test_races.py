@@ -7,13 +7,9 @@ import pytest
 from django.db import connection
 
 from partners.choices import Role
-from reporting.models import (
-    ActivityReport,
-    ActivityReportHistoryEntry,
-    BorderCrossing,
-    BorderCrossingHistoryEntry,
-    ReportingPeriod,
-)
+from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
+from reporting.border_flows.models import BorderCrossing, BorderCrossingHistoryEntry
+from reporting.periods.models import ReportingPeriod
 from tests.conftest import Api
 from tests.factories import PartnerFactory, UserFactory
 from tests.holds import held_at, postgresql_only, waiting_on_a_row_lock

@@ -5,7 +5,8 @@ from django.core.management import call_command
 
 from indicators.models import Indicator, Sector
 from partners.models import Partner
-from reporting.models import BorderPoint, Location
+from reporting.border_flows.models import BorderPoint
+from reporting.locations.models import Location
 from tests.factories import ActivityReportFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from indicators.models import Indicator
 from partners.models import Partner
-from reporting.models import ActivityReport, Location
+from reporting.activities.models import ActivityReport
+from reporting.locations.models import Location
 from tests.factories import ActivityReportFactory
 
 pytestmark = pytest.mark.django_db

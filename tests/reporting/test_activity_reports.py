@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from reporting.models import ActivityReport, ActivityReportHistoryEntry
+from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/activity-reports/"
@@ -524,7 +524,7 @@ def _age_keys(*keys: str, hours: int) -> None:
 
     from django.utils import timezone
 
-    from reporting.models import IdempotencyRecord
+    from config.db.models import IdempotencyRecord
 
     IdempotencyRecord.objects.filter(key__in=keys).update(
         created_at=timezone.now() - timedelta(hours=hours)
@@ -547,7 +547,7 @@ def test_expired_idempotency_keys_count_as_new(reporter, settings):
 
 
 def test_expired_keys_are_deleted_without_a_scheduled_purge(reporter, make_api):
-    from reporting.models import IdempotencyRecord
+    from config.db.models import IdempotencyRecord
 
     colleague = make_api("reporter", "ACNUR")
     reporter.post(URL, payload(external_id="a"), HTTP_IDEMPOTENCY_KEY="a")
@@ -563,7 +563,7 @@ def test_expired_keys_are_deleted_without_a_scheduled_purge(reporter, make_api):
 def test_purge_command_deletes_every_expired_key(reporter):
     from django.core.management import call_command
 
-    from reporting.models import IdempotencyRecord
+    from config.db.models import IdempotencyRecord
 
     reporter.post(URL, payload(), HTTP_IDEMPOTENCY_KEY="old")
     reporter.post(URL, payload(external_id="new"), HTTP_IDEMPOTENCY_KEY="new")

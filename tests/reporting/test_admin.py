@@ -4,7 +4,9 @@ import pytest
 
 from indicators.models import Indicator
 from partners.models import Partner
-from reporting.models import ActivityReport, Location, ReportingPeriod
+from reporting.activities.models import ActivityReport
+from reporting.locations.models import Location
+from reporting.periods.models import ReportingPeriod
 from tests.factories import ActivityReportFactory
 
 pytestmark = pytest.mark.django_db

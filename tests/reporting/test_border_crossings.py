@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
+from reporting.border_flows.models import BorderCrossing, BorderCrossingHistoryEntry
 from reporting.demo_data import demo_data_load
-from reporting.models import BorderCrossing, BorderCrossingHistoryEntry
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/border-crossings/"

@@ -5,7 +5,8 @@ import copy
 import pytest
 from django.db import connection
 
-from reporting.models import ActivityReport, ActivityReportHistoryEntry, ReportingPeriod
+from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
+from reporting.periods.models import ReportingPeriod
 from tests.factories import ActivityReportFactory, PartnerFactory
 
 pytestmark = pytest.mark.django_db

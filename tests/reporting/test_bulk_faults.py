@@ -10,7 +10,7 @@ from http.client import HTTPConnection, HTTPException
 from django.db import connection
 
 from partners.choices import Role
-from reporting.models import ActivityReport, ActivityReportHistoryEntry
+from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from tests.conftest import Api
 from tests.factories import PartnerFactory, UserFactory, token_for
 from tests.holds import held_at, postgresql_only

@@ -2,9 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
+from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
+from reporting.activities.validation import activity_report_violations
 from reporting.demo_data import demo_data_load
-from reporting.models import ActivityReport, ActivityReportHistoryEntry
-from reporting.validation import activity_report_violations
 
 pytestmark = pytest.mark.django_db
 

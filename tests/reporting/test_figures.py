@@ -8,7 +8,9 @@ from django.utils import timezone
 from indicators.models import Indicator
 from partners.models import Partner
 from reporting.demo_data import demo_data_load
-from reporting.models import CountryFigureSettings, Location, ReportingPeriod
+from reporting.figures.models import CountryFigureSettings
+from reporting.locations.models import Location
+from reporting.periods.models import ReportingPeriod
 from tests.factories import ActivityReportFactory
 
 pytestmark = pytest.mark.django_db

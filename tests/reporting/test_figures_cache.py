@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from reporting.models import ActivityReport
+from reporting.activities.models import ActivityReport
 from tests.reporting.test_bulk import URL as BULK_URL
 from tests.reporting.test_bulk import row
 from tests.reporting.test_figures import URL, add

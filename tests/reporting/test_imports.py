@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reporting.models import ActivityReport, ActivityReportHistoryEntry, Import
-from reporting.spreadsheets import COLUMNS
+from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry, Import
+from reporting.activities.spreadsheets import COLUMNS
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/imports/"

@@ -4,7 +4,7 @@ select exactly what `__in` selects, on PostgreSQL (one array parameter) and SQLi
 import pytest
 from django.db import connection
 
-from reporting.models import ActivityReport
+from reporting.activities.models import ActivityReport
 from tests.factories import ActivityReportFactory
 
 pytestmark = pytest.mark.django_db

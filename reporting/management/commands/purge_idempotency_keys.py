@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from reporting.api.idempotency import expiry_cutoff
-from reporting.models import IdempotencyRecord
+from config.api.idempotency import expiry_cutoff
+from config.db.models import IdempotencyRecord
 
 
 class Command(BaseCommand):

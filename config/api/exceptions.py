@@ -1,0 +1,247 @@
+"""One error shape for the whole API: RFC 9457 problem details.
+
+Every error body is `application/problem+json` with `type`, `title`, `status`, `detail`,
+a machine-readable `code`, and for validation failures an `errors` list of
+`{field, code, message}` (plus `row` on batch endpoints) naming every problem at once.
+"""
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger("config.exceptions")
+
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+PROBLEM_TYPE_BASE = "urn:r4v:problem:"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
+    def __init__(
+        self,
+        detail=None,
+        code=None,
+        extra: dict[str, Any] | None = None,
+        retry_after: int | None = None,
+    ):
+        super().__init__(detail, code)
+        self.extra = extra or {}
+        self.retry_after = retry_after
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The resource changed since you read it (If-Match does not match)."
+    default_code = "precondition_failed"
+
+
+class UnprocessableEntity(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "The request is well-formed but cannot be processed."
+    default_code = "unprocessable"
+
+
+class RequestTooLarge(exceptions.APIException):
+    """413: a body over MAX_REQUEST_BODY_BYTES, or a batch over API_MAX_BATCH_ROWS rows."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """503: the database is down, restarting, or a query ran past the statement timeout."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The database is unavailable; try again shortly."
+    default_code = "database_unavailable"
+    retry_after = 5
+
+
+class RequestTimeout(ServiceUnavailable):
+    """503: the request ran past REQUEST_TIMEOUT_SECONDS (config.middleware)."""
+
+    default_detail = (
+        "The request took longer than the server allows; narrow it (filters, months) or export CSV."
+    )
+    default_code = "request_timeout"
+
+
+class RowsInvalid(exceptions.APIException):
+    """A batch with at least one invalid row: nothing was written."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = "Some rows are invalid; nothing was written."
+    default_code = "invalid_rows"
+
+    def __init__(
+        self,
+        errors: list[dict[str, Any]],
+        detail: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ):
+        super().__init__(detail)
+        self.errors = errors
+        self.extra = extra or {}
+
+
+def problem(
+    status_code: int,
+    code: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code,
+        "title": HTTPStatus(status_code).phrase,
+        "status": status_code,
+        "detail": detail,
+        "code": code,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    body.update(extra)
+    return body
+
+
+def flatten_errors(detail: Any, path: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Turn DRF's nested error detail into a flat `[{field, code, message}]` list."""
+    if isinstance(detail, dict):
+        out = []
+        for key, value in detail.items():
+            sub = () if key in ("non_field_errors", "__all__") else (str(key),)
+            out.extend(flatten_errors(value, path + sub))
+        return out
+    if isinstance(detail, list):
+        out = []
+        for index, value in enumerate(detail):
+            if isinstance(value, dict | list):
+                out.extend(flatten_errors(value, path + (str(index),)))
+            else:
+                out.extend(flatten_errors(value, path))
+        return out
+    return [
+        {
+            "field": ".".join(path) or None,
+            "code": getattr(detail, "code", None) or "invalid",
+            "message": str(detail),
+        }
+    ]
+
+
+def _to_api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    if isinstance(exc, ProtectedError | RestrictedError):
+        return Conflict(
+            "This object is still referenced by other records and cannot be deleted.",
+            code="protected",
+        )
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return RequestTooLarge(f"The request body exceeds the {limit:,}-byte limit.")
+    if isinstance(exc, DataError):
+        return exceptions.ValidationError(
+            {
+                "non_field_errors": [
+                    exceptions.ErrorDetail(
+                        "A value is out of the range or form the database accepts.", "invalid_value"
+                    )
+                ]
+            }
+        )
+    if isinstance(exc, IntegrityError):
+        logger.warning("integrity error answered as 409: %s", exc)
+        return Conflict(
+            "The change conflicts with data already stored (a duplicate or a rule of the "
+            "database); nothing was written.",
+            code="conflict",
+        )
+    if isinstance(exc, OperationalError | InterfaceError):
+        if "statement timeout" in str(exc) or "canceling statement" in str(exc):
+            return ServiceUnavailable(
+                "The query took longer than the statement timeout; narrow it (filters, "
+                "months) or export CSV.",
+                code="query_timeout",
+            )
+        logger.warning("database unavailable: %s", exc)
+        return ServiceUnavailable()
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    return exc
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = _to_api_exception(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # unexpected error: Django's handler500 answers (problem+json too)
+
+    status_code = response.status_code
+    if isinstance(exc, RowsInvalid):
+        body = problem(status_code, exc.default_code, str(exc.detail), errors=exc.errors)
+        body.update(exc.extra)
+    elif isinstance(exc, exceptions.ValidationError):
+        errors = flatten_errors(exc.detail)
+        fields = sorted({e["field"] for e in errors if e["field"]})
+        detail = "Invalid input in: " + ", ".join(fields) + "." if fields else errors[0]["message"]
+        body = problem(status_code, "validation_error", detail, errors=errors)
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        if isinstance(detail, dict | list):
+            body = problem(status_code, code, "See errors.", errors=flatten_errors(detail))
+        else:
+            body = problem(status_code, code, str(detail))
+        body.update(getattr(exc, "extra", {}))
+    response.data = body
+    response.content_type = PROBLEM_CONTENT_TYPE
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _django_problem(status_code: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse(
+        problem(status_code, code, detail), status=status_code, content_type=PROBLEM_CONTENT_TYPE
+    )
+
+
+# Django-level handlers: requests that never reach a DRF view still get problem+json.
+def bad_request(request, exception=None):
+    return _django_problem(400, "bad_request", "The request could not be understood.")
+
+
+def permission_denied(request, exception=None):
+    return _django_problem(403, "permission_denied", "You may not do this.")
+
+
+def not_found(request, exception=None):
+    return _django_problem(404, "not_found", f"No resource at {request.path}.")
+
+
+def server_error(request):
+    return _django_problem(
+        500, "server_error", "Unexpected server error; it has been logged for the team."
+    )

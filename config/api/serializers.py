@@ -1,0 +1,61 @@
+from rest_framework import serializers
+
+
+class ProblemErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(
+        required=False, help_text="Batch endpoints: position of the row in the batch (from 0)."
+    )
+    field = serializers.CharField(
+        allow_null=True, help_text="Dotted path of the field, or null for the whole object."
+    )
+    code = serializers.CharField(help_text="Stable machine-readable code.")
+    message = serializers.CharField(help_text="Human-readable explanation.")
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details, served as `application/problem+json`."""
+
+    type = serializers.CharField(help_text="URI identifying the kind of problem.")
+    title = serializers.CharField(help_text="Short summary of the HTTP status.")
+    status = serializers.IntegerField(help_text="HTTP status code.")
+    detail = serializers.CharField(help_text="What went wrong, for a person.")
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. `period_locked`.")
+    errors = ProblemErrorSerializer(
+        many=True, required=False, help_text="Every invalid field (and row) at once."
+    )
+
+
+class StrictFieldsMixin:
+    """Unknown keys are an error (a typo must not be silently dropped). Read-only fields
+    are accepted and ignored, so a client may send back what it read."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        key: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
+                        for key in unknown
+                    }
+                )
+        return super().to_internal_value(data)
+
+
+class BatchRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="Position in the batch, from 0.")
+    action = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
+    id = serializers.IntegerField(
+        allow_null=True, help_text="The report's id (null in a dry run's creates)."
+    )
+
+
+class BatchResultSerializer(serializers.Serializer):
+    batch_id = serializers.UUIDField(help_text="Names the batch in every history entry it wrote.")
+    dry_run = serializers.BooleanField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    deleted = serializers.IntegerField(help_text="Reports removed by `replace=months`.")
+    rows = BatchRowSerializer(many=True, help_text="What happened to each row, in batch order.")
+    deleted_ids = serializers.ListField(child=serializers.IntegerField())

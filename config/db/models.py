@@ -1,0 +1,49 @@
+"""Models of the plumbing: replies to Idempotency-Keys, counters of data generations, and
+the manager of soft-deleted records."""
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST carrying an Idempotency-Key, replayed on retries."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.JSONField(null=True, encoder=DjangoJSONEncoder)
+    response_headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        app_label = "reporting"  # its table came with the reporting app's migrations
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_unique_user_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.response_status})"
+
+
+class LiveManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class DataGeneration(models.Model):
+    """Counters that grow with every change figures depend on, in the same transaction as
+    the change: one per month of reports ("2021-03": its reports and its reporting period)
+    and one for everything else ("all": reference data, figure settings). Cached figures are
+    keyed by the counters of what they cover (config.db.generations)."""
+
+    scope = models.CharField(max_length=7, unique=True, help_text='"all" or a month, YYYY-MM.')
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        app_label = "reporting"  # its table came with the reporting app's migrations
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.value}"

@@ -1,0 +1,280 @@
+from rest_framework import exceptions, serializers
+
+from config.api.fields import MAX_COUNT, CodeField, MonthField, iso_datetime
+from config.api.serializers import ProblemErrorSerializer, StrictFieldsMixin
+from reporting.activities.choices import DeliveryMechanism
+from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry, Import
+from reporting.activities.rows import parse_report
+from reporting.activities.snapshots import report_values
+from reporting.common.references import references_in
+
+
+def _count_field(source: str | None = None, help_text: str = "") -> serializers.IntegerField:
+    kwargs = {"source": source} if source else {}
+    return serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, default=0, help_text=help_text, **kwargs
+    )
+
+
+class BreakdownSerializer(serializers.Serializer):
+    """Stored as columns of the report (`source="*"`); `null` means all zero. Documents the
+    shape only: reporting.rows.parse_report reads it."""
+
+
+class PopulationSerializer(BreakdownSerializer):
+    """New beneficiaries by population type; omitted keys count as 0."""
+
+    in_destination = _count_field("pop_in_destination")
+    in_transit = _count_field("pop_in_transit")
+    host_community = _count_field("pop_host_community")
+    pendular = _count_field("pop_pendular")
+    returnees = _count_field("pop_returnees")
+
+
+class AgeSexSerializer(BreakdownSerializer):
+    """New beneficiaries by age and sex; omitted keys count as 0."""
+
+    girls = _count_field(help_text="Girls under 18.")
+    boys = _count_field(help_text="Boys under 18.")
+    women = _count_field(help_text="Women 18 and over.")
+    men = _count_field(help_text="Men 18 and over.")
+    other_under_18 = _count_field(help_text="Other gender identity, under 18.")
+    other_over_18 = _count_field(help_text="Other gender identity, 18 and over.")
+
+
+class ActivityReportSerializer(serializers.ModelSerializer):
+    """A monthly 5W report: who did what, where, when, for whom. Reference objects are
+    written and read by code. Unknown fields are refused; read-only ones are ignored."""
+
+    external_id = serializers.CharField(
+        max_length=100,
+        allow_null=True,
+        required=False,
+        help_text="The partner system's own id; unique per partner. Reused ids answer 409.",
+    )
+    month = MonthField(help_text="Reporting month, YYYY-MM. Future months are refused.")
+    partner = CodeField(
+        "partner",
+        required=False,
+        help_text="Appealing organisation's code. Reporters may omit it (their own).",
+    )
+    implementing_partner = CodeField(
+        "partner",
+        allow_null=True,
+        required=False,
+        help_text="Implementing partner's code; set means implemented through a partner.",
+    )
+    country = serializers.CharField(read_only=True, help_text="ISO3, derived from admin1.")
+    admin1 = CodeField("location", help_text="Admin1 P-code, e.g. PE24 (Tumbes).")
+    admin2 = CodeField(
+        "location", allow_null=True, required=False, help_text="Admin2 P-code inside admin1."
+    )
+    indicator = CodeField("indicator", help_text="Indicator code; its type drives validation.")
+    sector = serializers.CharField(read_only=True, help_text="Sector code of the indicator.")
+    activity_description = serializers.CharField(
+        allow_blank=True, required=False, max_length=5000, default=""
+    )
+    covid19 = serializers.BooleanField(
+        required=False, default=False, help_text="COVID-19 situation (2021 plan)."
+    )
+    cva = serializers.BooleanField(help_text="Cash and voucher assistance.")
+    cva_value_usd = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        allow_null=True,
+        required=False,
+        coerce_to_string=False,
+        help_text="Value transferred in USD; required (> 0) iff cva is true.",
+    )
+    delivery_mechanism = serializers.ChoiceField(
+        choices=DeliveryMechanism.choices,
+        allow_null=True,
+        required=False,
+        help_text="Required iff cva is true.",
+    )
+    quantity = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_COUNT,
+        allow_null=True,
+        required=False,
+        help_text="Quantity of output in the indicator's unit.",
+    )
+    total_beneficiaries = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_COUNT,
+        allow_null=True,
+        required=False,
+        help_text="People assisted this month.",
+    )
+    new_beneficiaries = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_COUNT,
+        allow_null=True,
+        required=False,
+        help_text="People reached for the first time this year; at most total_beneficiaries.",
+    )
+    population = PopulationSerializer(
+        source="*",
+        required=False,
+        allow_null=True,
+        help_text="Population types of the new beneficiaries; they sum to new_beneficiaries.",
+    )
+    age_sex = AgeSexSerializer(
+        source="*",
+        required=False,
+        allow_null=True,
+        help_text="Age and sex of the new beneficiaries; they sum to new_beneficiaries.",
+    )
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, help_text="Username of the creator."
+    )
+
+    class Meta:
+        model = ActivityReport
+        fields = [
+            "id",
+            "external_id",
+            "month",
+            "partner",
+            "implementing_partner",
+            "country",
+            "admin1",
+            "admin2",
+            "indicator",
+            "sector",
+            "activity_name",
+            "activity_description",
+            "rmrp",
+            "covid19",
+            "cva",
+            "cva_value_usd",
+            "delivery_mechanism",
+            "quantity",
+            "total_beneficiaries",
+            "new_beneficiaries",
+            "population",
+            "age_sex",
+            "created_at",
+            "updated_at",
+            "created_by",
+            "version",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at", "version"]
+        validators = []  # reporting.rows.parse_report checks everything, once
+
+    def to_representation(self, instance):
+        # Hand-built from report_values (the same dict history stores): one code path, and
+        # several times faster than walking nested serializer fields for every row.
+        data = {"id": instance.pk}
+        data.update(report_values(instance, references_in(self.context)))
+        data["created_at"] = iso_datetime(instance.created_at)
+        data["updated_at"] = iso_datetime(instance.updated_at)
+        username = getattr(instance, "created_by_username", None)  # annotated on lists
+        data["created_by"] = username or instance.created_by.username
+        data["version"] = instance.version
+        return data
+
+    def to_internal_value(self, data):
+        parsed = parse_report(
+            data,
+            user=self.context["request"].user,
+            references=references_in(self.context),
+            instance=self.instance,
+            partial=self.partial,
+        )
+        for violation in parsed.violations:
+            if violation.code == "partner_not_allowed":
+                raise exceptions.PermissionDenied(violation.message, code=violation.code)
+        if parsed.violations:
+            errors: dict[str, list] = {}
+            for violation in parsed.violations:
+                errors.setdefault(violation.field or "non_field_errors", []).append(
+                    serializers.ErrorDetail(violation.message, code=violation.code)
+                )
+            raise serializers.ValidationError(errors)
+        return parsed.data
+
+
+class ActivityReportHistoryEntrySerializer(serializers.ModelSerializer):
+    changed_by = serializers.CharField(
+        source="changed_by.username", read_only=True, allow_null=True
+    )
+    changed_fields = serializers.SerializerMethodField(
+        help_text="Top-level fields whose value differs between before and after."
+    )
+    before = serializers.JSONField(read_only=True, help_text="Values before (null on create).")
+    after = serializers.JSONField(read_only=True, help_text="Values after (null on delete).")
+
+    class Meta:
+        model = ActivityReportHistoryEntry
+        fields = [
+            "id",
+            "action",
+            "channel",
+            "batch_id",
+            "version",
+            "changed_at",
+            "changed_by",
+            "changed_fields",
+            "before",
+            "after",
+        ]
+        read_only_fields = fields
+
+    def get_changed_fields(self, entry) -> list[str]:
+        before, after = entry.before or {}, entry.after or {}
+        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+class BatchOptionsSerializer(StrictFieldsMixin, serializers.Serializer):
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Validate and report what would happen; write nothing."
+    )
+    replace = serializers.ChoiceField(
+        choices=["months"],
+        required=False,
+        help_text="`months`: the batch replaces the partner's reports of every month it "
+        "contains; reports of those months missing from the batch are deleted (soft).",
+    )
+
+
+class ImportUploadSerializer(StrictFieldsMixin, serializers.Serializer):
+    file = serializers.FileField(
+        help_text="A 5W file: CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX."
+    )
+    dry_run = serializers.BooleanField(
+        default=False, help_text="Validate and report what would happen; write nothing."
+    )
+    replace = serializers.ChoiceField(
+        choices=["months"],
+        required=False,
+        help_text="`months`: the file replaces the partner's reports of every month it "
+        "contains; reports of those months missing from the file are deleted (soft).",
+    )
+
+
+class ImportSerializer(serializers.ModelSerializer):
+    uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
+    partner = serializers.CharField(source="partner.code", read_only=True, allow_null=True)
+    errors = ProblemErrorSerializer(
+        many=True, read_only=True, help_text="Every problem; `row` is the spreadsheet row."
+    )
+    error_report_xlsx = serializers.SerializerMethodField(
+        help_text="The uploaded rows with an error column per problem, as XLSX."
+    )
+    error_report_csv = serializers.SerializerMethodField(help_text="The same, as CSV.")
+
+    class Meta:
+        model = Import
+        fields = [
+            "id", "file_name", "file_size", "file_format", "checksum", "uploaded_by", "partner",
+            "uploaded_at", "dry_run", "replace_months", "status", "batch_id", "rows", "created",
+            "updated", "unchanged", "deleted", "errors", "error_report_xlsx", "error_report_csv",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_error_report_xlsx(self, upload) -> str:
+        return f"/api/v1/imports/{upload.pk}/error-report.xlsx/"
+
+    def get_error_report_csv(self, upload) -> str:
+        return f"/api/v1/imports/{upload.pk}/error-report.csv/"

@@ -1,0 +1,275 @@
+from django.conf import settings
+from django.db.models import F
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from config.api.exceptions import RequestTooLarge, RowsInvalid, UnprocessableEntity
+from config.api.exports import ExportListMixin
+from config.api.filters import FilterBackend
+from config.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin, idempotent_response
+from config.api.pagination import KeysetPagination, PageNumberPagination
+from config.api.serializers import BatchResultSerializer
+from config.api.versioning import VersionedResourceMixin, versioned_resource_schema
+from partners.permissions import PartnerRecordPermission
+from reporting.activities.api.serializers import (
+    ActivityReportHistoryEntrySerializer,
+    ActivityReportSerializer,
+    BatchOptionsSerializer,
+    ImportSerializer,
+    ImportUploadSerializer,
+)
+from reporting.activities.batches import activity_reports_batch, batch_result_data
+from reporting.activities.filtersets import ActivityReportFilterSet
+from reporting.activities.history import complete_history
+from reporting.activities.imports import import_create
+from reporting.activities.models import ActivityReport, Import
+from reporting.activities.selectors import activity_reports_visible_to
+from reporting.activities.services import (
+    activity_report_create,
+    activity_report_delete,
+    activity_report_update,
+)
+from reporting.activities.spreadsheets import (
+    SheetError,
+    error_report_rows,
+    template_xlsx,
+    write_csv,
+    write_xlsx,
+)
+from reporting.common.references import ReferenceIndex, references_in
+
+
+@versioned_resource_schema
+class ActivityReportViewSet(
+    ExportListMixin, VersionedResourceMixin, IdempotentCreateMixin, viewsets.ModelViewSet
+):
+    """Monthly 5W activity reports.
+
+    Reporters write their own organisation's reports; viewers read them; both also read
+    reports their organisation implements. Analysts read all; coordinators read and write all.
+    Reports of locked months answer 409 `period_locked`. Responses carry an `ETag`.
+    """
+
+    lookup_value_regex = "[0-9]+"  # anything else is a 404, not a failed int()
+    serializer_class = ActivityReportSerializer
+    filterset_class = ActivityReportFilterSet
+    filter_backends = [FilterBackend]
+    permission_classes = [PartnerRecordPermission]
+    pagination_class = KeysetPagination
+    keyset_orderings = {
+        "id": "id",
+        "month": "month",
+        "updated_at": "updated_at",
+        "partner": "partner__code",
+        "indicator": "indicator__code",
+    }
+    keyset_default_ordering = "id"
+    detail_url_name = "activityreport-detail"
+    problem_statuses = {
+        "create": ["409", "422"],
+        "update": ["409", "412"],
+        "partial_update": ["409", "412"],
+        "destroy": ["409", "412"],
+        "bulk": ["409", "413", "422"],
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return ActivityReport.objects.none()
+        return activity_reports_visible_to(user=self.request.user).annotate(
+            created_by_username=F("created_by__username")
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = activity_report_create(
+            data=serializer.validated_data,
+            user=self.request.user,
+            references=references_in(serializer.context),
+        )
+
+    def perform_update(self, serializer):
+        report = serializer.instance
+        serializer.instance = activity_report_update(
+            report=report,
+            data=serializer.validated_data,
+            user=self.request.user,
+            expected_version=self.expected_version(report),
+            references=references_in(serializer.context),
+        )
+
+    def perform_destroy(self, instance):
+        activity_report_delete(
+            report=instance,
+            user=self.request.user,
+            expected_version=self.expected_version(instance),
+        )
+
+    @extend_schema(
+        operation_id="activity_reports_bulk",
+        request=ActivityReportSerializer(many=True),
+        responses={200: BatchResultSerializer},
+        parameters=[BatchOptionsSerializer, IDEMPOTENCY_PARAMETER],
+        filters=False,
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def bulk(self, request):
+        """Write up to API_MAX_BATCH_ROWS (5,000) reports at once, all or nothing.
+
+        Each row is a report as for a single POST. A row with an `external_id` updates that
+        report; a row without one updates the report with the same natural key (partner,
+        implementing partner, month, admin1, admin2, indicator, activity name, rmrp, cva,
+        delivery mechanism); otherwise it creates one. If any row is invalid nothing is
+        written and the 422 lists every error as `{row, field, code, message}`.
+        """
+        options = BatchOptionsSerializer(data=request.query_params)
+        options.is_valid(raise_exception=True)
+        if not isinstance(request.data, list):
+            raise ValidationError(
+                {
+                    "non_field_errors": [
+                        ErrorDetail("Send a JSON list of reports.", code="not_a_list")
+                    ]
+                }
+            )
+
+        def run():
+            result = activity_reports_batch(
+                user=request.user,
+                rows=request.data,
+                dry_run=options.validated_data["dry_run"],
+                replace_months=options.validated_data.get("replace") == "months",
+            )
+            return Response(batch_result_data(result))
+
+        return idempotent_response(request, run)
+
+    @extend_schema(responses=ActivityReportHistoryEntrySerializer(many=True), filters=False)
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=ActivityReportHistoryEntrySerializer,
+        pagination_class=PageNumberPagination,
+        filter_backends=[],
+        filterset_class=None,
+    )
+    def history(self, request, pk=None):
+        """Every create, change and delete of the report: who, when, how, before and after.
+        Stays readable after the report is deleted."""
+        visible = activity_reports_visible_to(user=request.user, include_deleted=True)
+        report = get_object_or_404(visible, pk=pk)
+        entries = report.history.select_related("changed_by").order_by("id")
+        page = complete_history(report, list(self.paginate_queryset(entries)), ReferenceIndex())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, content_type: str, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+class ImportViewSet(
+    ExportListMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """5W spreadsheet uploads. Each import is all or nothing, like a JSON batch; a rejected
+    one keeps its errors, and its error report lists the uploaded rows with their problems."""
+
+    lookup_value_regex = "[0-9]+"  # anything else is a 404, not a failed int()
+    serializer_class = ImportSerializer
+    permission_classes = [PartnerRecordPermission]
+    filter_backends = []
+    parser_classes = [MultiPartParser, FormParser]
+    problem_statuses = {
+        "create": ["409", "413", "422"],
+        "error_report_xlsx": ["422"],
+        "error_report_csv": ["422"],
+    }
+
+    def get_queryset(self):
+        queryset = Import.objects.select_related("uploaded_by", "partner").defer("content")
+        user = self.request.user
+        if getattr(self, "swagger_fake_view", False) or user.reads_everything:
+            return queryset
+        return queryset.filter(partner_id=user.partner_id) if user.partner_id else queryset.none()
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer}, responses={201: ImportSerializer}
+    )
+    def create(self, request):
+        """Upload a 5W file (CSV or XLSX). 201 when every row is valid (and written, unless
+        `dry_run`); 422 with every error, nothing written, when any row is invalid."""
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        if file.size > settings.IMPORT_MAX_BYTES:
+            raise RequestTooLarge(
+                f"Files up to {settings.IMPORT_MAX_BYTES:,} bytes; this one has {file.size:,}.",
+                code="file_too_large",
+            )
+        try:
+            record = import_create(
+                user=request.user,
+                file_name=file.name or "upload",
+                content=file.read(),
+                dry_run=upload.validated_data["dry_run"],
+                replace_months=upload.validated_data.get("replace") == "months",
+            )
+        except SheetError as error:
+            raise ValidationError({"file": [ErrorDetail(error.message, code=error.code)]}) from None
+        data = ImportSerializer(record).data
+        if record.status == Import.Status.REJECTED:
+            raise RowsInvalid(
+                data["errors"],
+                detail=f"{len(record.errors)} problem(s) in the file; nothing was written. "
+                f"Download {data['error_report_xlsx']} to fix them.",
+                extra={"import_id": record.pk, "error_report_xlsx": data["error_report_xlsx"],
+                       "error_report_csv": data["error_report_csv"]},
+            )  # fmt: skip
+        return Response(data, status=201, headers={"Location": f"/api/v1/imports/{record.pk}/"})
+
+    def _report(self, pk, file_format: str) -> HttpResponse:
+        record = get_object_or_404(self.get_queryset().defer(None), pk=pk)
+        rows = error_report_rows(bytes(record.content), record.file_format, record.errors)
+        name = f"import-{record.pk}-errors.{file_format}"
+        try:
+            if file_format == "csv":
+                return _download(write_csv(rows), "text/csv; charset=utf-8", name)
+            return _download(write_xlsx(rows, "Errors"), XLSX, name)
+        except SheetError as error:  # a file stored before today's reading limits
+            raise UnprocessableEntity(error.message, code=error.code) from None
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="error-report.xlsx")
+    def error_report_xlsx(self, request, pk=None):
+        """The uploaded rows with one error column per problem, as XLSX."""
+        return self._report(pk, "xlsx")
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="error-report.csv")
+    def error_report_csv(self, request, pk=None):
+        """The uploaded rows with one error column per problem, as CSV."""
+        return self._report(pk, "csv")
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
+    def template(self, request):
+        """A blank 5W workbook: the columns, an HXL row, and drop-down lists of partners,
+        indicators, locations and delivery mechanisms."""
+        references = ReferenceIndex()
+        content = template_xlsx(**references.template_choices())
+        return _download(content, XLSX, "5w-template.xlsx")

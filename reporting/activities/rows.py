@@ -1,0 +1,363 @@
+"""Reading one 5W row from its API (JSON) form: every write path goes through here.
+
+`parse_report` turns a raw mapping (a JSON object, or a spreadsheet row mapped to API
+names) into model values, then runs the platform's rules (reporting.validation) on the
+report as it would be saved. It returns every problem of the row at once, with the same
+field names and codes on every path: single writes, JSON batches and spreadsheet imports.
+It runs no query: codes are resolved through a ReferenceIndex.
+"""
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db.models.base import ModelState
+
+from config.api.fields import MAX_COUNT, parse_month
+from partners.models import User
+from partners.permissions import can_write_for_partner
+from reporting.activities.choices import DeliveryMechanism
+from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
+from reporting.activities.validation import Violation, activity_report_violations
+from reporting.common.references import ReferenceIndex
+
+READ_ONLY = frozenset({"id", "created_at", "updated_at", "created_by", "version"})
+
+
+# Derived or redundant columns of the 5W: accepted, and checked against the row.
+CONSISTENCY = frozenset({"country", "sector", "implementation_setup"})
+
+
+REQUIRED = ("month", "admin1", "indicator", "activity_name", "rmrp", "cva")
+
+
+TRUE = frozenset({"true", "yes", "si", "sí", "1", "y", "s"})
+
+
+FALSE = frozenset({"false", "no", "0", "n"})
+
+
+MECHANISMS = {m.value: m.value for m in DeliveryMechanism} | {
+    m.label.lower(): m.value for m in DeliveryMechanism
+}
+
+
+BREAKDOWNS = {"population": POPULATION_FIELDS, "age_sex": AGE_SEX_FIELDS}
+
+
+BREAKDOWN_COLUMNS = {key: dict(pairs) for key, pairs in BREAKDOWNS.items()}
+
+
+class RowError(Exception):
+    def __init__(self, code: str, message: str):
+        self.code, self.message = code, message
+
+
+@dataclass
+class ParsedReport:
+    data: dict[str, Any] = field(default_factory=dict)  # model field -> value
+    violations: list[Violation] = field(default_factory=list)
+    candidate: ActivityReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def _text(value, *, max_length: int, blank: bool) -> str:
+    if not isinstance(value, str):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise RowError("invalid", "Not a valid string.")
+        value = str(value)
+    if "\x00" in value:
+        raise RowError("null_characters_not_allowed", "Null characters are not allowed.")
+    value = value.strip()
+    if not value and not blank:
+        raise RowError("blank", "This field may not be blank.")
+    if len(value) > max_length:
+        raise RowError("max_length", f"Ensure this field has no more than {max_length} characters.")
+    return value
+
+
+def _bool(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in TRUE:
+            return True
+        if text in FALSE:
+            return False
+    raise RowError("invalid", "Must be a valid boolean (true/false, yes/no, sí/no, 1/0).")
+
+
+def _count(value) -> int:
+    if type(value) is int and 0 <= value <= MAX_COUNT:  # the common case, first
+        return value
+    if isinstance(value, bool):
+        raise RowError("invalid", "A valid integer is required.")
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = int(text)
+        except ValueError:
+            try:
+                value = float(text)
+            except ValueError:
+                raise RowError("invalid", "A valid integer is required.") from None
+    if isinstance(value, float):
+        if not math.isfinite(value) or value != int(value):
+            raise RowError("invalid", "A valid integer is required.")
+        value = int(value)
+    if not isinstance(value, int):
+        raise RowError("invalid", "A valid integer is required.")
+    if value < 0:
+        raise RowError("min_value", "Ensure this value is greater than or equal to 0.")
+    if value > MAX_COUNT:
+        raise RowError("max_value", f"Ensure this value is less than or equal to {MAX_COUNT}.")
+    return value
+
+
+def _money(value) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise RowError("invalid", "A valid number is required.")
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise RowError("invalid", "A valid number is required.") from None
+    if not amount.is_finite():
+        raise RowError("invalid", "A valid number is required.")
+    # Size first: quantize() itself fails on numbers beyond the decimal context ("1e30").
+    if abs(amount) >= Decimal("1e12"):
+        raise RowError("max_digits", "Ensure that there are no more than 14 digits in total.")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise RowError("max_decimal_places", "Ensure that there are no more than 2 decimal places.")
+    return amount
+
+
+def _code(references: ReferenceIndex, kind: str, value):
+    if not isinstance(value, str) or len(value) > 40:
+        raise RowError("invalid", f"Expected a {kind} code (text).")
+    obj = references.get(kind, value.strip().upper())
+    if obj is None:
+        raise RowError("does_not_exist", f"Unknown {kind} code {value!r}.")
+    return obj
+
+
+def _mechanism(value) -> str:
+    choice = MECHANISMS.get(value.strip().lower()) if isinstance(value, str) else None
+    if choice is None:
+        raise RowError("invalid_choice", f"{value!r} is not a valid delivery mechanism.")
+    return choice
+
+
+# API name -> (model field, converter, nullable)
+SCALARS = {
+    "external_id": ("external_id", lambda v, r: _text(v, max_length=100, blank=True) or None, True),
+    "month": ("month", lambda v, r: _month(v), False),
+    "partner": ("partner", lambda v, r: _code(r, "partner", v), False),
+    "implementing_partner": ("implementing_partner", lambda v, r: _code(r, "partner", v), True),
+    "admin1": ("admin1", lambda v, r: _code(r, "location", v), False),
+    "admin2": ("admin2", lambda v, r: _code(r, "location", v), True),
+    "indicator": ("indicator", lambda v, r: _code(r, "indicator", v), False),
+    "activity_name": ("activity_name", lambda v, r: _text(v, max_length=300, blank=False), False),
+    "activity_description": (
+        "activity_description", lambda v, r: _text(v, max_length=5000, blank=True), True,
+    ),
+    "rmrp": ("rmrp", lambda v, r: _bool(v), False),
+    "covid19": ("covid19", lambda v, r: _bool(v), False),
+    "cva": ("cva", lambda v, r: _bool(v), False),
+    "cva_value_usd": ("cva_value_usd", lambda v, r: _money(v), True),
+    "delivery_mechanism": ("delivery_mechanism", lambda v, r: _mechanism(v), True),
+    "quantity": ("quantity", lambda v, r: _count(v), True),
+    "total_beneficiaries": ("total_beneficiaries", lambda v, r: _count(v), True),
+    "new_beneficiaries": ("new_beneficiaries", lambda v, r: _count(v), True),
+}  # fmt: skip
+
+
+NULL_DEFAULTS = {"activity_description": "", "covid19": False}
+
+
+def _month(value):
+    month = parse_month(value)
+    if month is None:
+        raise RowError("invalid", "Enter a month as YYYY-MM from 1900-01 to 2100-12, e.g. 2021-03.")
+    return month
+
+
+def _breakdown(key: str, value, data: dict, add, *, partial: bool) -> None:
+    known = BREAKDOWN_COLUMNS[key]
+    null = value is None
+    if null:
+        value = {}
+    elif not isinstance(value, dict):
+        add(Violation(key, "invalid", "Invalid data. Expected a dictionary."))
+        return
+    if null or not partial:
+        for column in known.values():  # omitted groups count as 0; null: all of them
+            data[column] = 0
+    for name, item in value.items():
+        column = known.get(name)
+        if column is None:
+            add(Violation(f"{key}.{name}", "unknown_field", "Unknown field."))
+            continue
+        try:
+            data[column] = _count(item) if item is not None else 0
+        except RowError as error:
+            add(Violation(f"{key}.{name}", error.code, error.message))
+
+
+def parse_report(
+    raw,
+    *,
+    user: User,
+    references: ReferenceIndex,
+    instance: ActivityReport | None = None,
+    partial: bool = False,
+) -> ParsedReport:
+    """Read a raw report; with `instance`, the result is the instance changed by `raw`."""
+    out = ParsedReport()
+    add = out.violations.append
+    if not isinstance(raw, dict):
+        add(Violation(None, "invalid", "Expected an object of report fields."))
+        return out
+
+    if instance is None or not partial:  # create, or PUT: the whole report
+        for key in REQUIRED:
+            if key not in raw:
+                add(Violation(key, "required", "This field is required."))
+
+    data = out.data
+    for key, value in raw.items():
+        spec = SCALARS.get(key)
+        if spec is not None:
+            model_field, convert, nullable = spec
+            if value is None or (nullable and value == ""):
+                if key in NULL_DEFAULTS:
+                    data[model_field] = NULL_DEFAULTS[key]
+                elif nullable:
+                    data[model_field] = None
+                else:
+                    add(Violation(key, "null", "This field may not be null."))
+                continue
+            try:
+                data[model_field] = convert(value, references)
+            except RowError as error:
+                add(Violation(key, error.code, error.message))
+        elif key in BREAKDOWNS:
+            _breakdown(key, value, data, add, partial=partial)
+        elif key not in READ_ONLY and key not in CONSISTENCY:
+            add(Violation(str(key), "unknown_field", "Unknown field."))
+
+    # The appealing organisation: reporters may omit their own.
+    if instance is None and "partner" not in raw:
+        if user.partner_id is None or user.is_coordinator:
+            add(Violation("partner", "required", "This field is required."))
+        else:
+            data["partner"] = references.object_by_id("partner", user.partner_id)
+    partner = data.get("partner") or (instance.partner if instance is not None else None)
+    if partner is not None and not can_write_for_partner(user, partner.pk):
+        add(
+            Violation(
+                "partner",
+                "partner_not_allowed",
+                f"You may only report for your own organisation, not {partner.code}.",
+            )
+        )
+    if out.violations:
+        return out
+
+    out.candidate = candidate = _candidate(data, instance, references)
+    out.violations.extend(activity_report_violations(candidate))
+    if raw.keys() & CONSISTENCY:
+        _consistency(raw, candidate, add)
+    return out
+
+
+def _same(given, *expected: str) -> bool:
+    text = str(given).strip().casefold()
+    return any(text == e.casefold() for e in expected)
+
+
+def _consistency(raw: dict, report: ActivityReport, add) -> None:
+    """The 5W's redundant columns must agree with the row (a row that says set-up = no but
+    names an implementing partner is a mistake to report, not to guess at)."""
+    if "implementation_setup" in raw and raw["implementation_setup"] not in (None, ""):
+        try:
+            setup = _bool(raw["implementation_setup"])
+        except RowError as error:
+            add(Violation("implementation_setup", error.code, error.message))
+        else:
+            if setup and report.implementing_partner_id is None:
+                add(
+                    Violation(
+                        "implementing_partner",
+                        "implementing_partner_required",
+                        "Implementation set-up is yes: name the implementing partner.",
+                    )
+                )
+            elif not setup and report.implementing_partner_id is not None:
+                add(
+                    Violation(
+                        "implementing_partner",
+                        "implementing_partner_forbidden",
+                        "Implementation set-up is no: leave the implementing partner empty.",
+                    )
+                )
+    country = report.admin1.parent if report.admin1_id else None
+    if raw.get("country") and country and not _same(raw["country"], country.pcode, country.name):
+        add(
+            Violation(
+                "country", "country_mismatch", f"{report.admin1.pcode} is in {country.pcode}."
+            )
+        )
+    sector = report.indicator.sector if report.indicator_id else None
+    if raw.get("sector") and sector and not _same(raw["sector"], sector.code, sector.name):
+        add(
+            Violation(
+                "sector",
+                "sector_mismatch",
+                f"Indicator {report.indicator.code} belongs to sector {sector.code}.",
+            )
+        )
+
+
+_FIELDS = ActivityReport._meta.concrete_fields
+
+
+_ATTNAMES = [f.attname for f in _FIELDS]
+
+
+_POSITION = {f.name: n for n, f in enumerate(_FIELDS)}
+
+
+_RELATIONS = {f.name for f in _FIELDS if f.is_relation}
+
+
+_DEFAULTS = [None if f.primary_key else f.get_default() for f in _FIELDS]
+
+
+def _candidate(data: dict, instance: ActivityReport | None, references: ReferenceIndex):
+    """The report as it would be saved, without touching the instance being edited.
+
+    Batches build thousands of these, so the instance is assembled the way Django loads a
+    row from the database, minus the per-field descriptor calls of Model.__init__ (this
+    model has no init signals or deferred fields); related objects go straight into the
+    relation cache."""
+    values = list(_DEFAULTS) if instance is None else [getattr(instance, a) for a in _ATTNAMES]
+    related = {}
+    for name, value in data.items():
+        if name in _RELATIONS:
+            related[name] = value
+            value = value.pk if value is not None else None
+        values[_POSITION[name]] = value
+    candidate = ActivityReport.__new__(ActivityReport)
+    candidate._state = ModelState()
+    candidate.__dict__.update(zip(_ATTNAMES, values, strict=True))
+    if instance is not None:
+        references.attach([candidate])
+    candidate._state.fields_cache.update(related)
+    return candidate

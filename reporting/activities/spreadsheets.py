@@ -1,0 +1,413 @@
+"""5W spreadsheets: reading uploads (CSV as Excel writes it, XLSX), mapping their columns
+to report fields, writing error reports and the blank template.
+
+Column headers are matched without regard to case, accents, surrounding spaces or
+punctuation, in the 5W layout of the regional platform or as API field names.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+
+from config.api.exports import csv_text, register_hxl_tags, xlsx_text
+from reporting.activities.choices import DeliveryMechanism
+
+
+class SheetError(Exception):
+    """The file cannot be read as a 5W table (400, nothing written)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str  # the 5W header, as in the template
+    key: str  # the API field (dotted for breakdowns)
+    hxl: str
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS = [
+    Column("External ID", "external_id", "#meta +id", ("id externo",)),
+    Column("Country", "country", "#country +code", ("pais",)),
+    Column("Admin1", "admin1", "#adm1 +code", ("admin 1", "departamento", "department")),
+    Column("Admin2", "admin2", "#adm2 +code", ("admin 2", "provincia", "province")),
+    Column("Appealing organisation", "partner", "#org +name",
+           ("appealing organization", "organisation", "organization", "organizacion", "socio")),
+    Column("Implementation set-up (yes/no)", "implementation_setup", "#org +impl +setup",
+           ("implementation set up", "implementation setup")),
+    Column("Implementing partner", "implementing_partner", "#org +impl",
+           ("implementing organisation", "implementing organization", "socio implementador")),
+    Column("Month", "month", "#date +month", ("mes", "reporting month")),
+    Column("Sector / subsector", "sector", "#sector", ("sector", "subsector", "sector subsector")),
+    Column("Indicator", "indicator", "#indicator +code", ("indicador",)),
+    Column("Activity name", "activity_name", "#activity +name", ("actividad", "activity")),
+    Column("Activity description", "activity_description", "#activity +description",
+           ("descripcion de la actividad", "description")),
+    Column("RMRP activity (yes/no)", "rmrp", "#activity +rmrp", ("rmrp activity", "rmrp")),
+    Column("COVID-19 situation (yes/no)", "covid19", "#activity +covid",
+           ("covid 19 situation", "covid 19", "covid")),
+    Column("CVA (yes/no)", "cva", "#activity +cva", ("cva", "cash and voucher assistance")),
+    Column("Value in USD", "cva_value_usd", "#value +usd",
+           ("cva value in usd", "cva value usd", "value usd", "cva value")),
+    Column("Delivery mechanism", "delivery_mechanism", "#delivery +type",
+           ("cva delivery mechanism", "mecanismo de entrega")),
+    Column("Quantity of output", "quantity", "#output +num", ("quantity", "cantidad")),
+    Column("Total monthly beneficiaries", "total_beneficiaries", "#reached +total",
+           ("total beneficiaries", "total monthly beneficiaries")),
+    Column("New beneficiaries of the month", "new_beneficiaries", "#reached +new",
+           ("new beneficiaries", "new monthly beneficiaries")),
+    Column("In destination", "population.in_destination", "#reached +new +destination",
+           ("population in destination", "refugees and migrants in destination")),
+    Column("In transit", "population.in_transit", "#reached +new +transit",
+           ("population in transit", "refugees and migrants in transit")),
+    Column("Host community", "population.host_community", "#reached +new +host",
+           ("population host community", "host communities")),
+    Column("Pendular", "population.pendular", "#reached +new +pendular",
+           ("population pendular", "pendulars")),
+    Column("Returnees", "population.returnees", "#reached +new +returnees",
+           ("population returnees", "colombian returnees")),
+    Column("Girls (<18)", "age_sex.girls", "#reached +new +f +children", ("girls", "ninas")),
+    Column("Boys (<18)", "age_sex.boys", "#reached +new +m +children", ("boys", "ninos")),
+    Column("Women", "age_sex.women", "#reached +new +f +adults", ("women", "mujeres")),
+    Column("Men", "age_sex.men", "#reached +new +m +adults", ("men", "hombres")),
+    Column("Other (<18)", "age_sex.other_under_18", "#reached +new +other +children",
+           ("other under 18",)),
+    Column("Other (18+)", "age_sex.other_over_18", "#reached +new +other +adults",
+           ("other over 18", "other 18 and over")),
+]  # fmt: skip
+
+
+CODE_KEYS = {"partner", "implementing_partner", "admin1", "admin2", "indicator", "country"}
+
+
+REQUIRED_KEYS = {"month", "admin1", "indicator", "activity_name", "rmrp", "cva"}
+
+
+def normalize(header: str) -> str:
+    """'Girls (<18)' -> 'girls lt 18'; 'Año' -> 'ano'; 'total_beneficiaries' -> 'total
+    beneficiaries'."""
+    text = unicodedata.normalize("NFKD", str(header)).encode("ascii", "ignore").decode()
+    text = text.lower().replace("<", " lt ").replace("+", " plus ")
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+register_hxl_tags({c.key: c.hxl for c in COLUMNS})
+HEADERS: dict[str, str] = {}
+
+
+for _column in COLUMNS:
+    for _name in (_column.label, _column.key, *_column.aliases):
+        HEADERS[normalize(_name)] = _column.key
+
+
+HEADERS.update({"other lt 18": "age_sex.other_under_18", "other 18 plus": "age_sex.other_over_18"})
+
+
+# --- Reading ------------------------------------------------------------------------------
+def detect_format(content: bytes, file_name: str) -> str:
+    if content[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if file_name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        raise SheetError("invalid_file", "The file is named like Excel but is not an XLSX file.")
+    return "csv"
+
+
+def _decode(content: bytes) -> str:
+    if b"\x00" in content:
+        raise SheetError("invalid_file", "The file contains NUL bytes: not a CSV text file.")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")  # what Excel writes on Windows
+
+
+# What a 5W file can really hold: far more columns than the template has, never the
+# thousands a spreadsheet allows. Counted from the cells found, not from what the file
+# declares about itself (an XLSX may claim A1:XFD1048576 and hold five cells).
+MAX_COLUMNS = 200
+
+
+# Text shared by the cells of an XLSX (xl/sharedStrings.xml), unpacked. 50,000 rows of
+# unique activity names and descriptions take about a tenth of this; a file holding more is
+# built to fill memory (each byte costs Python several).
+MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024
+
+
+# Blank and header lines come on top of IMPORT_MAX_ROWS data rows, but not without end.
+EXTRA_LINES = 1_000
+
+
+def _csv_rows(content: bytes) -> Iterator[list[Any]]:
+    text = _decode(content)
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:
+        raise SheetError("invalid_file", f"Unreadable CSV: {error}.") from None
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
+    import openpyxl
+
+    # Sizes as the archive states them are what zipfile lets out: a member inflating past
+    # its stated size fails its check instead of growing.
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            sizes = {info.filename: info.file_size for info in archive.infolist()}
+    except (zipfile.BadZipFile, ValueError):
+        raise SheetError(
+            "invalid_file", "Unreadable XLSX file (not a valid zip archive)."
+        ) from None
+    if sum(sizes.values()) > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise SheetError(
+            "invalid_file", "The XLSX file unpacks to more than the import limit (zip bomb?)."
+        )
+    if sizes.get("xl/sharedStrings.xml", 0) > MAX_SHARED_STRINGS_BYTES:
+        raise SheetError(
+            "invalid_file",
+            f"The XLSX file holds more than {MAX_SHARED_STRINGS_BYTES // 2**20} MiB of text; "
+            "no 5W sheet needs that much.",
+        )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # Rows as they are in the file, not padded to the dimension the file declares.
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+        workbook.close()
+    except SheetError:
+        raise
+    except Exception as error:  # openpyxl raises many kinds on damaged files
+        raise SheetError("invalid_file", f"Unreadable XLSX file: {type(error).__name__}.") from None
+
+
+def read_table(content: bytes, file_format: str) -> Iterator[tuple[int, list[Any]]]:
+    """(spreadsheet row number, cells) for every row, blank ones included, trailing empty
+    cells dropped. Stops with SheetError at a row wider than MAX_COLUMNS, or past the
+    number of lines any import may hold."""
+    rows = _xlsx_rows(content) if file_format == "xlsx" else _csv_rows(content)
+    last_line = settings.IMPORT_MAX_ROWS + EXTRA_LINES
+    for number, cells in enumerate(rows, start=1):
+        if number > last_line:
+            raise SheetError(
+                "too_many_rows",
+                f"An import holds at most {settings.IMPORT_MAX_ROWS:,} rows; split the file.",
+            )
+        while cells and (cells[-1] is None or cells[-1] == ""):
+            cells.pop()
+        if len(cells) > MAX_COLUMNS:
+            raise SheetError(
+                "too_many_columns",
+                f"Row {number} has {len(cells):,} columns; a 5W file has at most {MAX_COLUMNS}.",
+            )
+        yield number, cells
+
+
+def _blank(cells) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _is_hxl(cells) -> bool:
+    filled = [c for c in cells if c is not None and str(c).strip()]
+    return bool(filled) and all(str(c).strip().startswith("#") for c in filled)
+
+
+def header_keys(header: list[Any]) -> list[str | None]:
+    """API key per column; raises SheetError for unknown, doubled or missing columns."""
+    keys, unknown, seen = [], [], {}
+    for cell in header:
+        text = "" if cell is None else str(cell).strip()
+        if not text:
+            keys.append(None)
+            continue
+        key = HEADERS.get(normalize(text))
+        if key is None:
+            unknown.append(text)
+        elif key in seen:
+            raise SheetError(
+                "duplicate_columns", f"Columns {seen[key]!r} and {text!r} both mean {key}."
+            )
+        else:
+            seen[key] = text
+        keys.append(key)
+    if unknown:
+        raise SheetError(
+            "unknown_columns",
+            "Unknown columns: " + ", ".join(repr(u) for u in unknown)
+            + ". Use the 5W column names of the template or the API field names.",
+        )  # fmt: skip
+    missing = REQUIRED_KEYS - seen.keys()
+    if missing:
+        labels = [c.label for c in COLUMNS if c.key in missing]
+        raise SheetError("missing_columns", "Missing columns: " + ", ".join(labels) + ".")
+    return keys
+
+
+def _month(value) -> str:
+    if isinstance(value, datetime | date):
+        return f"{value:%Y-%m}"
+    text = str(value).strip()
+    if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2})?(?:[ T].*)?", text):
+        return f"{m.group(1)}-{int(m.group(2)):02d}"
+    if m := re.fullmatch(r"(\d{1,2})[-/](\d{4})", text):
+        return f"{m.group(2)}-{int(m.group(1)):02d}"
+    return text
+
+
+def _cell(key: str, value) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+    if key == "month":
+        return _month(value)
+    if key in CODE_KEYS and isinstance(value, str):
+        return value.split()[0]  # "PE24 Tumbes", "PRT-01 People receiving..." -> the code
+    if isinstance(value, float) and value.is_integer() and key != "cva_value_usd":
+        return int(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def raw_reports(content: bytes, file_format: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, raw report in API shape) for each data row of the file."""
+    table = read_table(content, file_format)
+    keys = None
+    for number, cells in table:
+        if _blank(cells):
+            continue
+        if keys is None:
+            keys = header_keys(cells)
+            continue
+        if _is_hxl(cells):
+            continue
+        raw: dict[str, Any] = {}
+        for key, value in zip(keys, cells, strict=False):
+            if key is None or value is None or value == "":
+                continue
+            value = _cell(key, value)
+            if "." in key:
+                group, name = key.split(".")
+                raw.setdefault(group, {})[name] = value
+            else:
+                raw[key] = value
+        yield number, raw
+    if keys is None:
+        raise SheetError("empty_file", "The file has no header row.")
+
+
+# --- Writing ------------------------------------------------------------------------------
+def _errors_by_row(errors: list[dict]) -> dict[int, list[str]]:
+    by_row: dict[int, list[str]] = {}
+    for e in errors:
+        where = f"{e['field']}: " if e.get("field") else ""
+        by_row.setdefault(e["row"], []).append(f"{where}{e['message']} [{e['code']}]")
+    return by_row
+
+
+def error_report_rows(content: bytes, file_format: str, errors: list[dict]) -> Iterator[list]:
+    """The uploaded rows as they were, with one error column per problem of the row."""
+    by_row = _errors_by_row(errors)
+    width = max((len(v) for v in by_row.values()), default=0)
+    columns = None  # the header's width: every row's errors start after it
+    for number, cells in read_table(content, file_format):
+        if columns is None and not _blank(cells):
+            columns = len(cells)
+            yield ["Row", *cells, *(f"Error {n + 1}" for n in range(width))]
+            continue
+        problems = by_row.get(number, [])
+        padding = [None] * ((columns or 0) - len(cells))
+        yield [number, *cells, *padding, *problems, *[""] * (width - len(problems))]
+
+
+def write_csv(rows: Iterator[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([csv_text(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
+
+
+def write_xlsx(rows: Iterator[list], title: str) -> bytes:
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    red = PatternFill("solid", fgColor="FFC7CE")
+    for n, row in enumerate(rows):
+        cells = []
+        for value in row:
+            value = xlsx_text(value)
+            cell = WriteOnlyCell(sheet, value=value)
+            if n == 0:
+                cell.font = Font(bold=True)
+            elif isinstance(value, str) and value.endswith("]") and " [" in value:
+                cell.fill = red
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def template_xlsx(*, partners, indicators, admin1, admin2) -> bytes:
+    """A blank 5W sheet with the HXL row, and drop-downs fed by a hidden Lists sheet."""
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "5W"
+    sheet.append([c.label for c in COLUMNS])
+    sheet.append([c.hxl for c in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A3"
+
+    lists = workbook.create_sheet("Lists")
+    lists.sheet_state = "hidden"
+    choices = {
+        "partner": partners,
+        "implementing_partner": partners,
+        "indicator": indicators,
+        "admin1": admin1,
+        "admin2": admin2,
+        "delivery_mechanism": [m.label for m in DeliveryMechanism],
+        "yes_no": ["yes", "no"],
+    }
+    ranges = {}
+    for n, (name, values) in enumerate(choices.items(), start=1):
+        letter = get_column_letter(n)
+        lists.cell(row=1, column=n, value=name)
+        for r, value in enumerate(values, start=2):
+            lists.cell(row=r, column=n, value=xlsx_text(value))
+        ranges[name] = f"Lists!${letter}$2:${letter}${max(2, len(values) + 1)}"
+    yes_no = {"implementation_setup", "rmrp", "covid19", "cva"}
+    for n, column in enumerate(COLUMNS, start=1):
+        source = "yes_no" if column.key in yes_no else column.key
+        if source not in ranges:
+            continue
+        validation = DataValidation(type="list", formula1=ranges[source], allow_blank=True)
+        validation.add(f"{get_column_letter(n)}3:{get_column_letter(n)}10000")
+        sheet.add_data_validation(validation)
+    for n, column in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = max(12, len(column.label) + 2)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,195 @@
+"""The quality rules of one 5W row (DOMAIN.md), in one place.
+
+Every entry path (JSON API, JSON batches, spreadsheet imports, the admin) calls
+`activity_report_violations` on an unsaved or changed `ActivityReport` whose related
+objects (partner, indicator with its sector, admin1, admin2) are already attached, so the
+check itself runs no query. All violations of a row are returned at once.
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from config.api.fields import MAX_COUNT
+from indicators.choices import IndicatorType
+from indicators.models import MPC_SECTOR_CODE
+from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
+from reporting.locations.choices import LocationLevel
+
+COUNT_FIELDS = (
+    "quantity",
+    "total_beneficiaries",
+    "new_beneficiaries",
+    *(model_field for _, model_field in POPULATION_FIELDS + AGE_SEX_FIELDS),
+)
+
+
+API_NAME = {model_field: f"population.{key}" for key, model_field in POPULATION_FIELDS} | {
+    model_field: f"age_sex.{key}" for key, model_field in AGE_SEX_FIELDS
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    field: str | None  # the API field name (dotted for breakdowns); None for the whole row
+    code: str
+    message: str
+
+
+_month_cache: tuple[float, date] = (0.0, date.min)
+
+
+def current_month() -> date:
+    """The platform's current month (TIME_ZONE). Re-read every few seconds rather than for
+    each of a batch's thousands of rows."""
+    global _month_cache
+    now = time.monotonic()
+    if now >= _month_cache[0]:
+        _month_cache = (now + 5, timezone.localdate().replace(day=1))
+    return _month_cache[1]
+
+
+def activity_report_violations(report: ActivityReport) -> list[Violation]:
+    out: list[Violation] = []
+
+    def add(field: str | None, code: str, message: str) -> None:
+        out.append(Violation(field, code, message))
+
+    # Required fields.
+    if report.month is None:
+        add("month", "required", "The month is required (YYYY-MM).")
+    elif report.month > current_month():
+        add("month", "month_in_future", "Months after the current one cannot be reported.")
+    if report.partner_id is None:
+        add("partner", "required", "The appealing organisation is required.")
+    if report.indicator_id is None:
+        add("indicator", "required", "The indicator is required.")
+    if not (report.activity_name or "").strip():
+        add("activity_name", "required", "The activity name is required.")
+    if report.rmrp is None:
+        add("rmrp", "required", "Say whether the activity is part of the RMRP (true/false).")
+    if report.cva is None:
+        add("cva", "required", "Say whether this is cash and voucher assistance (true/false).")
+
+    # Locations nest.
+    if report.admin1_id is None:
+        add("admin1", "required", "The admin1 P-code is required.")
+    elif report.admin1.level != LocationLevel.ADMIN1:
+        add("admin1", "wrong_level", f"{report.admin1.pcode} is not an admin1 area.")
+    if report.admin2_id is not None:
+        if report.admin2.level != LocationLevel.ADMIN2:
+            add("admin2", "wrong_level", f"{report.admin2.pcode} is not an admin2 area.")
+        elif report.admin1_id is not None and report.admin2.parent_id != report.admin1_id:
+            add(
+                "admin2",
+                "admin2_not_in_admin1",
+                f"{report.admin2.pcode} does not lie in {report.admin1.pcode}.",
+            )
+
+    # Counts are whole numbers within range (the serializer and model enforce the type).
+    for field in COUNT_FIELDS:
+        value = getattr(report, field)
+        if value is not None and not 0 <= value <= MAX_COUNT:
+            add(API_NAME.get(field, field), "out_of_range", f"Must be 0 to {MAX_COUNT:,}.")
+
+    # Cash and voucher assistance.
+    if report.cva:
+        if report.cva_value_usd is None or report.cva_value_usd <= 0:
+            add("cva_value_usd", "cva_value_required", "CVA rows need a value in USD above 0.")
+        if not report.delivery_mechanism:
+            add("delivery_mechanism", "delivery_mechanism_required", "CVA rows need a mechanism.")
+    elif report.cva is False:
+        if report.cva_value_usd is not None:
+            add("cva_value_usd", "cva_value_forbidden", "Only CVA rows carry a USD value.")
+        if report.delivery_mechanism:
+            add(
+                "delivery_mechanism",
+                "delivery_mechanism_forbidden",
+                "Only CVA rows carry a delivery mechanism.",
+            )
+
+    if report.indicator_id is not None:
+        _indicator_rules(report, add)
+    return out
+
+
+def _indicator_rules(report: ActivityReport, add) -> None:
+    indicator = report.indicator
+    if not indicator.active:
+        add("indicator", "indicator_inactive", f"Indicator {indicator.code} is inactive.")
+    sector = indicator.sector
+    if sector.root_code == MPC_SECTOR_CODE and report.cva is False:
+        add("cva", "cva_required_for_mpc", "Multipurpose cash indicators require CVA = true.")
+
+    kind = indicator.indicator_type
+    total, new = report.total_beneficiaries, report.new_beneficiaries
+    population = sum(getattr(report, f) or 0 for _, f in POPULATION_FIELDS)
+    age_sex = sum(getattr(report, f) or 0 for _, f in AGE_SEX_FIELDS)
+
+    if kind in IndicatorType.counting_new_beneficiaries():
+        if not total:
+            add(
+                "total_beneficiaries",
+                "total_required",
+                f"{indicator.get_indicator_type_display()} rows need total beneficiaries above 0.",
+            )
+        if kind == IndicatorType.DIRECT_ASSISTANCE and not new:
+            add(
+                "new_beneficiaries",
+                "new_required",
+                "Direct Assistance rows need new beneficiaries above 0.",
+            )
+        if total and new and new > total:
+            add(
+                "new_beneficiaries",
+                "new_exceeds_total",
+                f"New beneficiaries ({new:,}) exceed the total ({total:,}).",
+            )
+        # Breakdowns describe the new beneficiaries: mandatory for Direct Assistance,
+        # and when given for Capacity Building they must add up as well.
+        needs_breakdown = kind == IndicatorType.DIRECT_ASSISTANCE or population or age_sex
+        if needs_breakdown and population != (new or 0):
+            add(
+                "population",
+                "population_sum_mismatch",
+                f"Population types sum to {population:,}, not to new beneficiaries ({new or 0:,}).",
+            )
+        if needs_breakdown and age_sex != (new or 0):
+            add(
+                "age_sex",
+                "age_sex_sum_mismatch",
+                f"Age/sex groups add up to {age_sex:,}, not to new beneficiaries ({new or 0:,}).",
+            )
+    else:
+        label = indicator.get_indicator_type_display()
+        if not report.quantity:
+            add("quantity", "quantity_required", f"{label} rows need a quantity above 0.")
+        if new:
+            add(
+                "new_beneficiaries",
+                "new_not_allowed",
+                f"{label} rows do not count new beneficiaries.",
+            )
+        if population:
+            add(
+                "population",
+                "breakdown_not_allowed",
+                f"{label} rows carry no population breakdown.",
+            )
+        if age_sex:
+            add("age_sex", "breakdown_not_allowed", f"{label} rows carry no age/sex breakdown.")
+
+
+def raise_if_invalid(report: ActivityReport) -> None:
+    """For Model.clean(): the admin shows the same verdict as the API."""
+    violations = activity_report_violations(report)
+    if violations:
+        errors: dict[str, list[ValidationError]] = {}
+        for v in violations:
+            field = (v.field or "__all__").split(".")[0]
+            model_field = {"population": "__all__", "age_sex": "__all__"}.get(field, field)
+            errors.setdefault(model_field, []).append(ValidationError(v.message, code=v.code))
+        raise ValidationError(errors)

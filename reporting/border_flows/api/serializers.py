@@ -1,0 +1,300 @@
+"""Border points and border-crossing observations."""
+
+from rest_framework import exceptions, serializers
+from rest_framework.exceptions import ErrorDetail, ValidationError
+
+from config.api.fields import MAX_COUNT, assert_within_dates, iso_datetime
+from config.api.serializers import BatchRowSerializer, StrictFieldsMixin
+from partners.models import Partner
+from partners.permissions import can_write_for_partner
+from reporting.border_flows.choices import ObservationMethod
+from reporting.border_flows.models import BorderCrossing, BorderCrossingHistoryEntry, BorderPoint
+from reporting.border_flows.services import (
+    AGE_SEX,
+    MODES,
+    border_crossing_violations,
+    crossing_values,
+)
+from reporting.locations.models import Location
+
+
+class CachedSlugRelatedField(serializers.SlugRelatedField):
+    """Slug look-ups from one read of the (small) table per request: a batch of thousands of
+    rows costs one query, not one per row."""
+
+    def to_internal_value(self, data):
+        cache = self.context.setdefault("slug_cache", {})
+        key = (self.queryset.model, self.slug_field)
+        if key not in cache:
+            cache[key] = {getattr(o, self.slug_field): o for o in self.get_queryset()}
+        if not isinstance(data, str):
+            self.fail("invalid")
+        obj = cache[key].get(data)
+        if obj is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return obj
+
+
+class BorderPointSerializer(serializers.ModelSerializer):
+    admin1 = serializers.SlugRelatedField(slug_field="pcode", queryset=Location.objects.all())
+    admin2 = serializers.SlugRelatedField(
+        slug_field="pcode",
+        queryset=Location.objects.all(),
+        allow_null=True,
+        required=False,
+    )
+    neighbour_country = serializers.RegexField(
+        r"^[A-Z]{3}$", help_text="ISO3 of the country on the other side, e.g. ECU."
+    )
+
+    class Meta:
+        model = BorderPoint
+        fields = [
+            "code",
+            "name",
+            "admin1",
+            "admin2",
+            "neighbour_country",
+            "kind",
+            "latitude",
+            "longitude",
+        ]
+        extra_kwargs = {
+            "latitude": {"coerce_to_string": False},
+            "longitude": {"coerce_to_string": False},
+        }
+
+
+class CrossingAgeSexSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Optional; its groups may not add up to more than `people`."""
+
+    girls = serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, allow_null=True, required=False
+    )
+    boys = serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, allow_null=True, required=False
+    )
+    women = serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, allow_null=True, required=False
+    )
+    men = serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, allow_null=True, required=False
+    )
+
+
+def _share() -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
+        allow_null=True,
+        required=False,
+        coerce_to_string=False,
+    )
+
+
+class TravelModesSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Percentages of the people counted, 0 to 100, adding up to at most 100."""
+
+    on_foot = _share()
+    motor_vehicle = _share()
+    other = _share()
+
+
+class BorderCrossingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """People counted crossing a border point on a day (`date`) or over a period
+    (`date_from`, `date_to`), in one direction, of one nationality, from one source."""
+
+    border_point = CachedSlugRelatedField(slug_field="code", queryset=BorderPoint.objects.all())
+    date = serializers.DateField(
+        write_only=True,
+        required=False,
+        allow_null=True,
+        help_text="One day: sets date_from and date_to.",
+    )
+    date_from = serializers.DateField(required=False, help_text="First day observed.")
+    date_to = serializers.DateField(required=False, help_text="Last day observed (>= date_from).")
+    nationality = serializers.RegexField(
+        r"^[A-Za-z]{3}$", default="VEN", help_text="ISO3; default VEN."
+    )
+    people = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, help_text="People counted.")
+    age_sex = CrossingAgeSexSerializer(required=False, allow_null=True)
+    travel_modes = TravelModesSerializer(required=False, allow_null=True)
+    method = serializers.ChoiceField(choices=ObservationMethod.choices)
+    source = serializers.CharField(max_length=200, help_text='e.g. "DTM Round 3, 2021-03-30".')
+    partner = CachedSlugRelatedField(
+        slug_field="code",
+        queryset=Partner.objects.all(),
+        required=False,
+        help_text="Reporting organisation; reporters may omit it (their own).",
+    )
+    notes = serializers.CharField(allow_blank=True, required=False, max_length=5000)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+
+    class Meta:
+        model = BorderCrossing
+        fields = [
+            "id",
+            "border_point",
+            "date",
+            "date_from",
+            "date_to",
+            "direction",
+            "nationality",
+            "people",
+            "age_sex",
+            "travel_modes",
+            "method",
+            "source",
+            "partner",
+            "notes",
+            "created_at",
+            "updated_at",
+            "created_by",
+            "version",
+        ]
+        read_only_fields = ["id", "created_at", "updated_at", "version"]
+        validators = []  # uniqueness answers 409 in the service, not 400 here
+
+    def to_representation(self, instance):
+        return {
+            "id": instance.pk,
+            **crossing_values(instance),
+            "created_at": iso_datetime(instance.created_at),
+            "updated_at": iso_datetime(instance.updated_at),
+            "created_by": instance.created_by.username,
+            "version": instance.version,
+        }
+
+    def to_internal_value(self, data):
+        attrs = super().to_internal_value(data)
+        day = attrs.pop("date", None)
+        if day is not None:
+            attrs["date_from"] = attrs["date_to"] = day
+        if "nationality" in attrs:
+            attrs["nationality"] = attrs["nationality"].upper()
+        if "age_sex" in attrs:
+            groups = attrs.pop("age_sex") or {}
+            attrs.update({f: groups.get(f) for f in AGE_SEX})
+        if "travel_modes" in attrs:
+            shares = attrs.pop("travel_modes") or {}
+            attrs.update({field: shares.get(key) for key, field in MODES})
+        return attrs
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        if self.instance is None:
+            if "partner" not in attrs:
+                if user.partner_id is None or user.is_coordinator:
+                    raise ValidationError(
+                        {"partner": [ErrorDetail("This field is required.", "required")]}
+                    )
+                attrs["partner"] = user.partner
+            missing = [f for f in ("date_from", "date_to") if f not in attrs]
+            if missing:
+                raise ValidationError(
+                    {
+                        f: [ErrorDetail("Give `date`, or `date_from` and `date_to`.", "required")]
+                        for f in missing
+                    }
+                )
+        partner = attrs.get("partner") or self.instance.partner
+        if not can_write_for_partner(user, partner.pk):
+            raise exceptions.PermissionDenied(
+                f"You may only record observations for your own organisation, not {partner.code}.",
+                code="partner_not_allowed",
+            )
+        candidate = (
+            BorderCrossing(
+                **{
+                    f.attname: getattr(self.instance, f.attname)
+                    for f in BorderCrossing._meta.concrete_fields
+                }
+            )
+            if self.instance
+            else BorderCrossing()
+        )
+        for field, value in attrs.items():
+            setattr(candidate, field, value)
+        errors: dict[str, list] = {}
+        for v in border_crossing_violations(candidate):
+            errors.setdefault(v.field or "non_field_errors", []).append(
+                ErrorDetail(v.message, v.code)
+            )
+        if errors:
+            raise ValidationError(errors)
+        return attrs
+
+
+class BorderCrossingHistoryEntrySerializer(serializers.ModelSerializer):
+    changed_by = serializers.CharField(
+        source="changed_by.username", read_only=True, allow_null=True
+    )
+    before = serializers.JSONField(read_only=True)
+    after = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = BorderCrossingHistoryEntry
+        fields = [
+            "id",
+            "action",
+            "channel",
+            "batch_id",
+            "version",
+            "changed_at",
+            "changed_by",
+            "before",
+            "after",
+        ]
+        read_only_fields = fields
+
+
+class SeriesPointSerializer(serializers.Serializer):
+    period = serializers.DateField(help_text="First day of the day, ISO week (Monday) or month.")
+    people = serializers.IntegerField(allow_null=True, help_text="null: no observation (a gap).")
+
+
+class SeriesSerializer(serializers.Serializer):
+    border_point = serializers.CharField()
+    direction = serializers.CharField()
+    points = SeriesPointSerializer(many=True)
+
+
+class SeriesQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    interval = serializers.ChoiceField(choices=["day", "week", "month"], default="day")
+    start = serializers.DateField(help_text="First day of the range.")
+    end = serializers.DateField(help_text="Last day of the range (at most 3 years after start).")
+
+    def to_internal_value(self, data):
+        # The filter parameters travel in the same query string.
+        own = {k: v for k, v in data.items() if k in self.fields}
+        return super().to_internal_value(own)
+
+    def validate(self, attrs):
+        assert_within_dates(start=attrs["start"], end=attrs["end"])
+        if attrs["end"] < attrs["start"]:
+            raise ValidationError({"end": [ErrorDetail("end is before start.", "period_reversed")]})
+        if (attrs["end"] - attrs["start"]).days > 3 * 366:
+            raise ValidationError(
+                {"end": [ErrorDetail("At most three years at once.", "range_too_long")]}
+            )
+        return attrs
+
+
+class TravelModesMonthSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    people = serializers.IntegerField(help_text="People counted by observations with shares.")
+    observations = serializers.IntegerField()
+    on_foot = serializers.FloatField(allow_null=True, help_text="Weighted share, %.")
+    motor_vehicle = serializers.FloatField(allow_null=True)
+    other = serializers.FloatField(allow_null=True)
+
+
+class CrossingBatchResultSerializer(serializers.Serializer):
+    batch_id = serializers.UUIDField()
+    dry_run = serializers.BooleanField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    rows = BatchRowSerializer(many=True)

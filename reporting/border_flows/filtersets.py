@@ -1,0 +1,37 @@
+import django_filters
+
+from config.api.filters import SearchFilter, _code_filter
+from partners.models import Partner
+from reporting.border_flows.choices import BorderPointKind, Direction, ObservationMethod
+from reporting.border_flows.models import BorderCrossing, BorderPoint
+from reporting.locations.models import Location
+
+
+class BorderPointFilterSet(django_filters.FilterSet):
+    admin1 = _code_filter(Location.objects.all(), "admin1", "pcode", help_text="Admin1 P-code.")
+    neighbour_country = django_filters.CharFilter(help_text="ISO3, e.g. BOL.")
+    kind = django_filters.ChoiceFilter(choices=BorderPointKind.choices)
+    q = SearchFilter(fields=("code", "name"))
+
+    class Meta:
+        model = BorderPoint
+        fields = []
+
+
+class BorderCrossingFilterSet(django_filters.FilterSet):
+    border_point = _code_filter(BorderPoint.objects.all(), "border_point", help_text="Code.")
+    admin1 = _code_filter(
+        Location.objects.all(), "border_point__admin1", "pcode", help_text="Admin1 P-code."
+    )
+    neighbour_country = django_filters.CharFilter(field_name="border_point__neighbour_country")
+    direction = django_filters.ChoiceFilter(choices=Direction.choices)
+    nationality = django_filters.CharFilter(lookup_expr="iexact", help_text="ISO3.")
+    method = django_filters.ChoiceFilter(choices=ObservationMethod.choices)
+    partner = _code_filter(Partner.objects.all(), "partner", help_text="Reporting organisation.")
+    date_from = django_filters.DateFilter(lookup_expr="gte", help_text="Starting on or after.")
+    date_to = django_filters.DateFilter(lookup_expr="lte", help_text="Ending on or before.")
+    q = SearchFilter(fields=("source", "notes"))
+
+    class Meta:
+        model = BorderCrossing
+        fields = []

@@ -1,0 +1,239 @@
+"""Figures analysts publish: /api/v1/figures/... and the per-country settings behind them."""
+
+from datetime import date
+
+from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail, ValidationError
+
+from config.api.fields import MonthField
+from config.api.filters import StrictBooleanField
+from config.api.serializers import StrictFieldsMixin
+from reporting.common.references import ReferenceIndex
+from reporting.figures.choices import ConsolidationModel
+from reporting.figures.models import CountryFigureSettings
+from reporting.figures.selectors import GROUP_DIMENSIONS, FigureQuery
+from reporting.locations.choices import LocationLevel
+
+
+class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    month = MonthField(required=False, help_text="The month asked (same as month_to).")
+    month_from = MonthField(
+        required=False,
+        help_text="First month. People reached: January of month_to's year unless given; "
+        "other figures: month_to unless given.",
+    )
+    month_to = MonthField(required=False, help_text="Last month (inclusive).")
+    country = serializers.CharField(required=False, help_text="Country ISO3, e.g. PER.")
+    admin1 = serializers.CharField(required=False, help_text="Admin1 P-code.")
+    sector = serializers.CharField(required=False, help_text="Sector code (with subsectors).")
+    partner = serializers.CharField(required=False, help_text="Appealing organisation code.")
+    rmrp = serializers.CharField(required=False, help_text="true/false.")
+    cva = serializers.CharField(required=False, help_text="true/false.")
+    group_by = serializers.CharField(
+        required=False,
+        help_text="Comma-separated: " + ", ".join(GROUP_DIMENSIONS) + ".",
+    )
+    model = serializers.ChoiceField(
+        choices=ConsolidationModel.choices,
+        required=False,
+        help_text="People reached only: how sectors combine; default: the country's setting.",
+    )
+    format = serializers.CharField(required=False, help_text="json, csv, xlsx or hxl.")
+
+    def validate(self, attrs):
+        errors = {}
+        references: ReferenceIndex = self.context["references"]
+        month_to = attrs.get("month_to") or attrs.get("month")
+        if month_to is None:
+            errors["month"] = [ErrorDetail("Give month (or month_to), as YYYY-MM.", "required")]
+        for name in ("rmrp", "cva"):
+            if name in attrs:
+                try:
+                    attrs[name] = StrictBooleanField().clean(attrs[name])
+                except Exception:
+                    errors[name] = [ErrorDetail("Enter true or false.", "invalid")]
+        group_by = [g.strip() for g in attrs.get("group_by", "").split(",") if g.strip()]
+        unknown = [g for g in group_by if g not in GROUP_DIMENSIONS]
+        if unknown or len(set(group_by)) != len(group_by):
+            errors["group_by"] = [
+                ErrorDetail(
+                    "Group by distinct values among " + ", ".join(GROUP_DIMENSIONS) + ".", "invalid"
+                )
+            ]
+        attrs["group_by"] = group_by
+        for name, kind in (
+            ("country", "location"),
+            ("admin1", "location"),
+            ("sector", None),
+            ("partner", "partner"),
+        ):
+            if name in attrs:
+                code = attrs[name].strip().upper()
+                found = references.sector(code) if name == "sector" else references.get(kind, code)
+                expected_level = {
+                    "country": LocationLevel.COUNTRY,
+                    "admin1": LocationLevel.ADMIN1,
+                }.get(name)
+                if found is None or (expected_level and found.level != expected_level):
+                    errors[name] = [
+                        ErrorDetail(f"Unknown {name} {attrs[name]!r}.", "does_not_exist")
+                    ]
+                else:
+                    attrs[name] = found
+        if errors:
+            raise ValidationError(errors)
+        attrs["month_to"] = month_to
+        month_from = attrs.get("month_from")
+        if month_from and month_from > month_to:
+            raise ValidationError(
+                {"month_from": [ErrorDetail("month_from is after month_to.", "invalid")]}
+            )
+        span = FIGURES_MAX_MONTHS
+        if (
+            month_from
+            and (month_to.year - month_from.year) * 12 + month_to.month - month_from.month >= span
+        ):
+            raise ValidationError(
+                {
+                    "month_from": [
+                        ErrorDetail(
+                            f"A figure covers at most {span} months ({span // 12} years); "
+                            "ask for a shorter range.",
+                            "range_too_long",
+                        )
+                    ]
+                }
+            )
+        return attrs
+
+    def figure_query(self, *, cumulative: bool, rmrp_default: bool | None = None) -> FigureQuery:
+        data = self.validated_data
+        references: ReferenceIndex = self.context["references"]
+        month_to: date = data["month_to"]
+        month_from = data.get("month_from") or (
+            month_to.replace(month=1) if cumulative else month_to
+        )
+        admin1_ids = None
+        if "country" in data:
+            admin1_ids = references.admin1_ids_of(data["country"].pk)
+        if "admin1" in data:
+            admin1_ids = (admin1_ids if admin1_ids is not None else {data["admin1"].pk}) & {
+                data["admin1"].pk
+            }
+        return FigureQuery(
+            month_from=month_from,
+            month_to=month_to,
+            group_by=data["group_by"],
+            admin1_ids=admin1_ids,
+            indicator_ids=references.indicator_ids_of_sector(data["sector"].pk)
+            if "sector" in data
+            else None,
+            partner_id=data["partner"].pk if "partner" in data else None,
+            rmrp=data.get("rmrp", rmrp_default),
+            cva=data.get("cva"),
+        )
+
+
+class MonthsSerializer(serializers.Serializer):
+    to = serializers.CharField(help_text="YYYY-MM")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField(help_text="YYYY-MM")
+        return fields
+
+
+class PopulationFigureSerializer(serializers.Serializer):
+    in_destination = serializers.IntegerField()
+    in_transit = serializers.IntegerField()
+    host_community = serializers.IntegerField()
+    pendular = serializers.IntegerField()
+    returnees = serializers.IntegerField()
+
+
+class AgeSexFigureSerializer(serializers.Serializer):
+    girls = serializers.IntegerField()
+    boys = serializers.IntegerField()
+    women = serializers.IntegerField()
+    men = serializers.IntegerField()
+    other_under_18 = serializers.IntegerField()
+    other_over_18 = serializers.IntegerField()
+
+
+class GroupColumnsSerializer(serializers.Serializer):
+    """The group_by columns asked for appear on each row."""
+
+    month = serializers.CharField(required=False)
+    country = serializers.CharField(required=False)
+    admin1 = serializers.CharField(required=False)
+    sector = serializers.CharField(required=False)
+    partner = serializers.CharField(required=False)
+
+
+class PeopleReachedRowSerializer(GroupColumnsSerializer):
+    people_reached = serializers.IntegerField()
+    population = PopulationFigureSerializer()
+    age_sex = AgeSexFigureSerializer()
+    cva_people = serializers.IntegerField(help_text="New beneficiaries of CVA rows.")
+    flags = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="population_differs_from_total, age_sex_differs_from_total, "
+        "cva_people_exceed_total",
+    )
+
+
+class FigureMetaSerializer(serializers.Serializer):
+    months = MonthsSerializer()
+    provisional = serializers.BooleanField(help_text="Some month covered is still open.")
+    group_by = serializers.ListField(child=serializers.CharField())
+
+
+class PeopleReachedSerializer(FigureMetaSerializer):
+    model = serializers.ChoiceField(choices=ConsolidationModel.choices)
+    model_source = serializers.ChoiceField(choices=["query", "country_setting", "platform_default"])
+    rmrp_only = serializers.BooleanField()
+    results = PeopleReachedRowSerializer(many=True)
+
+
+class MonthlyRowSerializer(GroupColumnsSerializer):
+    rmrp = serializers.IntegerField(help_text="Total monthly beneficiaries of RMRP activities.")
+    no_rmrp = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class MonthlyBeneficiariesSerializer(FigureMetaSerializer):
+    results = MonthlyRowSerializer(many=True)
+
+
+class IndicatorRowSerializer(GroupColumnsSerializer):
+    indicator = serializers.CharField()
+    indicator_name = serializers.CharField()
+    unit = serializers.CharField()
+    indicator_type = serializers.CharField()
+    quantity = serializers.IntegerField()
+    total_beneficiaries = serializers.IntegerField()
+    new_beneficiaries = serializers.IntegerField()
+    partners = serializers.IntegerField(help_text="Appealing organisations reporting.")
+
+
+class IndicatorFiguresSerializer(FigureMetaSerializer):
+    results = IndicatorRowSerializer(many=True)
+
+
+# What one figure request may cost: its months, and the rows it answers.
+FIGURES_MAX_MONTHS = 120
+
+
+class CountryFigureSettingsSerializer(serializers.ModelSerializer):
+    country = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+    changed_by = serializers.CharField(
+        source="changed_by.username", read_only=True, allow_null=True
+    )
+    changed_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="null until a coordinator sets them."
+    )
+
+    class Meta:
+        model = CountryFigureSettings
+        fields = ["country", "consolidation_model", "rmrp_only", "changed_at", "changed_by"]
+        read_only_fields = ["country", "changed_at", "changed_by"]

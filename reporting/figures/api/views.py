@@ -1,0 +1,168 @@
+from collections.abc import Callable
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
+from rest_framework.response import Response
+
+from config.api.exports import ExportListMixin
+from config.api.permissions import IsCoordinatorOrReadOnly
+from config.db.generations import cached
+from reporting.common.references import ReferenceIndex
+from reporting.figures.api.serializers import (
+    CountryFigureSettingsSerializer,
+    FigureQuerySerializer,
+    IndicatorFiguresSerializer,
+    MonthlyBeneficiariesSerializer,
+    PeopleReachedSerializer,
+)
+from reporting.figures.models import CountryFigureSettings
+from reporting.figures.selectors import (
+    FigureQuery,
+    covered_months,
+    default_settings,
+    indicator_totals,
+    monthly_beneficiaries,
+    people_reached,
+    provisional,
+    query_key,
+)
+from reporting.locations.choices import LocationLevel
+from reporting.locations.models import Location
+
+FIGURES_MAX_ROWS = 20_000
+
+
+def _bounded(rows: list) -> list:
+    if len(rows) > FIGURES_MAX_ROWS:
+        raise ValidationError(
+            {
+                "group_by": [
+                    ErrorDetail(
+                        f"This figure has {len(rows):,} rows, more than the {FIGURES_MAX_ROWS:,} "
+                        "one answer holds; group by fewer dimensions or ask for fewer months.",
+                        "too_many_rows",
+                    )
+                ]
+            }
+        )
+    return rows
+
+
+class FiguresViewSet(viewsets.GenericViewSet):
+    """Platform-wide figures: anyone signed in reads them (they are aggregates)."""
+
+    pagination_class = None
+    filter_backends = []
+    serializer_class = FigureQuerySerializer
+
+    def _query(self, request) -> tuple[FigureQuerySerializer, ReferenceIndex]:
+        references = ReferenceIndex()
+        query = FigureQuerySerializer(data=request.query_params, context={"references": references})
+        query.is_valid(raise_exception=True)
+        return query, references
+
+    @staticmethod
+    def _respond(
+        name: str, query: FigureQuery, results: Callable[[], list], head: dict | None = None
+    ) -> Response:
+        """The figure's answer, cached under its query and `head` and the data generations
+        of the months it covers (reporting.generation)."""
+        head = head or {}
+        return Response(
+            cached(
+                name,
+                [query_key(query), head],
+                covered_months(query),
+                lambda: {
+                    **head,
+                    "months": {
+                        "from": f"{query.month_from:%Y-%m}",
+                        "to": f"{query.month_to:%Y-%m}",
+                    },
+                    "provisional": provisional(query.month_from, query.month_to),
+                    "group_by": query.group_by,
+                    "results": _bounded(results()),
+                },
+            )
+        )
+
+    @extend_schema(parameters=[FigureQuerySerializer], responses=PeopleReachedSerializer)
+    @action(detail=False, methods=["get"], url_path="people-reached")
+    def people_reached(self, request):
+        """Consolidated people reached: Direct Assistance rows only, new beneficiaries summed
+        from the start of the plan year up to the month asked, combined across sectors per
+        admin1 by `model` (sum, max_sector or southern_cone; default: the country's setting),
+        a country being the sum of its admin1s."""
+        query, references = self._query(request)
+        country = query.validated_data.get("country")
+        model, rmrp_only, source = default_settings(country.pcode if country else None)
+        if "model" in query.validated_data:
+            model, source = query.validated_data["model"], "query"
+        figure_query = query.figure_query(cumulative=True, rmrp_default=True if rmrp_only else None)
+        head = {"model": model, "model_source": source, "rmrp_only": figure_query.rmrp is True}
+        return self._respond(
+            "people_reached",
+            figure_query,
+            lambda: people_reached(query=figure_query, model=model, references=references),
+            head=head,
+        )
+
+    @extend_schema(parameters=[FigureQuerySerializer], responses=MonthlyBeneficiariesSerializer)
+    @action(detail=False, methods=["get"], url_path="monthly-beneficiaries")
+    def monthly_beneficiaries(self, request):
+        """Total monthly beneficiaries (the same person counts each month), with the RMRP /
+        non-RMRP split; `group_by=sector` gives the situation report's table."""
+        query, references = self._query(request)
+        figure_query = query.figure_query(cumulative=False)
+        return self._respond(
+            "monthly_beneficiaries",
+            figure_query,
+            lambda: monthly_beneficiaries(query=figure_query, references=references),
+        )
+
+    @extend_schema(parameters=[FigureQuerySerializer], responses=IndicatorFiguresSerializer)
+    @action(detail=False, methods=["get"])
+    def indicators(self, request):
+        """Per indicator: quantity of output, total and new beneficiaries, and the number of
+        reporting partners: the figures a situation report's narrative quotes."""
+        query, references = self._query(request)
+        figure_query = query.figure_query(cumulative=False)
+        return self._respond(
+            "indicator_totals",
+            figure_query,
+            lambda: indicator_totals(query=figure_query, references=references),
+        )
+
+
+class CountryFigureSettingsViewSet(
+    ExportListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Each country's declared consolidation model and RMRP-only rule; coordinators set them.
+    A country without settings reads as max_sector, RMRP only."""
+
+    serializer_class = CountryFigureSettingsSerializer
+    permission_classes = [IsCoordinatorOrReadOnly]
+    lookup_field = "country"
+    lookup_value_regex = "[A-Za-z]{3}"
+    filter_backends = []
+
+    def get_queryset(self):
+        return CountryFigureSettings.objects.select_related("country", "changed_by")
+
+    def get_object(self):
+        country = Location.objects.filter(
+            pcode=self.kwargs["country"].upper(), level=LocationLevel.COUNTRY
+        ).first()
+        if country is None:
+            raise NotFound("No such country.")
+        setting = CountryFigureSettings.objects.filter(country=country).first()
+        return setting or CountryFigureSettings(country=country)
+
+    def perform_update(self, serializer):
+        serializer.save(changed_by=self.request.user)

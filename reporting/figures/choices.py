@@ -1,0 +1,15 @@
+from django.db import models
+
+
+class ConsolidationModel(models.TextChoices):
+    """How people reached in several sectors are combined without double counting."""
+
+    SUM = "sum", "Sum of the sectors"
+    MAX_SECTOR = "max_sector", "Per admin1 and population type, the highest sector"
+    SOUTHERN_CONE = (
+        "southern_cone",
+        (
+            "Per admin1: highest of Shelter, Food Security, Humanitarian Transportation, WASH; "
+            "plus Protection; plus Integration, MPC, Health and Education"
+        ),
+    )

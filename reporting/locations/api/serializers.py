@@ -1,0 +1,41 @@
+from rest_framework import serializers
+from rest_framework.validators import UniqueValidator
+
+from reporting.locations.models import Location
+
+PARENT_LEVEL = {"country": None, "admin1": "country", "admin2": "admin1"}
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    pcode = serializers.RegexField(
+        r"^[A-Z]{2,3}[0-9]*$",
+        max_length=20,
+        validators=[UniqueValidator(queryset=Location.objects.all())],
+        help_text="P-code: ISO3 for a country (PER), PE24 admin1, PE2401 admin2.",
+    )
+    parent = serializers.SlugRelatedField(
+        slug_field="pcode",
+        queryset=Location.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="P-code of the enclosing area; null for a country.",
+    )
+
+    class Meta:
+        model = Location
+        fields = ["pcode", "name", "level", "parent"]
+
+    def validate(self, attrs):
+        level = attrs.get("level", getattr(self.instance, "level", None))
+        parent = attrs.get("parent", getattr(self.instance, "parent", None))
+        expected = PARENT_LEVEL.get(level)
+        if (parent.level if parent else None) != expected:
+            message = (
+                "A country has no parent."
+                if expected is None
+                else f"An {level}'s parent is an {expected}."
+            )
+            raise serializers.ValidationError(
+                {"parent": [serializers.ErrorDetail(message, code="wrong_parent_level")]}
+            )
+        return attrs
