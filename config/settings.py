@@ -233,7 +233,7 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.negotiation.ContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": [
         "config.api.filters.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "config.api.filters.StrictOrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["partners.throttling.TokenRateThrottle"],
     # The client address for rate limits: X-Forwarded-For only from the TLS proxy.

@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Q
 
 from config.api.filters import BooleanFilter, SearchFilter
 from indicators.choices import IndicatorType
@@ -36,4 +35,4 @@ class IndicatorFilterSet(django_filters.FilterSet):
         fields = ["indicator_type", "active"]
 
     def filter_sector(self, queryset, name, value):
-        return queryset.filter(Q(sector=value) | Q(sector__parent=value))
+        return queryset.filter(value.covering())

@@ -26,6 +26,14 @@ class Sector(models.Model):
         """The top-level sector's code (a subsector's parent)."""
         return self.parent.code if self.parent_id else self.code
 
+    # A sector includes its subsectors: the one statement of that rule, in Python and in SQL.
+    def covers(self, sector: "Sector") -> bool:
+        return sector.pk == self.pk or sector.parent_id == self.pk
+
+    def covering(self, sector_field: str = "sector") -> models.Q:
+        """Rows whose `sector_field` (e.g. "indicator__sector") is this sector or under it."""
+        return models.Q(**{sector_field: self}) | models.Q(**{f"{sector_field}__parent": self})
+
 
 class Indicator(models.Model):
     code = models.CharField(max_length=40, unique=True, validators=[code_validator])

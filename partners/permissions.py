@@ -1,5 +1,6 @@
 from rest_framework import permissions
 
+from config.api.exceptions import Violation
 from partners.choices import Role
 
 
@@ -8,6 +9,24 @@ def can_write_for_partner(user, partner_id: int | None) -> bool:
     if user.is_coordinator:
         return True
     return user.role == Role.REPORTER and partner_id is not None and partner_id == user.partner_id
+
+
+def partner_of_write(user, given, *, existing=None, own):
+    """The organisation a write is for, and what is wrong with it (a Violation) or None.
+
+    A new record names its organisation, except that a reporter may leave it out and gets
+    their own (`own()` gives it); a change keeps the record's unless it names another; and
+    a reporter writes for their own organisation only. The one statement of that rule for
+    5W reports and border crossings, single or in batches."""
+    if given is None and existing is None:
+        if user.partner_id is None or user.is_coordinator:
+            return None, Violation("partner", "required", "This field is required.")
+        given = own()
+    partner = given or existing
+    if not can_write_for_partner(user, partner.pk):
+        message = f"You may only report for your own organisation, not {partner.code}."
+        return partner, Violation("partner", "partner_not_allowed", message)
+    return partner, None
 
 
 class PartnerRecordPermission(permissions.BasePermission):

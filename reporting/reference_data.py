@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models, transaction
 
+from config.api.fields import parse_bool
 from indicators.models import Indicator, Sector
 from partners.models import Partner
 from reporting.border_flows.models import BorderPoint
@@ -32,7 +33,7 @@ class LoadCounts:
 
 
 def _bool(value: str) -> bool:
-    return value.strip().lower() in {"true", "1", "yes"}
+    return bool(value.strip()) and parse_bool(value)
 
 
 def _upsert(

@@ -6,6 +6,7 @@ a machine-readable `code`, and for validation failures an `errors` list of
 """
 
 import logging
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -101,6 +102,26 @@ class RowsInvalid(exceptions.APIException):
         super().__init__(detail)
         self.errors = errors
         self.extra = extra or {}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A rule of one record broken: the API field (dotted for nested ones; None for the
+    whole record), a stable code and a message for people."""
+
+    field: str | None
+    code: str
+    message: str
+
+
+def violations_error(violations: list[Violation]) -> exceptions.ValidationError:
+    """400 listing every violation by its field."""
+    errors: dict[str, list] = {}
+    for violation in violations:
+        errors.setdefault(violation.field or "non_field_errors", []).append(
+            exceptions.ErrorDetail(violation.message, code=violation.code)
+        )
+    return exceptions.ValidationError(errors)
 
 
 def problem(

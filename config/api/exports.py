@@ -15,6 +15,8 @@ import orjson
 from django.http import FileResponse, StreamingHttpResponse
 from rest_framework import renderers, serializers
 
+from config.api.filters import assert_known_parameters
+from config.api.pagination import keyset_ordering
 from config.db.routing import read_alias
 
 
@@ -177,13 +179,10 @@ class ExportListMixin:
         return export_response(fmt, columns, rows, self.export_name())
 
     def export_queryset(self, request):
+        assert_known_parameters(request, self)
         queryset = self.filter_queryset(self.get_queryset()).using(read_alias())
-        orderings = getattr(self, "keyset_orderings", None)
-        if orderings:  # the keyset paginator normally orders these lists
-            raw = request.query_params.get("ordering", self.keyset_default_ordering)
-            name = raw.strip().removeprefix("-")
-            field = orderings.get(name, "id")
-            desc = raw.strip().startswith("-")
+        if getattr(self, "keyset_orderings", None):  # the keyset paginator orders these lists
+            field, desc = keyset_ordering(request, self)
             queryset = queryset.order_by(f"-{field}" if desc else field, "-pk" if desc else "pk")
         return queryset
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.fields import empty
 
 
 def month_str(value) -> str | None:
@@ -22,6 +23,42 @@ MAX_COUNT = 10_000_000
 
 
 count_validators = [MinValueValidator(0), MaxValueValidator(MAX_COUNT)]
+
+
+# Yes and no as partners write them, in English and Spanish: the one reading of a boolean
+# for JSON, query strings and spreadsheets.
+TRUE_WORDS = frozenset({"true", "yes", "si", "sí", "1", "y", "s"})
+FALSE_WORDS = frozenset({"false", "no", "0", "n"})
+BOOLEAN_HELP = "true/false (also yes/no, sí/no, 1/0)"
+
+
+def parse_bool(value) -> bool:
+    """True or False; ValueError for anything else (never a silent False)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in TRUE_WORDS:
+            return True
+        if text in FALSE_WORDS:
+            return False
+    raise ValueError(value)
+
+
+class BooleanField(serializers.BooleanField):
+    """A boolean read by parse_bool. Absent from a query string or form it is absent (DRF's
+    own field reads it as false there)."""
+
+    default_error_messages = {"invalid": f"Enter {BOOLEAN_HELP}."}
+    default_empty_html = empty
+
+    def to_internal_value(self, data):
+        try:
+            return parse_bool(data)
+        except ValueError:
+            self.fail("invalid")
 
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")

@@ -10,6 +10,8 @@ from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from config.api.filters import assert_known_parameters
+
 
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=N&page_size=M`; `page_size` is capped at API_MAX_PAGE_SIZE."""
@@ -18,6 +20,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = settings.API_MAX_PAGE_SIZE
 
     def paginate_queryset(self, queryset, request, view=None):
+        assert_known_parameters(request, view)
         # An unordered queryset pages differently on every request: refuse it outright.
         if hasattr(queryset, "ordered") and not queryset.ordered:
             raise RuntimeError(f"{view.__class__.__name__} paginates an unordered queryset")
@@ -40,6 +43,22 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return parameters
 
 
+ORDERING_PARAM = "ordering"
+
+
+def keyset_ordering(request, view) -> tuple[str, bool]:
+    """(model path, descending) of `?ordering=` among the view's `keyset_orderings`; 400
+    naming the choices for any other. Lists, their exports and their pages agree."""
+    raw = request.query_params.get(ORDERING_PARAM, view.keyset_default_ordering)
+    name = raw.strip().removeprefix("-")
+    if name not in view.keyset_orderings:
+        choices = ", ".join(sorted(view.keyset_orderings))
+        raise ValidationError(
+            {ORDERING_PARAM: [ErrorDetail(f"Order by one of: {choices}.", code="invalid_choice")]}
+        )
+    return view.keyset_orderings[name], raw.strip().startswith("-")
+
+
 class KeysetPagination(pagination.BasePagination):
     """Cursor (keyset) pagination: the last page of a million rows is as fast as the first.
 
@@ -49,16 +68,16 @@ class KeysetPagination(pagination.BasePagination):
     """
 
     cursor_query_param = "cursor"
-    ordering_query_param = "ordering"
+    ordering_query_param = ORDERING_PARAM
     page_size_query_param = "page_size"
     page_size = settings.REST_FRAMEWORK["PAGE_SIZE"]
     max_page_size = settings.API_MAX_PAGE_SIZE
 
     def paginate_queryset(self, queryset, request, view=None):
+        assert_known_parameters(request, view)
         self.request = request
         self.page_size = self._page_size(request)
-        name, descending = self._ordering(request, view)
-        self.field = view.keyset_orderings[name]
+        self.field, descending = keyset_ordering(request, view)
         cursor = self._decode_cursor(request)
         reverse = bool(cursor and cursor["r"])
         desc = descending != reverse
@@ -148,20 +167,6 @@ class KeysetPagination(pagination.BasePagination):
                 }
             )
         return size
-
-    def _ordering(self, request, view) -> tuple[str, bool]:
-        raw = request.query_params.get(self.ordering_query_param, view.keyset_default_ordering)
-        name = raw.strip().removeprefix("-")
-        if name not in view.keyset_orderings:
-            choices = ", ".join(sorted(view.keyset_orderings))
-            raise ValidationError(
-                {
-                    self.ordering_query_param: [
-                        ErrorDetail(f"Order by one of: {choices}.", code="invalid_choice")
-                    ]
-                }
-            )
-        return name, raw.strip().startswith("-")
 
     def _invalid_cursor(self) -> ValidationError:
         return ValidationError(

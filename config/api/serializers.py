@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from config.api.fields import BooleanField
+
 
 class ProblemErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(
@@ -40,6 +42,14 @@ class StrictFieldsMixin:
                     }
                 )
         return super().to_internal_value(data)
+
+
+class DryRunSerializer(StrictFieldsMixin, serializers.Serializer):
+    """The query string of a batch."""
+
+    dry_run = BooleanField(
+        default=False, help_text="Validate and report what would happen; write nothing."
+    )
 
 
 class BatchRowSerializer(serializers.Serializer):

@@ -2,11 +2,16 @@
 and check the version the client saw, bump the version, and say who changed it when.
 """
 
-from django.db import models
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from rest_framework.exceptions import NotFound
 
 from config.api.exceptions import PreconditionFailed
+from config.db.choices import HistoryAction
 
 BUMPED_FIELDS = ["version", "updated_at", "updated_by"]
 
@@ -63,3 +68,80 @@ def history_entry(
         before=before,
         after=after,
     )
+
+
+Values = Callable[[models.Model], dict]
+
+
+@dataclass(frozen=True)
+class VersionedRecords:
+    """The one write path of a kind of versioned record (5W reports, border crossings):
+    create, change and soft-delete, each in one transaction that locks the row, checks the
+    client's version, runs the domain's `check` on the row as it will be stored (locked,
+    so two concurrent changes cannot each pass a rule the pair breaks), bumps the version
+    and writes a history entry of before and after (as `values` shows the record).
+
+    `check(record)` on create and delete, `check(record, previous)` on change, raises to
+    refuse; `duplicate(record)` is the answer when the database finds the record's key
+    taken by a concurrent create."""
+
+    live: Callable[[], models.QuerySet]  # the records that may change (not deleted)
+    history_model: type[models.Model]
+    subject: str  # the history entry's field holding the record
+    duplicate: Callable[[models.Model], Exception]
+
+    @transaction.atomic
+    def create(self, record, *, values: Values, user, channel: str, batch_id=None, check=None):
+        now = timezone.now()
+        record.created_at = record.updated_at = now
+        record.created_by = record.updated_by = user
+        record.version = 1
+        if check is not None:
+            check(record)
+        try:
+            with transaction.atomic():
+                record.save()
+        except IntegrityError:
+            raise self.duplicate(record) from None  # lost a race to a concurrent create
+        self._history(record, HistoryAction.CREATE, user, channel, None, values(record), batch_id)
+        return record
+
+    @transaction.atomic
+    def update(
+        self, pk: int, changes: dict, *, values: Values, user, channel: str,
+        expected_version: int | None = None, batch_id=None, check=None,
+    ):  # fmt: skip
+        """Apply `changes`; a change that changes nothing keeps the version and history."""
+        current = lock_for_change(self.live(), pk, expected_version)
+        previous = copy.copy(current)
+        before = values(current)
+        for field, value in changes.items():
+            setattr(current, field, value)
+        after = values(current)
+        if after == before:
+            return current
+        if check is not None:
+            check(current, previous)
+        bump(current, user)
+        current.save()
+        self._history(current, HistoryAction.UPDATE, user, channel, before, after, batch_id)
+        return current
+
+    @transaction.atomic
+    def delete(
+        self, pk: int, *, values: Values, user, channel: str,
+        expected_version: int | None = None, batch_id=None, check=None,
+    ) -> None:  # fmt: skip
+        """Soft delete: the record leaves lists and figures; its history stays."""
+        current = lock_for_change(self.live(), pk, expected_version)
+        if check is not None:
+            check(current)
+        before = values(current)
+        current.save(update_fields=bump(current, user, delete=True))
+        self._history(current, HistoryAction.DELETE, user, channel, before, None, batch_id)
+
+    def _history(self, record, action, user, channel, before, after, batch_id) -> None:
+        history_entry(
+            self.history_model, self.subject, record, action=action, user=user,
+            channel=channel, before=before, after=after, batch_id=batch_id,
+        ).save()  # fmt: skip

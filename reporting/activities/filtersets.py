@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Q
 
 from config.api.filters import BooleanFilter, MonthFilter, SearchFilter, _code_filter
 from indicators.choices import IndicatorType
@@ -62,4 +61,4 @@ class ActivityReportFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_sector(self, queryset, name, value):
-        return queryset.filter(Q(indicator__sector=value) | Q(indicator__sector__parent=value))
+        return queryset.filter(value.covering("indicator__sector"))

@@ -14,12 +14,13 @@ from typing import Any
 
 from django.db.models.base import ModelState
 
-from config.api.fields import MAX_COUNT, parse_month
+from config.api.exceptions import Violation
+from config.api.fields import BOOLEAN_HELP, MAX_COUNT, parse_bool, parse_month
 from partners.models import User
-from partners.permissions import can_write_for_partner
+from partners.permissions import partner_of_write
 from reporting.activities.choices import DeliveryMechanism
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
-from reporting.activities.validation import Violation, activity_report_violations
+from reporting.activities.validation import activity_report_violations
 from reporting.common.references import ReferenceIndex
 
 READ_ONLY = frozenset({"id", "created_at", "updated_at", "created_by", "version"})
@@ -30,12 +31,6 @@ CONSISTENCY = frozenset({"country", "sector", "implementation_setup"})
 
 
 REQUIRED = ("month", "admin1", "indicator", "activity_name", "rmrp", "cva")
-
-
-TRUE = frozenset({"true", "yes", "si", "sí", "1", "y", "s"})
-
-
-FALSE = frozenset({"false", "no", "0", "n"})
 
 
 MECHANISMS = {m.value: m.value for m in DeliveryMechanism} | {
@@ -81,17 +76,10 @@ def _text(value, *, max_length: int, blank: bool) -> str:
 
 
 def _bool(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if text in TRUE:
-            return True
-        if text in FALSE:
-            return False
-    raise RowError("invalid", "Must be a valid boolean (true/false, yes/no, sí/no, 1/0).")
+    try:
+        return parse_bool(value)
+    except ValueError:
+        raise RowError("invalid", f"Must be a valid boolean: {BOOLEAN_HELP}.") from None
 
 
 def _count(value) -> int:
@@ -252,21 +240,17 @@ def parse_report(
         elif key not in READ_ONLY and key not in CONSISTENCY:
             add(Violation(str(key), "unknown_field", "Unknown field."))
 
-    # The appealing organisation: reporters may omit their own.
-    if instance is None and "partner" not in raw:
-        if user.partner_id is None or user.is_coordinator:
-            add(Violation("partner", "required", "This field is required."))
-        else:
-            data["partner"] = references.object_by_id("partner", user.partner_id)
-    partner = data.get("partner") or (instance.partner if instance is not None else None)
-    if partner is not None and not can_write_for_partner(user, partner.pk):
-        add(
-            Violation(
-                "partner",
-                "partner_not_allowed",
-                f"You may only report for your own organisation, not {partner.code}.",
-            )
+    if "partner" not in raw or "partner" in data:  # an unreadable code is reported above
+        partner, refused = partner_of_write(
+            user,
+            data.get("partner"),
+            existing=instance.partner if instance is not None else None,
+            own=lambda: references.object_by_id("partner", user.partner_id),
         )
+        if refused is not None:
+            add(refused)
+        elif instance is None:
+            data["partner"] = partner
     if out.violations:
         return out
 

@@ -1,18 +1,15 @@
-"""Writes of activity reports and reporting periods: every path (API, batches, imports)
+"""Writes of single activity reports: every path (API, batches, imports)
 goes through these functions, so locks, history and concurrency rules hold everywhere.
 """
 
-from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
-
-from config.api.exceptions import Conflict
-from config.db.choices import ChangeChannel, HistoryAction
-from config.db.versioning import bump, history_entry, lock_for_change
+from config.api.exceptions import Conflict, violations_error
+from config.db.choices import ChangeChannel
+from config.db.versioning import VersionedRecords
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from reporting.activities.snapshots import report_values
+from reporting.activities.validation import activity_report_violations
 from reporting.common.references import ReferenceIndex
 from reporting.periods.services import periods_assert_open
 
@@ -48,10 +45,26 @@ def duplicate_report(report: ActivityReport, existing_id: int | None) -> Conflic
     return Conflict(detail, code=code, extra=extra)
 
 
-_history = partial(history_entry, ActivityReportHistoryEntry, "report")
+REPORTS = VersionedRecords(
+    live=lambda: ActivityReport.objects,
+    history_model=ActivityReportHistoryEntry,
+    subject="report",
+    duplicate=lambda report: duplicate_report(report, None),
+)
 
 
-@transaction.atomic
+def _values(references: ReferenceIndex):
+    return lambda report: report_values(report, references)
+
+
+def _assert_valid(report: ActivityReport, references: ReferenceIndex) -> None:
+    """The 5W rules on the row as it will be stored (with related objects, no query)."""
+    references.attach([report])
+    violations = activity_report_violations(report)
+    if violations:
+        raise violations_error(violations)
+
+
 def activity_report_create(
     *,
     data: dict[str, Any],
@@ -61,31 +74,17 @@ def activity_report_create(
     references: ReferenceIndex | None = None,
 ) -> ActivityReport:
     references = references or ReferenceIndex()
-    periods_assert_open(months=[data["month"]])
-    now = timezone.now()
-    report = ActivityReport(
-        **data, created_at=now, updated_at=now, created_by=user, updated_by=user, version=1
-    )
-    _assert_key_free(report)
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:
-        # Lost a race with another request creating the same report.
-        raise duplicate_report(report, None) from None
-    _history(
-        report,
-        action=HistoryAction.CREATE,
-        user=user,
-        channel=channel,
-        before=None,
-        after=report_values(report, references),
-        batch_id=batch_id,
-    ).save()
-    return report
+
+    def check(report):
+        periods_assert_open(months=[report.month])
+        _assert_key_free(report)
+
+    return REPORTS.create(
+        ActivityReport(**data), values=_values(references), user=user, channel=channel,
+        batch_id=batch_id, check=check,
+    )  # fmt: skip
 
 
-@transaction.atomic
 def activity_report_update(
     *,
     report: ActivityReport,
@@ -96,33 +95,21 @@ def activity_report_update(
     batch_id=None,
     references: ReferenceIndex | None = None,
 ) -> ActivityReport:
-    """Apply validated `data`. A change that changes nothing keeps the version and history."""
+    """Apply validated `data` to the report as it is now (locked): the rules are checked
+    again on the result, so two concurrent changes cannot store a row neither would allow."""
     references = references or ReferenceIndex()
-    current = lock_for_change(ActivityReport.objects, report.pk, expected_version)
-    before = report_values(current, references)
-    old_month = current.month
-    for field, value in data.items():
-        setattr(current, field, value)
-    after = report_values(current, references)
-    if after == before:
-        return current
-    periods_assert_open(months={old_month, current.month})
-    _assert_key_free(current)
-    bump(current, user)
-    current.save()
-    _history(
-        current,
-        action=HistoryAction.UPDATE,
-        user=user,
-        channel=channel,
-        before=before,
-        after=after,
-        batch_id=batch_id,
-    ).save()
-    return current
+
+    def check(current, previous):
+        periods_assert_open(months={previous.month, current.month})
+        _assert_valid(current, references)
+        _assert_key_free(current)
+
+    return REPORTS.update(
+        report.pk, data, values=_values(references), user=user, channel=channel,
+        expected_version=expected_version, batch_id=batch_id, check=check,
+    )  # fmt: skip
 
 
-@transaction.atomic
 def activity_report_delete(
     *,
     report: ActivityReport,
@@ -133,17 +120,8 @@ def activity_report_delete(
     references: ReferenceIndex | None = None,
 ) -> None:
     """Soft delete: the report leaves lists and figures; its history stays."""
-    references = references or ReferenceIndex()
-    current = lock_for_change(ActivityReport.objects, report.pk, expected_version)
-    periods_assert_open(months=[current.month])
-    before = report_values(current, references)
-    current.save(update_fields=bump(current, user, delete=True))
-    _history(
-        current,
-        action=HistoryAction.DELETE,
-        user=user,
-        channel=channel,
-        before=before,
-        after=None,
-        batch_id=batch_id,
-    ).save()
+    REPORTS.delete(
+        report.pk, values=_values(references or ReferenceIndex()), user=user, channel=channel,
+        expected_version=expected_version, batch_id=batch_id,
+        check=lambda current: periods_assert_open(months=[current.month]),
+    )  # fmt: skip

@@ -7,12 +7,12 @@ check itself runs no query. All violations of a row are returned at once.
 """
 
 import time
-from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from config.api.exceptions import Violation
 from config.api.fields import MAX_COUNT
 from indicators.choices import IndicatorType
 from indicators.models import MPC_SECTOR_CODE
@@ -30,13 +30,6 @@ COUNT_FIELDS = (
 API_NAME = {model_field: f"population.{key}" for key, model_field in POPULATION_FIELDS} | {
     model_field: f"age_sex.{key}" for key, model_field in AGE_SEX_FIELDS
 }
-
-
-@dataclass(frozen=True)
-class Violation:
-    field: str | None  # the API field name (dotted for breakdowns); None for the whole row
-    code: str
-    message: str
 
 
 _month_cache: tuple[float, date] = (0.0, date.min)

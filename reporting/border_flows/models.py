@@ -6,6 +6,7 @@ from config.api.fields import count_validators
 from config.db.choices import ChangeChannel, HistoryAction
 from config.db.models import LiveManager
 from reporting.border_flows.choices import BorderPointKind, Direction, ObservationMethod
+from reporting.common.references import ReferenceIndex
 from reporting.locations.models import Location
 
 
@@ -125,3 +126,6 @@ class BorderCrossingHistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"crossing {self.crossing_id} v{self.version} {self.action}"
+
+
+ReferenceIndex.register("border_point", lambda: (BorderPoint.objects.select_related(), "code"))

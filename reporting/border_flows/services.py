@@ -4,19 +4,17 @@ Rules live in `border_crossing_violations`, the one check every write path calls
 """
 
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.api.exceptions import Conflict, RowsInvalid
+from config.api.exceptions import Conflict, RowsInvalid, Violation, violations_error
+from config.db.batches import BatchResult, KeysSeen, row_error, run_batch
 from config.db.bulk import bulk_insert_objects, bulk_update
 from config.db.choices import ChangeChannel, HistoryAction
-from config.db.versioning import bump, history_entry, lock_for_change
-from reporting.activities.validation import Violation
+from config.db.versioning import VersionedRecords, bump, history_entry
+from partners.permissions import can_write_for_partner
 from reporting.border_flows.models import BorderCrossing, BorderCrossingHistoryEntry
 
 AGE_SEX = ("girls", "boys", "women", "men")
@@ -101,33 +99,27 @@ def _assert_unique(crossing: BorderCrossing) -> None:
         raise _duplicate(existing)
 
 
-_history = partial(history_entry, BorderCrossingHistoryEntry, "crossing")
+CROSSINGS = VersionedRecords(
+    live=lambda: BorderCrossing.objects.select_related("border_point", "partner"),
+    history_model=BorderCrossingHistoryEntry,
+    subject="crossing",
+    duplicate=lambda crossing: _duplicate(None),
+)
 
 
-@transaction.atomic
+def _assert_valid(crossing: BorderCrossing) -> None:
+    violations = border_crossing_violations(crossing)
+    if violations:
+        raise violations_error(violations)
+
+
 def border_crossing_create(*, data: dict, user, channel: str = ChangeChannel.API) -> BorderCrossing:
-    now = timezone.now()
-    crossing = BorderCrossing(
-        **data, created_at=now, updated_at=now, created_by=user, updated_by=user
-    )
-    _assert_unique(crossing)
-    try:
-        with transaction.atomic():
-            crossing.save()
-    except IntegrityError:
-        raise _duplicate(None) from None
-    _history(
-        crossing,
-        action=HistoryAction.CREATE,
-        user=user,
-        channel=channel,
-        before=None,
-        after=crossing_values(crossing),
-    ).save()
-    return crossing
+    return CROSSINGS.create(
+        BorderCrossing(**data), values=crossing_values, user=user, channel=channel,
+        check=_assert_unique,
+    )  # fmt: skip
 
 
-@transaction.atomic
 def border_crossing_update(
     *,
     crossing,
@@ -137,46 +129,26 @@ def border_crossing_update(
     channel: str = ChangeChannel.API,
     batch_id=None,
 ) -> BorderCrossing:
-    current = lock_for_change(
-        BorderCrossing.objects.select_related("border_point", "partner"),
-        crossing.pk,
-        expected_version,
-    )
-    before = crossing_values(current)
-    for field, value in data.items():
-        setattr(current, field, value)
-    after = crossing_values(current)
-    if after == before:
-        return current
-    _assert_unique(current)
-    bump(current, user)
-    current.save()
-    _history(
-        current,
-        action=HistoryAction.UPDATE,
-        user=user,
-        channel=channel,
-        before=before,
-        after=after,
-        batch_id=batch_id,
-    ).save()
-    return current
+    """Apply validated `data` to the observation as it is now (locked), checking the rules
+    again on the result."""
+
+    def check(current, previous):
+        _assert_valid(current)
+        _assert_unique(current)
+
+    return CROSSINGS.update(
+        crossing.pk, data, values=crossing_values, user=user, channel=channel,
+        expected_version=expected_version, batch_id=batch_id, check=check,
+    )  # fmt: skip
 
 
-@transaction.atomic
 def border_crossing_delete(
     *, crossing, user, expected_version=None, channel=ChangeChannel.API
 ) -> None:
-    current = lock_for_change(
-        BorderCrossing.objects.select_related("border_point", "partner"),
-        crossing.pk,
-        expected_version,
-    )
-    before = crossing_values(current)
-    current.save(update_fields=bump(current, user, delete=True))
-    _history(
-        current, action=HistoryAction.DELETE, user=user, channel=channel, before=before, after=None
-    ).save()
+    CROSSINGS.delete(
+        crossing.pk, values=crossing_values, user=user, channel=channel,
+        expected_version=expected_version,
+    )  # fmt: skip
 
 
 CROSSING_WRITABLE_FIELDS = [
@@ -186,122 +158,94 @@ CROSSING_WRITABLE_FIELDS = [
 ]
 
 
-@dataclass
-class CrossingBatchResult:
-    batch_id: uuid.UUID
-    dry_run: bool
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rows: list[dict] | None = None
-
-
 def border_crossings_batch(
     *, user, rows: list[tuple[int, dict | None, list[dict]]], dry_run: bool = False
-) -> CrossingBatchResult:
+) -> BatchResult:
     """Upsert validated rows on the observation key, all or nothing. `rows` holds
     (position, validated data or None, errors) from the serializer of each row."""
     errors = [e for _, _, row_errors in rows for e in row_errors]
-    seen: dict[tuple, int] = {}
+    seen = KeysSeen()
     planned = []
     for index, data, _ in rows:
         if data is None:
             continue
         candidate = BorderCrossing(**data)
-        if candidate.key in seen:
-            errors.append(
-                {
-                    "row": index,
-                    "field": None,
-                    "code": "duplicate_in_batch",
-                    "message": f"Row {seen[candidate.key]} of this batch has the same key.",
-                }
-            )
+        duplicate = seen.duplicate(candidate.key, index)
+        if duplicate:
+            errors.append(duplicate)
             continue
-        seen[candidate.key] = index
         planned.append((index, data, candidate))
     if errors:
         raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
-
-    result = CrossingBatchResult(batch_id=uuid.uuid4(), dry_run=dry_run, rows=[])
-    try:
-        _crossings_batch_write(result, user=user, planned=planned)
-    except IntegrityError:
-        raise Conflict(
-            "Another request wrote the same observations at the same time; send the batch again.",
-            code="concurrent_write",
-        ) from None
-    return result
+    result = BatchResult(batch_id=uuid.uuid4(), dry_run=dry_run)
+    return run_batch(
+        result, lambda: _write_crossings(result, user=user, planned=planned), what="observations"
+    )
 
 
-def _crossings_batch_write(result: CrossingBatchResult, *, user, planned: list) -> None:
-    errors: list[dict] = []
-    dry_run = result.dry_run
-    with transaction.atomic():
-        points = {c.border_point_id for _, _, c in planned}
-        starts = {c.date_from for _, _, c in planned}
-        existing = {
-            c.key: c
-            for c in BorderCrossing.objects.select_related("border_point", "partner")
-            .select_for_update(of=("self",))
-            .filter(border_point_id__in=points, date_from__in=starts)
-        }
-        now = timezone.now()
-        history = []
+def _write_crossings(result: BatchResult, *, user, planned: list) -> None:
+    creates, updates = _plan_crossings(result, user=user, planned=planned)
+    now = timezone.now()
+    for _, candidate in creates:
+        candidate.created_at = candidate.updated_at = now
+        candidate.created_by = candidate.updated_by = user
+    if not result.dry_run:  # one statement per table, whatever the number of rows
+        bulk_insert_objects([candidate for _, candidate in creates])
+        bulk_update([target for _, target, _ in updates], CROSSING_WRITABLE_FIELDS)
+    history = []
+    for index, candidate in creates:
+        history.append((candidate, HistoryAction.CREATE, None, crossing_values(candidate)))
+        result.add(index, "created", candidate.pk)
+    for index, target, before in updates:
+        history.append((target, HistoryAction.UPDATE, before, crossing_values(target)))
+        result.add(index, "updated", target.pk)
+    result.rows.sort(key=lambda r: r.row)
+    if not result.dry_run:
+        BorderCrossingHistoryEntry.objects.bulk_create(
+            history_entry(
+                BorderCrossingHistoryEntry,
+                "crossing",
+                crossing,
+                action=action,
+                user=user,
+                channel=ChangeChannel.BULK,
+                before=before,
+                after=after,
+                batch_id=result.batch_id,
+            )  # fmt: skip
+            for crossing, action, before, after in history
+        )
 
-        def record(crossing, action, before, after):
-            history.append(
-                _history(
-                    crossing,
-                    action=action,
-                    user=user,
-                    channel=ChangeChannel.BULK,
-                    before=before,
-                    after=after,
-                    batch_id=result.batch_id,
-                )
-            )
 
-        creates, updates = [], []
-        for index, data, candidate in planned:
-            target = existing.get(candidate.key)
-            if target is None:
-                candidate.created_at = candidate.updated_at = now
-                candidate.created_by = candidate.updated_by = user
-                creates.append((index, candidate))
-                continue
-            if target.partner_id != candidate.partner_id and not user.is_coordinator:
-                errors.append(
-                    {
-                        "row": index,
-                        "field": "partner",
-                        "code": "partner_not_allowed",
-                        "message": "This observation belongs to another organisation.",
-                    }
-                )
-                continue
+def _plan_crossings(result: BatchResult, *, user, planned: list) -> tuple[list, list]:
+    """New observations, and changed ones (locked, with their values before); another
+    organisation's observation is a row error unless a coordinator sends it."""
+    existing = {
+        c.key: c
+        for c in BorderCrossing.objects.select_related("border_point", "partner")
+        .select_for_update(of=("self",))
+        .filter(
+            border_point_id__in={c.border_point_id for _, _, c in planned},
+            date_from__in={c.date_from for _, _, c in planned},
+        )
+    }
+    creates, updates, errors = [], [], []
+    for index, data, candidate in planned:
+        target = existing.get(candidate.key)
+        if target is None:
+            creates.append((index, candidate))
+        elif not can_write_for_partner(user, target.partner_id):
+            message = "This observation belongs to another organisation."
+            errors.append(row_error(index, "partner", "partner_not_allowed", message))
+        else:
             before = crossing_values(target)
             for field, value in data.items():
                 setattr(target, field, value)
             if crossing_values(target) == before:
-                result.unchanged += 1
-                result.rows.append({"row": index, "action": "unchanged", "id": target.pk})
-                continue
-            bump(target, user)
-            updates.append((index, target, before))
-        if errors:
-            transaction.set_rollback(True)
-            raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
-        if not dry_run:  # one statement per table, whatever the number of rows
-            bulk_insert_objects([candidate for _, candidate in creates])
-            bulk_update([target for _, target, _ in updates], CROSSING_WRITABLE_FIELDS)
-        for index, candidate in creates:
-            record(candidate, HistoryAction.CREATE, None, crossing_values(candidate))
-            result.rows.append({"row": index, "action": "created", "id": candidate.pk})
-        for index, target, before in updates:
-            record(target, HistoryAction.UPDATE, before, crossing_values(target))
-            result.rows.append({"row": index, "action": "updated", "id": target.pk})
-        result.created, result.updated = len(creates), len(updates)
-        result.rows.sort(key=lambda r: r["row"])
-        if not dry_run:
-            BorderCrossingHistoryEntry.objects.bulk_create(history)
+                result.add(index, "unchanged", target.pk)
+            else:
+                bump(target, user)
+                updates.append((index, target, before))
+    if errors:
+        raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
+    return creates, updates

@@ -9,13 +9,26 @@ are loaded only when a request writes.
 
 from collections.abc import Iterable
 
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
 from indicators.models import Indicator
 from partners.models import Partner
-from reporting.activities.models import ActivityReport
 from reporting.locations.models import Location
 
 
 class ReferenceIndex:
+    # kind -> () -> (objects, code attribute); domains add theirs (ReferenceIndex.register).
+    loaders: dict = {
+        "partner": lambda: (Partner.objects.all(), "code"),
+        "indicator": lambda: (Indicator.objects.select_related("sector__parent"), "code"),
+        "location": lambda: (Location.objects.select_related("parent"), "pcode"),
+    }
+
+    @classmethod
+    def register(cls, kind: str, loader) -> None:
+        cls.loaders[kind] = loader
+
     def __init__(self):
         self._objects: dict[str, dict[str, object]] = {}
         self._objects_by_id: dict[str, dict[int, object]] = {}
@@ -23,14 +36,8 @@ class ReferenceIndex:
 
     # --- objects, for writes -------------------------------------------------------------
     def _load_objects(self, kind: str) -> None:
-        if kind == "partner":
-            objects, key = list(Partner.objects.all()), "code"
-        elif kind == "indicator":
-            objects, key = list(Indicator.objects.select_related("sector__parent")), "code"
-        elif kind == "location":
-            objects, key = list(Location.objects.select_related("parent")), "pcode"
-        else:
-            raise ValueError(kind)
+        queryset, key = self.loaders[kind]()
+        objects = list(queryset)
         self._objects[kind] = {getattr(o, key): o for o in objects}
         self._objects_by_id[kind] = {o.pk: o for o in objects}
 
@@ -47,7 +54,7 @@ class ReferenceIndex:
             self._load_objects(kind)
         return self._objects_by_id[kind][pk]
 
-    def attach(self, reports: Iterable[ActivityReport]) -> None:
+    def attach(self, reports: Iterable) -> None:
         """Give each report its partner, indicator and location objects without a query."""
         for report in reports:
             report.partner = self.object_by_id("partner", report.partner_id)
@@ -113,15 +120,11 @@ class ReferenceIndex:
             self._objects["sector"] = {s.code: s for s in Sector.objects.all()}
         return self._objects["sector"].get(code)
 
-    def indicator_ids_of_sector(self, sector_id: int) -> set[int]:
+    def indicator_ids_of_sector(self, sector) -> set[int]:
         """Indicators of a sector and of its subsectors."""
         if "indicator" not in self._objects:
             self._load_objects("indicator")
-        return {
-            pk
-            for pk, i in self._objects_by_id["indicator"].items()
-            if i.sector_id == sector_id or i.sector.parent_id == sector_id
-        }
+        return {pk for pk, i in self._objects_by_id["indicator"].items() if sector.covers(i.sector)}
 
     def admin1_ids_of(self, country_id: int) -> set[int]:
         if "location" not in self._objects:
@@ -131,6 +134,32 @@ class ReferenceIndex:
             for pk, loc in self._objects_by_id["location"].items()
             if loc.level == "admin1" and loc.parent_id == country_id
         }
+
+
+@extend_schema_field({"type": "string", "maxLength": 40})
+class ReferenceField(serializers.Field):
+    """A reference object by its code, looked up in the request's ReferenceIndex: a batch
+    of thousands of rows costs one query per kind, not one per row."""
+
+    def __init__(self, kind: str, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    default_error_messages = {
+        "does_not_exist": "Unknown {kind} {value!r}.",
+        "invalid": "Expected a code (text).",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        found = references_in(self.context).get(self.kind, data.strip())
+        if found is None:
+            self.fail("does_not_exist", kind=self.kind.replace("_", " "), value=data)
+        return found
+
+    def to_representation(self, value):
+        return getattr(value, "code", value)
 
 
 def references_in(context: dict) -> ReferenceIndex:

@@ -175,3 +175,32 @@ def test_two_identical_crossing_batches_at_once_write_once(reload_reference_data
     assert refused.json()["code"] == "concurrent_write"
     assert BorderCrossing.objects.count() == 5
     assert BorderCrossingHistoryEntry.objects.count() == 5
+
+
+def test_two_changes_each_valid_cannot_store_a_row_that_breaks_the_rules(
+    reload_reference_data, transactional_db
+):
+    """Without If-Match, a PATCH is checked again on the row as it is when it holds the
+    lock: applied after another PATCH, breakdowns that no longer add up answer 400."""
+    reporter = api()
+    report_id = reporter.post(REPORTS, payload()).json()["id"]
+    smaller = {
+        "new_beneficiaries": 200,
+        "population": {"in_destination": 100, "in_transit": 60, "host_community": 40},
+        "age_sex": {"girls": 40, "boys": 35, "women": 70, "men": 55},
+    }
+    regrouped = {"population": {"in_destination": 190, "in_transit": 70}}  # 300, as before
+    with held_at(ActivityReportHistoryEntry._meta.db_table) as hold:
+        first = Request(reporter, "patch", f"{REPORTS}{report_id}/", smaller)
+        first.start()
+        first_backend = hold()
+        second = Request(reporter, "patch", f"{REPORTS}{report_id}/", regrouped)
+        second.start()
+        waiting_on_a_row_lock(exclude={first_backend}, timeout=10)
+        hold.release()
+        assert first.answer().status_code == 200
+        refused = second.answer()
+    assert refused.status_code == 400, refused.content
+    assert [e["code"] for e in refused.json()["errors"]] == ["population_sum_mismatch"]
+    stored = reporter.get(f"{REPORTS}{report_id}/").json()
+    assert stored["new_beneficiaries"] == 200 and sum(stored["population"].values()) == 200

@@ -1,7 +1,8 @@
 from rest_framework import exceptions, serializers
 
-from config.api.fields import MAX_COUNT, CodeField, MonthField, iso_datetime
-from config.api.serializers import ProblemErrorSerializer, StrictFieldsMixin
+from config.api.exceptions import violations_error
+from config.api.fields import MAX_COUNT, BooleanField, CodeField, MonthField, iso_datetime
+from config.api.serializers import DryRunSerializer, ProblemErrorSerializer, StrictFieldsMixin
 from reporting.activities.choices import DeliveryMechanism
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry, Import
 from reporting.activities.rows import parse_report
@@ -186,12 +187,7 @@ class ActivityReportSerializer(serializers.ModelSerializer):
             if violation.code == "partner_not_allowed":
                 raise exceptions.PermissionDenied(violation.message, code=violation.code)
         if parsed.violations:
-            errors: dict[str, list] = {}
-            for violation in parsed.violations:
-                errors.setdefault(violation.field or "non_field_errors", []).append(
-                    serializers.ErrorDetail(violation.message, code=violation.code)
-                )
-            raise serializers.ValidationError(errors)
+            raise violations_error(parsed.violations)
         return parsed.data
 
 
@@ -226,10 +222,7 @@ class ActivityReportHistoryEntrySerializer(serializers.ModelSerializer):
         return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
-class BatchOptionsSerializer(StrictFieldsMixin, serializers.Serializer):
-    dry_run = serializers.BooleanField(
-        default=False, help_text="Validate and report what would happen; write nothing."
-    )
+class BatchOptionsSerializer(DryRunSerializer):
     replace = serializers.ChoiceField(
         choices=["months"],
         required=False,
@@ -242,7 +235,7 @@ class ImportUploadSerializer(StrictFieldsMixin, serializers.Serializer):
     file = serializers.FileField(
         help_text="A 5W file: CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX."
     )
-    dry_run = serializers.BooleanField(
+    dry_run = BooleanField(
         default=False, help_text="Validate and report what would happen; write nothing."
     )
     replace = serializers.ChoiceField(

@@ -18,6 +18,7 @@ from config.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin,
 from config.api.pagination import KeysetPagination, PageNumberPagination
 from config.api.serializers import BatchResultSerializer
 from config.api.versioning import VersionedResourceMixin, versioned_resource_schema
+from config.db.batches import batch_result_data
 from partners.permissions import PartnerRecordPermission
 from reporting.activities.api.serializers import (
     ActivityReportHistoryEntrySerializer,
@@ -26,7 +27,7 @@ from reporting.activities.api.serializers import (
     ImportSerializer,
     ImportUploadSerializer,
 )
-from reporting.activities.batches import activity_reports_batch, batch_result_data
+from reporting.activities.batches import activity_reports_batch
 from reporting.activities.filtersets import ActivityReportFilterSet
 from reporting.activities.history import complete_history
 from reporting.activities.imports import import_create

@@ -3,10 +3,10 @@
 from rest_framework import exceptions, serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
+from config.api.exceptions import violations_error
 from config.api.fields import MAX_COUNT, assert_within_dates, iso_datetime
-from config.api.serializers import BatchRowSerializer, StrictFieldsMixin
-from partners.models import Partner
-from partners.permissions import can_write_for_partner
+from config.api.serializers import StrictFieldsMixin
+from partners.permissions import partner_of_write
 from reporting.border_flows.choices import ObservationMethod
 from reporting.border_flows.models import BorderCrossing, BorderCrossingHistoryEntry, BorderPoint
 from reporting.border_flows.services import (
@@ -15,24 +15,8 @@ from reporting.border_flows.services import (
     border_crossing_violations,
     crossing_values,
 )
+from reporting.common.references import ReferenceField, references_in
 from reporting.locations.models import Location
-
-
-class CachedSlugRelatedField(serializers.SlugRelatedField):
-    """Slug look-ups from one read of the (small) table per request: a batch of thousands of
-    rows costs one query, not one per row."""
-
-    def to_internal_value(self, data):
-        cache = self.context.setdefault("slug_cache", {})
-        key = (self.queryset.model, self.slug_field)
-        if key not in cache:
-            cache[key] = {getattr(o, self.slug_field): o for o in self.get_queryset()}
-        if not isinstance(data, str):
-            self.fail("invalid")
-        obj = cache[key].get(data)
-        if obj is None:
-            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
-        return obj
 
 
 class BorderPointSerializer(serializers.ModelSerializer):
@@ -106,7 +90,7 @@ class BorderCrossingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     """People counted crossing a border point on a day (`date`) or over a period
     (`date_from`, `date_to`), in one direction, of one nationality, from one source."""
 
-    border_point = CachedSlugRelatedField(slug_field="code", queryset=BorderPoint.objects.all())
+    border_point = ReferenceField("border_point", help_text="Border point code.")
     date = serializers.DateField(
         write_only=True,
         required=False,
@@ -123,9 +107,8 @@ class BorderCrossingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     travel_modes = TravelModesSerializer(required=False, allow_null=True)
     method = serializers.ChoiceField(choices=ObservationMethod.choices)
     source = serializers.CharField(max_length=200, help_text='e.g. "DTM Round 3, 2021-03-30".')
-    partner = CachedSlugRelatedField(
-        slug_field="code",
-        queryset=Partner.objects.all(),
+    partner = ReferenceField(
+        "partner",
         required=False,
         help_text="Reporting organisation; reporters may omit it (their own).",
     )
@@ -185,26 +168,21 @@ class BorderCrossingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     def validate(self, attrs):
         user = self.context["request"].user
         if self.instance is None:
-            if "partner" not in attrs:
-                if user.partner_id is None or user.is_coordinator:
-                    raise ValidationError(
-                        {"partner": [ErrorDetail("This field is required.", "required")]}
-                    )
-                attrs["partner"] = user.partner
             missing = [f for f in ("date_from", "date_to") if f not in attrs]
             if missing:
-                raise ValidationError(
-                    {
-                        f: [ErrorDetail("Give `date`, or `date_from` and `date_to`.", "required")]
-                        for f in missing
-                    }
-                )
-        partner = attrs.get("partner") or self.instance.partner
-        if not can_write_for_partner(user, partner.pk):
-            raise exceptions.PermissionDenied(
-                f"You may only record observations for your own organisation, not {partner.code}.",
-                code="partner_not_allowed",
-            )
+                message = "Give `date`, or `date_from` and `date_to`."
+                raise ValidationError({f: [ErrorDetail(message, "required")] for f in missing})
+        partner, refused = partner_of_write(
+            user,
+            attrs.get("partner"),
+            existing=self.instance.partner if self.instance else None,
+            own=lambda: references_in(self.context).object_by_id("partner", user.partner_id),
+        )
+        if refused is not None and refused.code == "partner_not_allowed":
+            raise exceptions.PermissionDenied(refused.message, code=refused.code)
+        if refused is not None:
+            raise violations_error([refused])
+        attrs["partner"] = partner
         candidate = (
             BorderCrossing(
                 **{
@@ -217,13 +195,9 @@ class BorderCrossingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         )
         for field, value in attrs.items():
             setattr(candidate, field, value)
-        errors: dict[str, list] = {}
-        for v in border_crossing_violations(candidate):
-            errors.setdefault(v.field or "non_field_errors", []).append(
-                ErrorDetail(v.message, v.code)
-            )
-        if errors:
-            raise ValidationError(errors)
+        violations = border_crossing_violations(candidate)
+        if violations:
+            raise violations_error(violations)
         return attrs
 
 
@@ -289,12 +263,3 @@ class TravelModesMonthSerializer(serializers.Serializer):
     on_foot = serializers.FloatField(allow_null=True, help_text="Weighted share, %.")
     motor_vehicle = serializers.FloatField(allow_null=True)
     other = serializers.FloatField(allow_null=True)
-
-
-class CrossingBatchResultSerializer(serializers.Serializer):
-    batch_id = serializers.UUIDField()
-    dry_run = serializers.BooleanField()
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    rows = BatchRowSerializer(many=True)

@@ -1,5 +1,5 @@
 from django.conf import settings
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -7,16 +7,16 @@ from rest_framework.response import Response
 
 from config.api.exceptions import RequestTooLarge, flatten_errors
 from config.api.exports import ExportListMixin
-from config.api.filters import StrictBooleanField
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin, idempotent_response
 from config.api.permissions import IsCoordinatorOrReadOnly
+from config.api.serializers import BatchResultSerializer, DryRunSerializer
 from config.api.versioning import VersionedResourceMixin, versioned_resource_schema
+from config.db.batches import batch_result_data
 from partners.permissions import PartnerRecordPermission
 from reporting.border_flows.api.serializers import (
     BorderCrossingHistoryEntrySerializer,
     BorderCrossingSerializer,
     BorderPointSerializer,
-    CrossingBatchResultSerializer,
     SeriesQuerySerializer,
     SeriesSerializer,
     TravelModesMonthSerializer,
@@ -59,6 +59,7 @@ class BorderCrossingViewSet(
     filterset_class = BorderCrossingFilterSet
     permission_classes = [PartnerRecordPermission]
     ordering_fields = ["date_from", "people", "id"]
+    action_parameters = {"series": ["interval", "start", "end"]}
     ordering = ["-date_from", "id"]
     detail_url_name = "bordercrossing-detail"
     problem_statuses = {
@@ -114,11 +115,8 @@ class BorderCrossingViewSet(
     @extend_schema(
         operation_id="border_crossings_bulk",
         request=BorderCrossingSerializer(many=True),
-        responses={200: CrossingBatchResultSerializer},
-        parameters=[
-            OpenApiParameter("dry_run", bool, description="Validate only; write nothing."),
-            IDEMPOTENCY_PARAMETER,
-        ],
+        responses={200: BatchResultSerializer},
+        parameters=[DryRunSerializer, IDEMPOTENCY_PARAMETER],
         filters=False,
     )
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
@@ -133,14 +131,9 @@ class BorderCrossingViewSet(
             raise RequestTooLarge(
                 f"At most {settings.API_MAX_BATCH_ROWS:,} rows.", code="batch_too_large"
             )
-        try:
-            dry_run = bool(
-                StrictBooleanField(required=False).clean(request.query_params.get("dry_run"))
-            )
-        except Exception:
-            raise ValidationError(
-                {"dry_run": [ErrorDetail("Enter true or false.", "invalid")]}
-            ) from None
+        options = DryRunSerializer(data=request.query_params)
+        options.is_valid(raise_exception=True)
+        dry_run = options.validated_data["dry_run"]
 
         def run():
             rows = []
@@ -170,7 +163,7 @@ class BorderCrossingViewSet(
                 )
                 rows.append((index, serializer.validated_data if ok else None, errors))
             result = border_crossings_batch(user=request.user, rows=rows, dry_run=dry_run)
-            return Response(CrossingBatchResultSerializer(result).data)
+            return Response(batch_result_data(result))
 
         return idempotent_response(request, run)
 

@@ -5,14 +5,31 @@ from datetime import date
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
-from config.api.fields import MonthField
-from config.api.filters import StrictBooleanField
+from config.api.fields import BooleanField, MonthField
 from config.api.serializers import StrictFieldsMixin
 from reporting.common.references import ReferenceIndex
 from reporting.figures.choices import ConsolidationModel
 from reporting.figures.models import CountryFigureSettings
 from reporting.figures.selectors import GROUP_DIMENSIONS, FigureQuery
 from reporting.locations.choices import LocationLevel
+
+# What one figure request may cover.
+FIGURES_MAX_MONTHS = 120
+
+
+def _check_span(month_from: date | None, month_to: date) -> None:
+    if month_from is None:
+        return
+    if month_from > month_to:
+        raise ValidationError(
+            {"month_from": [ErrorDetail("month_from is after month_to.", "invalid")]}
+        )
+    span = FIGURES_MAX_MONTHS
+    if (month_to.year - month_from.year) * 12 + month_to.month - month_from.month >= span:
+        message = (
+            f"A figure covers at most {span} months ({span // 12} years); ask for a shorter range."
+        )
+        raise ValidationError({"month_from": [ErrorDetail(message, "range_too_long")]})
 
 
 class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
@@ -27,8 +44,8 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     admin1 = serializers.CharField(required=False, help_text="Admin1 P-code.")
     sector = serializers.CharField(required=False, help_text="Sector code (with subsectors).")
     partner = serializers.CharField(required=False, help_text="Appealing organisation code.")
-    rmrp = serializers.CharField(required=False, help_text="true/false.")
-    cva = serializers.CharField(required=False, help_text="true/false.")
+    rmrp = BooleanField(required=False, help_text="RMRP activities only (true) or none (false).")
+    cva = BooleanField(required=False, help_text="CVA rows only (true) or none (false).")
     group_by = serializers.CharField(
         required=False,
         help_text="Comma-separated: " + ", ".join(GROUP_DIMENSIONS) + ".",
@@ -41,70 +58,44 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     format = serializers.CharField(required=False, help_text="json, csv, xlsx or hxl.")
 
     def validate(self, attrs):
-        errors = {}
-        references: ReferenceIndex = self.context["references"]
+        errors: dict[str, list] = {}
         month_to = attrs.get("month_to") or attrs.get("month")
         if month_to is None:
             errors["month"] = [ErrorDetail("Give month (or month_to), as YYYY-MM.", "required")]
-        for name in ("rmrp", "cva"):
-            if name in attrs:
-                try:
-                    attrs[name] = StrictBooleanField().clean(attrs[name])
-                except Exception:
-                    errors[name] = [ErrorDetail("Enter true or false.", "invalid")]
         group_by = [g.strip() for g in attrs.get("group_by", "").split(",") if g.strip()]
         unknown = [g for g in group_by if g not in GROUP_DIMENSIONS]
         if unknown or len(set(group_by)) != len(group_by):
-            errors["group_by"] = [
-                ErrorDetail(
-                    "Group by distinct values among " + ", ".join(GROUP_DIMENSIONS) + ".", "invalid"
-                )
-            ]
+            message = "Group by distinct values among " + ", ".join(GROUP_DIMENSIONS) + "."
+            errors["group_by"] = [ErrorDetail(message, "invalid")]
         attrs["group_by"] = group_by
-        for name, kind in (
-            ("country", "location"),
-            ("admin1", "location"),
-            ("sector", None),
-            ("partner", "partner"),
-        ):
+        self._resolve_codes(attrs, errors)
+        if errors:
+            raise ValidationError(errors)
+        attrs["month_to"] = month_to
+        _check_span(attrs.get("month_from"), month_to)
+        return attrs
+
+    def _resolve_codes(self, attrs: dict, errors: dict) -> None:
+        """Codes to objects (the country and admin1 at their level), or an error each."""
+        references: ReferenceIndex = self.context["references"]
+        levels = {"country": LocationLevel.COUNTRY, "admin1": LocationLevel.ADMIN1}
+        for name, kind in (("country", "location"), ("admin1", "location"), ("partner", "partner")):
             if name in attrs:
-                code = attrs[name].strip().upper()
-                found = references.sector(code) if name == "sector" else references.get(kind, code)
-                expected_level = {
-                    "country": LocationLevel.COUNTRY,
-                    "admin1": LocationLevel.ADMIN1,
-                }.get(name)
-                if found is None or (expected_level and found.level != expected_level):
+                found = references.get(kind, attrs[name].strip().upper())
+                if found is None or (name in levels and found.level != levels[name]):
                     errors[name] = [
                         ErrorDetail(f"Unknown {name} {attrs[name]!r}.", "does_not_exist")
                     ]
                 else:
                     attrs[name] = found
-        if errors:
-            raise ValidationError(errors)
-        attrs["month_to"] = month_to
-        month_from = attrs.get("month_from")
-        if month_from and month_from > month_to:
-            raise ValidationError(
-                {"month_from": [ErrorDetail("month_from is after month_to.", "invalid")]}
-            )
-        span = FIGURES_MAX_MONTHS
-        if (
-            month_from
-            and (month_to.year - month_from.year) * 12 + month_to.month - month_from.month >= span
-        ):
-            raise ValidationError(
-                {
-                    "month_from": [
-                        ErrorDetail(
-                            f"A figure covers at most {span} months ({span // 12} years); "
-                            "ask for a shorter range.",
-                            "range_too_long",
-                        )
-                    ]
-                }
-            )
-        return attrs
+        if "sector" in attrs:
+            found = references.sector(attrs["sector"].strip().upper())
+            if found is None:
+                errors["sector"] = [
+                    ErrorDetail(f"Unknown sector {attrs['sector']!r}.", "does_not_exist")
+                ]
+            else:
+                attrs["sector"] = found
 
     def figure_query(self, *, cumulative: bool, rmrp_default: bool | None = None) -> FigureQuery:
         data = self.validated_data
@@ -125,7 +116,7 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
             month_to=month_to,
             group_by=data["group_by"],
             admin1_ids=admin1_ids,
-            indicator_ids=references.indicator_ids_of_sector(data["sector"].pk)
+            indicator_ids=references.indicator_ids_of_sector(data["sector"])
             if "sector" in data
             else None,
             partner_id=data["partner"].pk if "partner" in data else None,
@@ -221,7 +212,6 @@ class IndicatorFiguresSerializer(FigureMetaSerializer):
 
 
 # What one figure request may cost: its months, and the rows it answers.
-FIGURES_MAX_MONTHS = 120
 
 
 class CountryFigureSettingsSerializer(serializers.ModelSerializer):

@@ -1,0 +1,88 @@
+"""Arrows point one way (docs/architecture.md): the plumbing imports no domain, partners and
+indicators never import reporting, and a reporting domain imports only those below it."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PLUMBING = ("config.api", "config.db")
+# Domains of the reporting app, lowest first: each may import those before it.
+DOMAINS = (
+    "reporting.locations",
+    "reporting.common",
+    "reporting.periods",
+    "reporting.activities",
+    "reporting.border_flows",
+    "reporting.figures",
+)
+PROJECT = ("config", "partners", "indicators", "reporting")
+
+
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def _layer(module: str) -> tuple[str, int]:
+    if any(_within(module, p) for p in PLUMBING):
+        return "plumbing", 0
+    if _within(module, "partners") or _within(module, "indicators"):
+        return "accounts and reference data", 1
+    for rank, domain in enumerate(DOMAINS):
+        if _within(module, domain):
+            return domain, 2 + rank
+    return "top", 99  # settings, URLs, admin, loaders, commands: may import anything
+
+
+def _modules():
+    for package in PROJECT:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            yield ".".join(path.relative_to(ROOT).with_suffix("").parts), path
+
+
+def _imports(path: Path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.lineno, node.module
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+
+
+def _violations():
+    found = []
+    for module, path in _modules():
+        name, rank = _layer(module)
+        for line, imported in _imports(path):
+            if not any(_within(imported, p) for p in PROJECT):
+                continue
+            target, target_rank = _layer(imported)
+            if imported == "reporting.models" and rank < 99:
+                found.append(f"{module}:{line} imports reporting.models (import from the domain)")
+            elif target_rank > rank and target != name:
+                found.append(f"{module}:{line} ({name}) imports {imported} ({target})")
+    return found
+
+
+def test_lower_layers_never_import_higher_ones():
+    assert _violations() == []
+
+
+@pytest.mark.parametrize(
+    ("module", "imported"),
+    [
+        ("config.api.exports", "reporting.activities.spreadsheets"),
+        ("partners.api.views", "reporting.activities.models"),
+        ("reporting.periods.services", "reporting.activities.models"),
+        ("reporting.activities.batches", "reporting.models"),
+    ],
+)
+def test_the_check_sees_a_wrong_arrow(module, imported, tmp_path, monkeypatch):
+    """The check itself can fail: a module importing upwards is reported."""
+    path = tmp_path / "probe.py"
+    path.write_text(f"from {imported} import x\n")
+    monkeypatch.setattr("tests.test_architecture._modules", lambda: iter([(module, path)]))
+    assert len(_violations()) == 1
