@@ -81,43 +81,8 @@ def reference_data_load(*, directory: Path = DEFAULT_DIRECTORY) -> dict[str, Loa
         _read(directory, "partners.csv"),
         lambda r: {"name": r["name"], "type": r["type"], "appealing": _bool(r["appealing"])},
     )
-
-    sectors = sorted(_read(directory, "sectors.csv"), key=lambda r: bool(r["parent"]))
-    sector_by_code: dict[str, Sector] = {s.code: s for s in Sector.objects.all()}
-    results["sectors"] = _upsert(
-        Sector,
-        "code",
-        sectors,
-        lambda r: {"name": r["name"], "parent": sector_by_code.get(r["parent"])},
-        sector_by_code,
-    )
-    results["indicators"] = _upsert(
-        Indicator,
-        "code",
-        _read(directory, "indicators.csv"),
-        lambda r: {
-            "name": r["name"],
-            "sector": sector_by_code[r["sector"]],
-            "indicator_type": r["indicator_type"],
-            "unit": r["unit"],
-            "active": _bool(r["active"]),
-        },
-    )
-
-    level_order = {"country": 0, "admin1": 1, "admin2": 2}
-    locations = sorted(_read(directory, "locations.csv"), key=lambda r: level_order[r["level"]])
-    by_pcode: dict[str, Location] = {loc.pcode: loc for loc in Location.objects.all()}
-
-    def location_values(row: dict[str, str]) -> dict[str, Any]:
-        return {
-            "name": row["name"],
-            "level": row["level"],
-            "parent": by_pcode[row["parent"]] if row["parent"] else None,
-        }
-
-    # Sorted by level, so each parent is in `by_pcode` before its children are read.
-    results["locations"] = _upsert(Location, "pcode", locations, location_values, by_pcode)
-
+    results["sectors"], results["indicators"] = _load_sectors_and_indicators(directory)
+    results["locations"], by_pcode = _load_locations(directory)
     results["border_points"] = _upsert(
         BorderPoint,
         "code",
@@ -133,3 +98,45 @@ def reference_data_load(*, directory: Path = DEFAULT_DIRECTORY) -> dict[str, Loa
         },
     )
     return results
+
+
+def _load_sectors_and_indicators(directory: Path) -> tuple[LoadCounts, LoadCounts]:
+    # Top-level sectors first, so each parent exists before its subsectors are read.
+    sectors = sorted(_read(directory, "sectors.csv"), key=lambda r: bool(r["parent"]))
+    sector_by_code: dict[str, Sector] = {s.code: s for s in Sector.objects.all()}
+    sector_counts = _upsert(
+        Sector,
+        "code",
+        sectors,
+        lambda r: {"name": r["name"], "parent": sector_by_code.get(r["parent"])},
+        sector_by_code,
+    )
+    indicator_counts = _upsert(
+        Indicator,
+        "code",
+        _read(directory, "indicators.csv"),
+        lambda r: {
+            "name": r["name"],
+            "sector": sector_by_code[r["sector"]],
+            "indicator_type": r["indicator_type"],
+            "unit": r["unit"],
+            "active": _bool(r["active"]),
+        },
+    )
+    return sector_counts, indicator_counts
+
+
+def _load_locations(directory: Path) -> tuple[LoadCounts, dict[str, Location]]:
+    level_order = {"country": 0, "admin1": 1, "admin2": 2}
+    locations = sorted(_read(directory, "locations.csv"), key=lambda r: level_order[r["level"]])
+    by_pcode: dict[str, Location] = {loc.pcode: loc for loc in Location.objects.all()}
+
+    def location_values(row: dict[str, str]) -> dict[str, Any]:
+        return {
+            "name": row["name"],
+            "level": row["level"],
+            "parent": by_pcode[row["parent"]] if row["parent"] else None,
+        }
+
+    # Sorted by level, so each parent is in `by_pcode` before its children are read.
+    return _upsert(Location, "pcode", locations, location_values, by_pcode), by_pcode

@@ -6,6 +6,7 @@ Responses carry `ETag: "<version>"`; PUT, PATCH and DELETE with a stale `If-Matc
 
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers
 from rest_framework.response import Response
 
 from config.api.exceptions import PreconditionFailed
@@ -69,3 +70,35 @@ class VersionedResourceMixin:
     def expected_version(self, obj) -> int | None:
         """The version the client based its change on, when it said (If-Match)."""
         return obj.version if "If-Match" in self.request.headers else None
+
+
+class HistoryEntrySerializer(serializers.ModelSerializer):
+    """One entry of a versioned record's history; subclasses name the model in Meta."""
+
+    changed_by = serializers.CharField(
+        source="changed_by.username", read_only=True, allow_null=True
+    )
+    changed_fields = serializers.SerializerMethodField(
+        help_text="Top-level fields whose value differs between before and after."
+    )
+    before = serializers.JSONField(read_only=True, help_text="Values before (null on create).")
+    after = serializers.JSONField(read_only=True, help_text="Values after (null on delete).")
+
+    class Meta:
+        fields = [
+            "id",
+            "action",
+            "channel",
+            "batch_id",
+            "version",
+            "changed_at",
+            "changed_by",
+            "changed_fields",
+            "before",
+            "after",
+        ]
+        read_only_fields = fields
+
+    def get_changed_fields(self, entry) -> list[str]:
+        before, after = entry.before or {}, entry.after or {}
+        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))

@@ -198,27 +198,8 @@ def _breakdown(key: str, value, data: dict, add, *, partial: bool) -> None:
             add(Violation(f"{key}.{name}", error.code, error.message))
 
 
-def parse_report(
-    raw,
-    *,
-    user: User,
-    references: ReferenceIndex,
-    instance: ActivityReport | None = None,
-    partial: bool = False,
-) -> ParsedReport:
-    """Read a raw report; with `instance`, the result is the instance changed by `raw`."""
-    out = ParsedReport()
-    add = out.violations.append
-    if not isinstance(raw, dict):
-        add(Violation(None, "invalid", "Expected an object of report fields."))
-        return out
-
-    if instance is None or not partial:  # create, or PUT: the whole report
-        for key in REQUIRED:
-            if key not in raw:
-                add(Violation(key, "required", "This field is required."))
-
-    data = out.data
+def _read_fields(raw: dict, data: dict, references: ReferenceIndex, add, *, partial: bool):
+    """Each field of `raw` converted into `data` (model field -> value), or a violation."""
     for key, value in raw.items():
         spec = SCALARS.get(key)
         if spec is not None:
@@ -240,6 +221,29 @@ def parse_report(
         elif key not in READ_ONLY and key not in CONSISTENCY:
             add(Violation(str(key), "unknown_field", "Unknown field."))
 
+
+def parse_report(
+    raw,
+    *,
+    user: User,
+    references: ReferenceIndex,
+    instance: ActivityReport | None = None,
+    partial: bool = False,
+) -> ParsedReport:
+    """Read a raw report; with `instance`, the result is the instance changed by `raw`."""
+    out = ParsedReport()
+    add = out.violations.append
+    if not isinstance(raw, dict):
+        add(Violation(None, "invalid", "Expected an object of report fields."))
+        return out
+
+    if instance is None or not partial:  # create, or PUT: the whole report
+        for key in REQUIRED:
+            if key not in raw:
+                add(Violation(key, "required", "This field is required."))
+
+    _read_fields(raw, out.data, references, add, partial=partial)
+    data = out.data
     if "partner" not in raw or "partner" in data:  # an unreadable code is reported above
         partner, refused = partner_of_write(
             user,

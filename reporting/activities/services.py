@@ -4,6 +4,8 @@ goes through these functions, so locks, history and concurrency rules hold every
 
 from typing import Any
 
+from django.urls import reverse
+
 from config.api.exceptions import Conflict, violations_error
 from config.db.choices import ChangeChannel
 from config.db.versioning import VersionedRecords
@@ -41,7 +43,7 @@ def duplicate_report(report: ActivityReport, existing_id: int | None) -> Conflic
     extra = {"existing_id": existing_id}
     if existing_id is not None:
         detail += f" (report {existing_id}); change that one instead."
-        extra["existing_url"] = f"/api/v1/activity-reports/{existing_id}/"
+        extra["existing_url"] = reverse("activityreport-detail", kwargs={"pk": existing_id})
     return Conflict(detail, code=code, extra=extra)
 
 

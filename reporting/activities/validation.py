@@ -1,4 +1,4 @@
-"""The quality rules of one 5W row (DOMAIN.md), in one place.
+"""The quality rules of one 5W row, in one place.
 
 Every entry path (JSON API, JSON batches, spreadsheet imports, the admin) calls
 `activity_report_violations` on an unsaved or changed `ActivityReport` whose related
@@ -51,7 +51,20 @@ def activity_report_violations(report: ActivityReport) -> list[Violation]:
     def add(field: str | None, code: str, message: str) -> None:
         out.append(Violation(field, code, message))
 
-    # Required fields.
+    _required(report, add)
+    _locations(report, add)
+    # Counts are whole numbers within range (the serializer and model enforce the type).
+    for field in COUNT_FIELDS:
+        value = getattr(report, field)
+        if value is not None and not 0 <= value <= MAX_COUNT:
+            add(API_NAME.get(field, field), "out_of_range", f"Must be 0 to {MAX_COUNT:,}.")
+    _cash(report, add)
+    if report.indicator_id is not None:
+        _indicator_rules(report, add)
+    return out
+
+
+def _required(report: ActivityReport, add) -> None:
     if report.month is None:
         add("month", "required", "The month is required (YYYY-MM).")
     elif report.month > current_month():
@@ -67,28 +80,24 @@ def activity_report_violations(report: ActivityReport) -> list[Violation]:
     if report.cva is None:
         add("cva", "required", "Say whether this is cash and voucher assistance (true/false).")
 
-    # Locations nest.
+
+def _locations(report: ActivityReport, add) -> None:
+    """Admin1 is an admin1 area; admin2, when given, an admin2 area inside it."""
     if report.admin1_id is None:
         add("admin1", "required", "The admin1 P-code is required.")
     elif report.admin1.level != LocationLevel.ADMIN1:
         add("admin1", "wrong_level", f"{report.admin1.pcode} is not an admin1 area.")
-    if report.admin2_id is not None:
-        if report.admin2.level != LocationLevel.ADMIN2:
-            add("admin2", "wrong_level", f"{report.admin2.pcode} is not an admin2 area.")
-        elif report.admin1_id is not None and report.admin2.parent_id != report.admin1_id:
-            add(
-                "admin2",
-                "admin2_not_in_admin1",
-                f"{report.admin2.pcode} does not lie in {report.admin1.pcode}.",
-            )
+    if report.admin2_id is None:
+        return
+    if report.admin2.level != LocationLevel.ADMIN2:
+        add("admin2", "wrong_level", f"{report.admin2.pcode} is not an admin2 area.")
+    elif report.admin1_id is not None and report.admin2.parent_id != report.admin1_id:
+        message = f"{report.admin2.pcode} does not lie in {report.admin1.pcode}."
+        add("admin2", "admin2_not_in_admin1", message)
 
-    # Counts are whole numbers within range (the serializer and model enforce the type).
-    for field in COUNT_FIELDS:
-        value = getattr(report, field)
-        if value is not None and not 0 <= value <= MAX_COUNT:
-            add(API_NAME.get(field, field), "out_of_range", f"Must be 0 to {MAX_COUNT:,}.")
 
-    # Cash and voucher assistance.
+def _cash(report: ActivityReport, add) -> None:
+    """Cash and voucher assistance: a value in USD and a mechanism, and only then."""
     if report.cva:
         if report.cva_value_usd is None or report.cva_value_usd <= 0:
             add("cva_value_usd", "cva_value_required", "CVA rows need a value in USD above 0.")
@@ -98,82 +107,66 @@ def activity_report_violations(report: ActivityReport) -> list[Violation]:
         if report.cva_value_usd is not None:
             add("cva_value_usd", "cva_value_forbidden", "Only CVA rows carry a USD value.")
         if report.delivery_mechanism:
-            add(
-                "delivery_mechanism",
-                "delivery_mechanism_forbidden",
-                "Only CVA rows carry a delivery mechanism.",
-            )
-
-    if report.indicator_id is not None:
-        _indicator_rules(report, add)
-    return out
+            message = "Only CVA rows carry a delivery mechanism."
+            add("delivery_mechanism", "delivery_mechanism_forbidden", message)
 
 
 def _indicator_rules(report: ActivityReport, add) -> None:
     indicator = report.indicator
     if not indicator.active:
         add("indicator", "indicator_inactive", f"Indicator {indicator.code} is inactive.")
-    sector = indicator.sector
-    if sector.root_code == MPC_SECTOR_CODE and report.cva is False:
+    if indicator.sector.root_code == MPC_SECTOR_CODE and report.cva is False:
         add("cva", "cva_required_for_mpc", "Multipurpose cash indicators require CVA = true.")
-
-    kind = indicator.indicator_type
-    total, new = report.total_beneficiaries, report.new_beneficiaries
     population = sum(getattr(report, f) or 0 for _, f in POPULATION_FIELDS)
     age_sex = sum(getattr(report, f) or 0 for _, f in AGE_SEX_FIELDS)
-
-    if kind in IndicatorType.counting_new_beneficiaries():
-        if not total:
-            add(
-                "total_beneficiaries",
-                "total_required",
-                f"{indicator.get_indicator_type_display()} rows need total beneficiaries above 0.",
-            )
-        if kind == IndicatorType.DIRECT_ASSISTANCE and not new:
-            add(
-                "new_beneficiaries",
-                "new_required",
-                "Direct Assistance rows need new beneficiaries above 0.",
-            )
-        if total and new and new > total:
-            add(
-                "new_beneficiaries",
-                "new_exceeds_total",
-                f"New beneficiaries ({new:,}) exceed the total ({total:,}).",
-            )
-        # Breakdowns describe the new beneficiaries: mandatory for Direct Assistance,
-        # and when given for Capacity Building they must add up as well.
-        needs_breakdown = kind == IndicatorType.DIRECT_ASSISTANCE or population or age_sex
-        if needs_breakdown and population != (new or 0):
-            add(
-                "population",
-                "population_sum_mismatch",
-                f"Population types sum to {population:,}, not to new beneficiaries ({new or 0:,}).",
-            )
-        if needs_breakdown and age_sex != (new or 0):
-            add(
-                "age_sex",
-                "age_sex_sum_mismatch",
-                f"Age/sex groups add up to {age_sex:,}, not to new beneficiaries ({new or 0:,}).",
-            )
+    if indicator.indicator_type in IndicatorType.counting_new_beneficiaries():
+        _beneficiary_rules(report, population, age_sex, add)
     else:
-        label = indicator.get_indicator_type_display()
-        if not report.quantity:
-            add("quantity", "quantity_required", f"{label} rows need a quantity above 0.")
-        if new:
-            add(
-                "new_beneficiaries",
-                "new_not_allowed",
-                f"{label} rows do not count new beneficiaries.",
-            )
-        if population:
-            add(
-                "population",
-                "breakdown_not_allowed",
-                f"{label} rows carry no population breakdown.",
-            )
-        if age_sex:
-            add("age_sex", "breakdown_not_allowed", f"{label} rows carry no age/sex breakdown.")
+        _output_rules(report, population, age_sex, add)
+
+
+def _beneficiary_rules(report: ActivityReport, population: int, age_sex: int, add) -> None:
+    """Direct Assistance and Capacity Building count people."""
+    kind = report.indicator.indicator_type
+    total, new = report.total_beneficiaries, report.new_beneficiaries
+    if not total:
+        label = report.indicator.get_indicator_type_display()
+        add(
+            "total_beneficiaries",
+            "total_required",
+            f"{label} rows need total beneficiaries above 0.",
+        )
+    if kind == IndicatorType.DIRECT_ASSISTANCE and not new:
+        message = "Direct Assistance rows need new beneficiaries above 0."
+        add("new_beneficiaries", "new_required", message)
+    if total and new and new > total:
+        message = f"New beneficiaries ({new:,}) exceed the total ({total:,})."
+        add("new_beneficiaries", "new_exceeds_total", message)
+    # Breakdowns describe the new beneficiaries: mandatory for Direct Assistance,
+    # and when given for Capacity Building they must add up as well.
+    if not (kind == IndicatorType.DIRECT_ASSISTANCE or population or age_sex):
+        return
+    if population != (new or 0):
+        message = (
+            f"Population types sum to {population:,}, not to new beneficiaries ({new or 0:,})."
+        )
+        add("population", "population_sum_mismatch", message)
+    if age_sex != (new or 0):
+        message = f"Age/sex groups add up to {age_sex:,}, not to new beneficiaries ({new or 0:,})."
+        add("age_sex", "age_sex_sum_mismatch", message)
+
+
+def _output_rules(report: ActivityReport, population: int, age_sex: int, add) -> None:
+    """Other indicator types count outputs (a quantity), not people."""
+    label = report.indicator.get_indicator_type_display()
+    if not report.quantity:
+        add("quantity", "quantity_required", f"{label} rows need a quantity above 0.")
+    if report.new_beneficiaries:
+        add("new_beneficiaries", "new_not_allowed", f"{label} rows do not count new beneficiaries.")
+    if population:
+        add("population", "breakdown_not_allowed", f"{label} rows carry no population breakdown.")
+    if age_sex:
+        add("age_sex", "breakdown_not_allowed", f"{label} rows carry no age/sex breakdown.")
 
 
 def raise_if_invalid(report: ActivityReport) -> None:

@@ -1,8 +1,10 @@
+from django.urls import reverse
 from rest_framework import exceptions, serializers
 
 from config.api.exceptions import violations_error
 from config.api.fields import MAX_COUNT, BooleanField, CodeField, MonthField, iso_datetime
 from config.api.serializers import DryRunSerializer, ProblemErrorSerializer, StrictFieldsMixin
+from config.api.versioning import HistoryEntrySerializer
 from reporting.activities.choices import DeliveryMechanism
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry, Import
 from reporting.activities.rows import parse_report
@@ -191,35 +193,9 @@ class ActivityReportSerializer(serializers.ModelSerializer):
         return parsed.data
 
 
-class ActivityReportHistoryEntrySerializer(serializers.ModelSerializer):
-    changed_by = serializers.CharField(
-        source="changed_by.username", read_only=True, allow_null=True
-    )
-    changed_fields = serializers.SerializerMethodField(
-        help_text="Top-level fields whose value differs between before and after."
-    )
-    before = serializers.JSONField(read_only=True, help_text="Values before (null on create).")
-    after = serializers.JSONField(read_only=True, help_text="Values after (null on delete).")
-
-    class Meta:
+class ActivityReportHistoryEntrySerializer(HistoryEntrySerializer):
+    class Meta(HistoryEntrySerializer.Meta):
         model = ActivityReportHistoryEntry
-        fields = [
-            "id",
-            "action",
-            "channel",
-            "batch_id",
-            "version",
-            "changed_at",
-            "changed_by",
-            "changed_fields",
-            "before",
-            "after",
-        ]
-        read_only_fields = fields
-
-    def get_changed_fields(self, entry) -> list[str]:
-        before, after = entry.before or {}, entry.after or {}
-        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
 
 
 class BatchOptionsSerializer(DryRunSerializer):
@@ -267,7 +243,7 @@ class ImportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_error_report_xlsx(self, upload) -> str:
-        return f"/api/v1/imports/{upload.pk}/error-report.xlsx/"
+        return reverse("import-error-report-xlsx", kwargs={"pk": upload.pk})
 
     def get_error_report_csv(self, upload) -> str:
-        return f"/api/v1/imports/{upload.pk}/error-report.csv/"
+        return reverse("import-error-report-csv", kwargs={"pk": upload.pk})

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -241,7 +242,11 @@ class ImportViewSet(
                 extra={"import_id": record.pk, "error_report_xlsx": data["error_report_xlsx"],
                        "error_report_csv": data["error_report_csv"]},
             )  # fmt: skip
-        return Response(data, status=201, headers={"Location": f"/api/v1/imports/{record.pk}/"})
+        return Response(
+            data,
+            status=201,
+            headers={"Location": reverse("import-detail", kwargs={"pk": record.pk})},
+        )
 
     def _report(self, pk, file_format: str) -> HttpResponse:
         record = get_object_or_404(self.get_queryset().defer(None), pk=pk)

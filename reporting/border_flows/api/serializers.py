@@ -6,6 +6,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from config.api.exceptions import violations_error
 from config.api.fields import MAX_COUNT, assert_within_dates, iso_datetime
 from config.api.serializers import StrictFieldsMixin
+from config.api.versioning import HistoryEntrySerializer
 from partners.permissions import partner_of_write
 from reporting.border_flows.choices import ObservationMethod
 from reporting.border_flows.models import BorderCrossing, BorderCrossingHistoryEntry, BorderPoint
@@ -201,27 +202,9 @@ class BorderCrossingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         return attrs
 
 
-class BorderCrossingHistoryEntrySerializer(serializers.ModelSerializer):
-    changed_by = serializers.CharField(
-        source="changed_by.username", read_only=True, allow_null=True
-    )
-    before = serializers.JSONField(read_only=True)
-    after = serializers.JSONField(read_only=True)
-
-    class Meta:
+class BorderCrossingHistoryEntrySerializer(HistoryEntrySerializer):
+    class Meta(HistoryEntrySerializer.Meta):
         model = BorderCrossingHistoryEntry
-        fields = [
-            "id",
-            "action",
-            "channel",
-            "batch_id",
-            "version",
-            "changed_at",
-            "changed_by",
-            "before",
-            "after",
-        ]
-        read_only_fields = fields
 
 
 class SeriesPointSerializer(serializers.Serializer):
