@@ -1,15 +1,18 @@
 """Demo data: March 2021 5W reports and border movements for Peru that reproduce the GTRM
-situation report.
+situation report, from the files in data/demo/.
 
 Each indicator's total is split over partners and departments the report names; the
 reports' sums per indicator equal the figures the report quotes (3,530 people received
 protection orientation, 2,240 legal counselling, ...). Every row passes every rule.
 """
 
+import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from config.db.choices import ChangeChannel
@@ -25,7 +28,7 @@ from reporting.border_flows.services import border_crossing_create, border_cross
 from reporting.common.references import ReferenceIndex
 from reporting.locations.models import Location
 
-MONTH = date(2021, 3, 1)
+DEMO_DIRECTORY = Path(settings.BASE_DIR) / "data" / "demo"
 
 DEMO_USERS = [
     ("demo-acnur", "ACNUR", Role.REPORTER),
@@ -33,11 +36,8 @@ DEMO_USERS = [
     ("demo-analyst", "OCHA", Role.ANALYST),
     ("demo-coordinator", "GTRM", Role.COORDINATOR),
 ]
-
-# Shares of new beneficiaries by population type and by age/sex (they must sum to 1).
-POPULATION_SHARES = (0.70, 0.15, 0.10, 0.03, 0.02)
-IN_TRANSIT_SHARES = (0.05, 0.90, 0.0, 0.05, 0.0)
-AGE_SEX_SHARES = (0.12, 0.12, 0.40, 0.34, 0.01, 0.01)
+SHARE_FIELDS = ("on_foot_pct", "motor_vehicle_pct", "other_mode_pct")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 @dataclass
@@ -47,263 +47,31 @@ class Figure:
     indicator: str
     activity: str
     total: int  # people (or the quantity, for types that count no people)
-    # (partner, admin1, admin2 or "", share of the total)
-    split: list[tuple[str, str, str, float]]
+    split: list[dict]  # {partner, admin1, admin2 or null, share of the total}
+    population: list[float]  # shares of new beneficiaries by population type
+    age_sex: list[float]
+    new_share: float
     quantity: int | None = None  # output quantity, split like the total
     cva_usd: int | None = None  # cash transferred, split like the total
     mechanism: str | None = None
     implementing: dict[str, str] = field(default_factory=dict)  # partner -> implementer
-    not_rmrp: set[str] = field(default_factory=set)  # partners whose row is outside the plan
-    new_share: float = 0.85
-    population: tuple[float, ...] = POPULATION_SHARES
+    not_rmrp: list[str] = field(default_factory=list)  # partners whose row is outside the plan
 
 
-FIGURES = [
-    Figure(
-        "PRT-01",
-        "Orientation on the CPP pre-registration and access to rights",
-        3530,
-        [
-            ("ACNUR", "PE15", "PE1501", 0.40),
-            ("HIAS", "PE24", "PE2401", 0.25),
-            ("DRC", "PE08", "PE0801", 0.15),
-            ("ENCUENTROS", "PE17", "PE1701", 0.20),
-        ],
-        implementing={"ACNUR": "HIAS"},
-        not_rmrp={"ENCUENTROS"},
-    ),
-    Figure(
-        "PRT-02",
-        "Legal counselling on regularisation and asylum",
-        2240,
-        [
-            ("ACNUR", "PE15", "PE1501", 0.45),
-            ("HIAS", "PE15", "PE1501", 0.30),
-            ("ENCUENTROS", "PE24", "PE2403", 0.25),
-        ],
-    ),
-    Figure(
-        "PRT-03",
-        "Protection case management",
-        1630,
-        [
-            ("ACNUR", "PE15", "PE1501", 0.50),
-            ("DRC", "PE24", "PE2401", 0.30),
-            ("HIAS", "PE21", "PE2101", 0.20),
-        ],
-    ),
-    Figure(
-        "PRT-04",
-        "Psychosocial support sessions",
-        1480,
-        [
-            ("CAPS", "PE15", "PE1501", 0.40),
-            ("HIAS", "PE24", "PE2401", 0.35),
-            ("UNICEF", "PE15", "PE1501", 0.25),
-        ],
-    ),
-    Figure(
-        "GBV-01",
-        "Case management for GBV survivors",
-        150,
-        [("UNFPA", "PE15", "PE1501", 0.60), ("CARE", "PE24", "PE2401", 0.40)],
-    ),
-    Figure(
-        "GBV-02",
-        "Referral of GBV cases to specialised services",
-        30,
-        [("UNFPA", "PE15", "PE1501", 1.0)],
-    ),
-    Figure(
-        "CP-01",
-        "Online and physical child support spaces",
-        850,
-        [
-            ("UNICEF", "PE15", "PE1501", 0.50),
-            ("SCI", "PE24", "PE2401", 0.30),
-            ("PLAN", "PE15", "PE1501", 0.20),
-        ],
-    ),
-    Figure(
-        "CP-02",
-        "Child support and early stimulation spaces operating",
-        12,
-        [("UNICEF", "PE15", "PE1501", 7 / 12), ("SCI", "PE24", "PE2401", 5 / 12)],
-    ),
-    Figure(
-        "SHE-01",
-        "Alternative accommodation in hotels",
-        140,
-        [("OIM", "PE15", "PE1501", 0.60), ("ACNUR", "PE24", "PE2401", 0.40)],
-    ),
-    Figure(
-        "SHE-02",
-        "Assistance in collective shelters",
-        150,
-        [("CARITAS-PE", "PE15", "PE1501", 0.60), ("SCALABRINIANOS", "PE24", "PE2401", 0.40)],
-    ),
-    Figure(
-        "SHE-03",
-        "Collective shelters supported",
-        12,
-        [("CARITAS-PE", "PE15", "PE1501", 7 / 12), ("SCALABRINIANOS", "PE24", "PE2401", 5 / 12)],
-    ),
-    Figure(
-        "SHE-04",
-        "Kitchen sets for shelter arrangements",
-        1100,
-        [("OIM", "PE15", "PE1501", 0.50), ("ACNUR", "PE24", "PE2401", 0.50)],
-        quantity=1100,
-    ),
-    Figure(
-        "SHE-05",
-        "Baby kits for highly vulnerable families",
-        250,
-        [("UNICEF", "PE15", "PE1501", 0.60), ("WV", "PE24", "PE2401", 0.40)],
-    ),
-    Figure(
-        "FS-01",
-        "Hot and cold meals and snacks",
-        9000,
-        [
-            ("ACH", "PE15", "PE1501", 0.40),
-            ("ADRA", "PE24", "PE2401", 0.30),
-            ("CARITAS-PE", "PE21", "PE2101", 0.30),
-        ],
-        quantity=21000,
-    ),
-    Figure(
-        "FS-02",
-        "Family food kits",
-        3860,
-        [("WFP", "PE15", "PE1501", 0.60), ("ADRA", "PE24", "PE2401", 0.40)],
-        quantity=1430,
-    ),
-    Figure(
-        "FS-03",
-        "Food through community soup kitchens",
-        4000,
-        [("CARITAS-PE", "PE15", "PE1501", 0.70), ("ACH", "PE15", "PE1501", 0.30)],
-        quantity=30,
-        not_rmrp={"CARITAS-PE"},
-    ),
-    Figure(
-        "FS-04",
-        "Cash-based interventions for food security",
-        40640,
-        [
-            ("WFP", "PE15", "PE1501", 0.55),
-            ("WFP", "PE24", "PE2401", 0.15),
-            ("WV", "PE15", "PE1501", 0.30),
-        ],
-        cva_usd=1_219_200,
-        mechanism="voucher",
-    ),
-    Figure(
-        "WASH-01",
-        "Hygiene, dignity and baby hygiene kits",
-        7280,
-        [
-            ("UNICEF", "PE24", "PE2401", 0.40),
-            ("OIM", "PE15", "PE1501", 0.35),
-            ("CRP", "PE21", "PE2101", 0.25),
-        ],
-        quantity=3660,
-    ),
-    Figure(
-        "EDU-01",
-        "School kits and tablets for the school year",
-        830,
-        [("UNICEF", "PE15", "PE1501", 0.60), ("SCI", "PE15", "PE1501", 0.40)],
-        quantity=830,
-    ),
-    Figure(
-        "INT-01",
-        "Validation of health professionals' degrees",
-        13,
-        [("OIM", "PE15", "PE1501", 1.0)],
-        new_share=1.0,
-    ),
-    Figure(
-        "INT-02",
-        "Financial education workshops",
-        280,
-        [("WOCCU", "PE15", "PE1501", 0.60), ("SPARKASSEN", "PE15", "PE1501", 0.40)],
-        quantity=24,
-    ),
-    Figure(
-        "INT-03",
-        "Entrepreneurship and livelihoods training",
-        1400,
-        [
-            ("OIT", "PE15", "PE1501", 0.40),
-            ("CARE", "PE15", "PE1501", 0.30),
-            ("HIAS", "PE24", "PE2401", 0.30),
-        ],
-        quantity=70,
-    ),
-    Figure(
-        "INT-04",
-        "Seed capital and microfinance for entrepreneurs",
-        430,
-        [("ACNUR", "PE15", "PE1501", 0.60), ("HIAS", "PE15", "PE1501", 0.40)],
-        cva_usd=129_000,
-        mechanism="bank_account",
-    ),
-    Figure(
-        "INT-05",
-        "Feria Panas y Causas with the municipality of Lima",
-        1,
-        [("OIM", "PE15", "PE1501", 1.0)],
-    ),
-    Figure(
-        "HEA-01",
-        "Basic medical equipment for health centres",
-        6,
-        [("OPS-OMS", "PE24", "PE2401", 0.50), ("OPS-OMS", "PE21", "PE2101", 0.50)],
-    ),
-    Figure(
-        "HEA-02",
-        "Alcohol gel and masks",
-        2400,
-        [("CRP", "PE15", "PE1501", 0.50), ("FICR", "PE24", "PE2401", 0.50)],
-        quantity=2400,
-    ),
-    Figure(
-        "HEA-03",
-        "Contraceptives for people in transit",
-        1100,
-        [("UNFPA", "PE24", "PE2401", 0.60), ("UNFPA", "PE21", "PE2104", 0.40)],
-        population=IN_TRANSIT_SHARES,
-    ),
-    Figure(
-        "HEA-04",
-        "Cash to access health services and treatment",
-        330,
-        [("ACNUR", "PE15", "PE1501", 1.0)],
-        cva_usd=49_500,
-        mechanism="prepaid_card",
-    ),
-    Figure(
-        "HEA-05",
-        "Remote mental health services",
-        560,
-        [("CAPS", "PE15", "PE1501", 0.60), ("OPS-OMS", "PE15", "PE1501", 0.40)],
-    ),
-    Figure(
-        "MPC-01",
-        "Multipurpose cash transfers",
-        19570,
-        [
-            ("ACNUR", "PE15", "PE1501", 0.45),
-            ("OIM", "PE15", "PE1501", 0.25),
-            ("WFP", "PE24", "PE2401", 0.15),
-            ("CARE", "PE21", "PE2101", 0.15),
-        ],
-        cva_usd=2_000_000,
-        mechanism="prepaid_card",
-    ),
-]
+def demo_figures(directory: Path = DEMO_DIRECTORY) -> tuple[date, list[Figure]]:
+    """The month and figures of data/demo/sitrep-2021-03.json."""
+    doc = json.loads((directory / "sitrep-2021-03.json").read_text(encoding="utf-8"))
+    shares = doc["population_shares"]
+    figures = [
+        Figure(
+            **{k: v for k, v in spec.items() if k not in ("population", "new_share")},
+            population=shares[spec.get("population", "default")],
+            age_sex=doc["age_sex_shares"],
+            new_share=spec.get("new_share", doc["new_share"]),
+        )
+        for spec in doc["figures"]
+    ]
+    return date.fromisoformat(doc["month"] + "-01"), figures
 
 
 def split(total: int, shares: tuple[float, ...] | list[float]) -> list[int]:
@@ -317,21 +85,20 @@ def split(total: int, shares: tuple[float, ...] | list[float]) -> list[int]:
 
 
 def _rows(figure: Figure, indicator: Indicator) -> list[dict]:
-    shares = [s for *_, s in figure.split]
+    shares = [part["share"] for part in figure.split]
     totals = split(figure.total, shares)
     quantities = split(figure.quantity, shares) if figure.quantity else [None] * len(shares)
     cash = split(figure.cva_usd, shares) if figure.cva_usd else [None] * len(shares)
     counts_people = indicator.indicator_type in IndicatorType.counting_new_beneficiaries()
     rows = []
-    for n, ((partner, admin1, admin2, _), total) in enumerate(
-        zip(figure.split, totals, strict=True)
-    ):
+    for n, (part, total) in enumerate(zip(figure.split, totals, strict=True)):
+        partner = part["partner"]
         row = {
             "external_id": f"sitrep-2021-03-{figure.indicator}-{n + 1}",
             "partner": partner,
             "implementing_partner": figure.implementing.get(partner),
-            "admin1": admin1,
-            "admin2": admin2 or None,
+            "admin1": part["admin1"],
+            "admin2": part["admin2"],
             "activity_name": figure.activity,
             "rmrp": partner not in figure.not_rmrp,
             "cva": figure.cva_usd is not None,
@@ -349,7 +116,7 @@ def _rows(figure: Figure, indicator: Indicator) -> list[dict]:
                 zip([f for _, f in POPULATION_FIELDS], split(new, figure.population), strict=True)
             )
             row |= dict(
-                zip([f for _, f in AGE_SEX_FIELDS], split(new, AGE_SEX_SHARES), strict=True)
+                zip([f for _, f in AGE_SEX_FIELDS], split(new, figure.age_sex), strict=True)
             )
         else:
             row["quantity"] = total
@@ -357,61 +124,27 @@ def _rows(figure: Figure, indicator: Indicator) -> list[dict]:
     return rows
 
 
-def _crossing_specs() -> list[dict]:
-    """Border movements of the situation report (DTM round 3; DTM site assessment; GTRM
-    partners' surveys). Puno: 100 on Mondays and Thursdays, 50 on Wednesdays and weekends;
-    Tuesdays and Fridays are not stated and are set to 75."""
-    specs = [
-        dict(
-            border_point="PE-TUM-CEBAF",
-            date_from=date(2021, 3, 30),
-            date_to=date(2021, 3, 30),
-            direction="entry",
-            people=430,
-            method="flow_monitoring",
-            source="DTM Round 3, 2021-03-30",
-        ),
-        dict(
-            border_point="PE-TUM-CEBAF",
-            date_from=date(2021, 1, 1),
-            date_to=date(2021, 1, 31),
-            direction="entry",
-            people=1000,
-            method="key_informant",
-            source="GTRM partners' survey, January 2021",
-            on_foot_pct=Decimal(31),
-            motor_vehicle_pct=Decimal(36),
-            other_mode_pct=Decimal(33),
-            notes="people = respondents of the survey, not a count of the flow",
-        ),
-        dict(
-            border_point="PE-TUM-CEBAF",
-            date_from=date(2021, 3, 1),
-            date_to=date(2021, 3, 31),
-            direction="entry",
-            people=1000,
-            method="key_informant",
-            source="GTRM partners' survey, March 2021",
-            on_foot_pct=Decimal(26),
-            motor_vehicle_pct=Decimal(51),
-            other_mode_pct=Decimal(23),
-            notes="people = respondents of the survey, not a count of the flow",
-        ),
-    ]
-    by_weekday = {0: 100, 1: 75, 2: 50, 3: 100, 4: 75, 5: 50, 6: 50}
-    for day in range(1, 32):
-        when = date(2021, 3, day)
+def _crossing_specs(directory: Path = DEMO_DIRECTORY) -> list[dict]:
+    """The observations of data/demo/border-crossings-2021.json, daily series expanded."""
+    doc = json.loads((directory / "border-crossings-2021.json").read_text(encoding="utf-8"))
+    specs = []
+    for spec in doc["observations"]:
         specs.append(
-            dict(
-                border_point="PE-PUN-DES",
-                date_from=when,
-                date_to=when,
-                direction="exit",
-                people=by_weekday[when.weekday()],
-                method="key_informant",
-                source="DTM Site Assessment, March 2021",
-            )
+            spec
+            | {key: date.fromisoformat(spec[key]) for key in ("date_from", "date_to")}
+            | {
+                key: Decimal(spec[key])
+                for key in ("on_foot_pct", "motor_vehicle_pct", "other_mode_pct")
+                if key in spec
+            }
         )
+    for series in doc["daily"]:
+        first, last = date.fromisoformat(series["from"]), date.fromisoformat(series["to"])
+        common = {k: series[k] for k in ("border_point", "direction", "method", "source")}
+        for offset in range((last - first).days + 1):
+            day = first + timedelta(days=offset)
+            people = series["people_by_weekday"][WEEKDAYS[day.weekday()]]
+            specs.append(common | {"date_from": day, "date_to": day, "people": people})
     return specs
 
 
@@ -455,11 +188,12 @@ def demo_data_load() -> dict[str, int]:
         for r in ActivityReport.objects.filter(external_id__startswith="sitrep-")
     }
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    for figure in FIGURES:
+    month, figures = demo_figures()
+    for figure in figures:
         indicator = indicators[figure.indicator]
         for row in _rows(figure, indicator):
             data = row | {
-                "month": MONTH,
+                "month": month,
                 "indicator": indicator,
                 "partner": partners[row["partner"]],
                 "implementing_partner": partners.get(row["implementing_partner"]),
