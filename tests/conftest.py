@@ -31,6 +31,11 @@ def reload_reference_data(django_db_blocker):
         reference_data_load()
 
 
+def codes(response, key="code"):
+    assert response.status_code == 200, response.content
+    return [row[key] for row in response.json()["results"]]
+
+
 class Api:
     """An API client signed in with a real bearer token, as a partner system would be."""
 

@@ -15,9 +15,9 @@ from reporting.activities.models import ActivityReport, ActivityReportHistoryEnt
 from tests.conftest import Api
 from tests.factories import PartnerFactory, UserFactory, token_for
 from tests.holds import held_at, postgresql_only
-from tests.reporting.test_bulk import URL as BULK
-from tests.reporting.test_bulk import rows
-from tests.reporting.test_imports import HEADER, line, upload, xlsx_bytes
+from tests.reporting.activities.test_bulk import URL as BULK
+from tests.reporting.activities.test_bulk import rows
+from tests.reporting.activities.test_imports import HEADER, line, upload, xlsx_bytes
 from tests.servers import api_server
 
 

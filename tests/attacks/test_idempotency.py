@@ -11,9 +11,9 @@ from reporting.border_flows.models import BorderCrossing
 from tests.conftest import Api
 from tests.factories import PartnerFactory, UserFactory
 from tests.holds import held_at, postgresql_only
-from tests.reporting.test_activity_reports import payload
-from tests.reporting.test_border_crossings import observation
-from tests.reporting.test_bulk import rows
+from tests.reporting.activities.test_activity_reports import payload
+from tests.reporting.activities.test_bulk import rows
+from tests.reporting.border_flows.test_border_crossings import observation
 
 BULK = "/api/v1/activity-reports/bulk/"
 CROSSINGS_BULK = "/api/v1/border-crossings/bulk/"

@@ -3,9 +3,9 @@
 import pytest
 
 from reporting.activities.models import ActivityReport
-from tests.reporting.test_activity_reports import payload
-from tests.reporting.test_bulk import row
-from tests.reporting.test_imports import HEADER, csv_bytes, line, upload
+from tests.reporting.activities.test_activity_reports import payload
+from tests.reporting.activities.test_bulk import row
+from tests.reporting.activities.test_imports import HEADER, csv_bytes, line, upload
 
 pytestmark = pytest.mark.django_db
 HUGE = ["1e30", "1E+28", "9" * 40, 1e30]

@@ -13,10 +13,10 @@ from reporting.periods.models import ReportingPeriod
 from tests.conftest import Api
 from tests.factories import PartnerFactory, UserFactory
 from tests.holds import held_at, postgresql_only, waiting_on_a_row_lock
-from tests.reporting.test_activity_reports import payload
-from tests.reporting.test_border_crossings import observation
-from tests.reporting.test_bulk import URL as BULK
-from tests.reporting.test_bulk import row, rows
+from tests.reporting.activities.test_activity_reports import payload
+from tests.reporting.activities.test_bulk import URL as BULK
+from tests.reporting.activities.test_bulk import row, rows
+from tests.reporting.border_flows.test_border_crossings import observation
 
 pytestmark = postgresql_only
 REPORTS = "/api/v1/activity-reports/"

@@ -14,7 +14,7 @@ from reporting.activities.models import ActivityReport, ActivityReportHistoryEnt
 from tests.conftest import Api
 from tests.factories import PartnerFactory, UserFactory, token_for
 from tests.holds import held_at, postgresql_only
-from tests.reporting.test_bulk import URL, rows
+from tests.reporting.activities.test_bulk import URL, rows
 from tests.servers import api_server
 
 

@@ -8,10 +8,10 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from reporting.activities.models import ActivityReport
-from tests.reporting.test_bulk import URL as BULK_URL
-from tests.reporting.test_bulk import row
-from tests.reporting.test_figures import URL, add
-from tests.reporting.test_imports import csv_bytes, line, upload
+from tests.reporting.activities.test_bulk import URL as BULK_URL
+from tests.reporting.activities.test_bulk import row
+from tests.reporting.activities.test_imports import csv_bytes, line, upload
+from tests.reporting.figures.test_figures import URL, add
 
 pytestmark = pytest.mark.django_db
 PEOPLE = f"{URL}people-reached/?month=2021-03"

@@ -29,23 +29,6 @@ def observation(**changes):
     return data
 
 
-def test_border_points_are_loaded(viewer):
-    codes = [
-        p["code"]
-        for p in viewer.get("/api/v1/border-points/?neighbour_country=BOL").json()["results"]
-    ]
-    assert codes == ["PE-PUN-DES", "PE-PUN-KAS"]
-    cebaf = viewer.get("/api/v1/border-points/PE-TUM-CEBAF/").json()
-    assert (cebaf["admin1"], cebaf["neighbour_country"], cebaf["kind"]) == (
-        "PE24",
-        "ECU",
-        "official",
-    )
-    assert {
-        p["neighbour_country"] for p in viewer.get("/api/v1/border-points/").json()["results"]
-    } == {"ECU", "BOL", "CHL", "BRA", "COL"}
-
-
 def test_create_a_one_day_observation(make_api):
     oim = make_api("reporter", "OIM")
     response = oim.post(URL, observation())
