@@ -110,7 +110,7 @@ def main():
                 cursor.fetchall()
 
         # Computed every time (the cache off), as the goal means; then as served, repeated
-        # figures coming from the cache (reporting.generation).
+        # figures coming from the cache (config.db.generations).
         with override_settings(FIGURES_CACHE_SECONDS=0):
             api_t = timings(api, args.repeat)
         sql_t, cached_t = timings(raw, args.repeat), timings(api, args.repeat)

@@ -205,7 +205,7 @@ API_TOKEN_LAST_USED_RESOLUTION_SECONDS = 60
 # A request's database work stops this long after it started (503 `request_timeout`);
 # under gunicorn's own timeout (GUNICORN_TIMEOUT, 120 s), so the answer is ours. 0: no limit.
 REQUEST_TIMEOUT_SECONDS = float(os.environ.get("REQUEST_TIMEOUT_SECONDS", "60"))
-# Figures are cached until the data they depend on changes (reporting.generation), at most
+# Figures are cached until the data they depend on changes (config.db.generations), at most
 # this long; 0 turns the cache off.
 FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "3600"))
 # How long a reply to an Idempotency-Key is replayed; older keys count as new.

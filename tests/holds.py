@@ -80,12 +80,13 @@ def wait_for(sql: str, params: list, *, timeout: float = 30, what: str) -> int:
     raise AssertionError(f"never saw {what}")
 
 
-def waiting_on_a_row_lock(*, exclude: set[int], timeout: float = 30) -> int:
-    """The pid of a backend (not in `exclude`) waiting for a row or transaction lock."""
-    return wait_for(
-        "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-        "AND wait_event IN ('transactionid', 'tuple') AND NOT (pid = ANY(%s))",
-        [sorted(exclude)],
+def waiting_on_a_row_lock(*, exclude: set[int], count: int = 1, timeout: float = 30) -> None:
+    """Wait until `count` backends (not in `exclude`) wait for a row or transaction lock."""
+    wait_for(
+        "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+        "AND wait_event IN ('transactionid', 'tuple') AND NOT (pid = ANY(%s)) "
+        "HAVING COUNT(*) >= %s",
+        [sorted(exclude), count],
         timeout=timeout,
-        what="a request waiting for a row lock",
+        what=f"{count} request(s) waiting for a row lock",
     )

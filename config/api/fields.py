@@ -115,7 +115,7 @@ class MonthField(serializers.Field):
 
 class CodeField(serializers.CharField):
     """A reference object, written and read as its code (partner, indicator, P-code). The
-    field documents the API; reporting.rows resolves codes on every write path."""
+    field documents the API; reporting.activities.rows resolves codes on every write path."""
 
     def __init__(self, kind: str, **kwargs):
         self.kind = kind

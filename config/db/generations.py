@@ -31,7 +31,7 @@ from config.api.fields import month_str
 from config.db.models import DataGeneration
 from config.db.routing import read_alias
 
-KEY_VERSION = 1  # change when the shape of cached values changes
+KEY_VERSION = 2  # change when cached values change shape or their classes move (pickled)
 
 
 ALL = "all"  # the counter of everything that is not a month's reports

@@ -32,7 +32,7 @@ AGE_SEX_FIELDS = (
 class ActivityReportQuerySet(models.QuerySet):
     def with_references(self):
         """Joins every related table: handy for one-off scripts and the admin. API paths
-        use reporting.references.ReferenceIndex instead (no joins to plan)."""
+        use reporting.common.references.ReferenceIndex instead (no joins to plan)."""
         return self.select_related(
             "partner",
             "implementing_partner",

@@ -156,7 +156,7 @@ def people_reached(*, query: FigureQuery, model: str, references: ReferenceIndex
     }
     group_partner = "partner" in query.group_by
     # Cells: (month, admin1, partner, sector) -> vector, for the months of the range. Each
-    # month's cells are cached on their own (reporting.generation): a write to the month
+    # month's cells are cached on their own (config.db.generations): a write to the month
     # being reported leaves the earlier months of a cumulative figure cached.
     by_month = cached_by_month(
         "people_cells",

@@ -22,6 +22,7 @@ pytestmark = postgresql_only
 REPORTS = "/api/v1/activity-reports/"
 CROSSINGS = "/api/v1/border-crossings/"
 LOCK = "/api/v1/reporting-periods/lock/"
+HISTORY = ActivityReportHistoryEntry._meta.db_table
 
 
 def api(role=Role.REPORTER, partner="ACNUR") -> Api:
@@ -48,24 +49,33 @@ class Request(threading.Thread):
         return self.response
 
 
+def race(table: str, first: Request, *others: Request, event: str = "INSERT"):
+    """`first` stopped at a statement on `table` inside its transaction, `others` sent and
+    seen waiting for its row locks, then all let go; their answers, in order. A request
+    that answered while `first` could still commit would not be waiting: the race is lost."""
+    with held_at(table, event) as hold:
+        first.start()
+        held_backend = hold()
+        for request in others:
+            request.start()
+        waiting_on_a_row_lock(exclude={held_backend}, count=len(others), timeout=10)
+        assert all(r.response is None for r in others)
+        hold.release()
+        return [r.answer() for r in (first, *others)]
+
+
 # --- A locked month stays locked ------------------------------------------------------------
 def test_a_batch_in_flight_when_the_month_is_locked_commits_before_the_lock(
     reload_reference_data, transactional_db
 ):
     reporter, coordinator = api(), api(Role.COORDINATOR, "GTRM")
     reporter.post(REPORTS, payload(external_id="first"))  # the month exists, open
-    with held_at(ActivityReportHistoryEntry._meta.db_table) as hold:
-        batch = Request(reporter, "post", BULK, rows(5))
-        batch.start()
-        batch_backend = hold()  # the batch has written its reports, not yet committed
-        lock = Request(coordinator, "post", LOCK, {"month": "2021-03", "reason": "Closed"})
-        lock.start()
-        # The lock waits for the batch: it must not answer while the batch can still commit.
-        waiting_on_a_row_lock(exclude={batch_backend}, timeout=10)
-        assert lock.response is None
-        hold.release()
-        assert batch.answer().status_code == 200
-        assert lock.answer().status_code == 200
+    batch, lock = race(
+        HISTORY,  # the batch has written its reports, not yet committed
+        Request(reporter, "post", BULK, rows(5)),
+        Request(coordinator, "post", LOCK, {"month": "2021-03", "reason": "Closed"}),
+    )
+    assert (batch.status_code, lock.status_code) == (200, 200)
     assert ActivityReport.objects.count() == 6
     assert ReportingPeriod.objects.get(month="2021-03-01").status == "locked"
 
@@ -75,22 +85,17 @@ def test_a_write_arriving_while_the_month_is_being_locked_is_refused(
 ):
     reporter, coordinator = api(), api(Role.COORDINATOR, "GTRM")
     reporter.post(REPORTS, payload(external_id="first"))  # the month exists, open
-    with held_at(ReportingPeriod._meta.db_table, "UPDATE") as hold:
-        lock = Request(coordinator, "post", LOCK, {"month": "2021-03", "reason": "Closed"})
-        lock.start()
-        lock_backend = hold()  # the lock holds the month, not yet committed
-        create = Request(reporter, "post", REPORTS, payload(external_id="late"))
-        batch = Request(reporter, "post", BULK, rows(3))
-        create.start()
-        batch.start()
-        waiting_on_a_row_lock(exclude={lock_backend}, timeout=10)
-        hold.release()
-        assert lock.answer().status_code == 200
-        late = create.answer()
-        assert late.status_code == 409 and late.json()["code"] == "period_locked", late.content
-        refused = batch.answer()
-        assert refused.status_code == 422, refused.content
-        assert {e["code"] for e in refused.json()["errors"]} == {"period_locked"}
+    lock, late, refused = race(
+        ReportingPeriod._meta.db_table,  # the lock holds the month, not yet committed
+        Request(coordinator, "post", LOCK, {"month": "2021-03", "reason": "Closed"}),
+        Request(reporter, "post", REPORTS, payload(external_id="late")),
+        Request(reporter, "post", BULK, rows(3)),
+        event="UPDATE",
+    )
+    assert lock.status_code == 200
+    assert late.status_code == 409 and late.json()["code"] == "period_locked", late.content
+    assert refused.status_code == 422, refused.content
+    assert {e["code"] for e in refused.json()["errors"]} == {"period_locked"}
     assert list(ActivityReport.objects.values_list("external_id", flat=True)) == ["first"]
 
 
@@ -100,20 +105,16 @@ def test_a_change_racing_a_delete_of_the_same_report_is_404(
     reload_reference_data, transactional_db, second
 ):
     reporter = api()
-    report_id = reporter.post(REPORTS, payload()).json()["id"]
-    with held_at(ActivityReportHistoryEntry._meta.db_table) as hold:
-        delete = Request(reporter, "delete", f"{REPORTS}{report_id}/")
-        delete.start()
-        delete_backend = hold()
-        change = Request(reporter, second, f"{REPORTS}{report_id}/", {"activity_name": "x"})
-        change.start()
-        waiting_on_a_row_lock(exclude={delete_backend}, timeout=10)
-        hold.release()
-        assert delete.answer().status_code == 204
-        late = change.answer()
+    url = f"{REPORTS}{reporter.post(REPORTS, payload()).json()['id']}/"
+    deleted, late = race(
+        HISTORY,
+        Request(reporter, "delete", url),
+        Request(reporter, second, url, {"activity_name": "x"}),
+    )
+    assert deleted.status_code == 204
     assert late.status_code == 404, late.content
     assert late["Content-Type"] == "application/problem+json"
-    assert ActivityReport.all_objects.get(pk=report_id).version == 2  # one delete, nothing else
+    assert ActivityReport.all_objects.get().version == 2  # one delete, nothing else
 
 
 @pytest.mark.parametrize("second", ["patch", "delete"])
@@ -121,17 +122,13 @@ def test_a_change_racing_a_delete_of_the_same_crossing_is_404(
     reload_reference_data, transactional_db, second
 ):
     oim = api(partner="OIM")
-    crossing_id = oim.post(CROSSINGS, observation()).json()["id"]
-    with held_at(BorderCrossingHistoryEntry._meta.db_table) as hold:
-        delete = Request(oim, "delete", f"{CROSSINGS}{crossing_id}/")
-        delete.start()
-        delete_backend = hold()
-        change = Request(oim, second, f"{CROSSINGS}{crossing_id}/", {"notes": "x"})
-        change.start()
-        waiting_on_a_row_lock(exclude={delete_backend}, timeout=10)
-        hold.release()
-        assert delete.answer().status_code == 204
-        late = change.answer()
+    url = f"{CROSSINGS}{oim.post(CROSSINGS, observation()).json()['id']}/"
+    deleted, late = race(
+        BorderCrossingHistoryEntry._meta.db_table,
+        Request(oim, "delete", url),
+        Request(oim, second, url, {"notes": "x"}),
+    )
+    assert deleted.status_code == 204
     assert late.status_code == 404, late.content
 
 
@@ -139,17 +136,12 @@ def test_a_batch_racing_a_single_create_of_the_same_report_is_409_and_writes_not
     reload_reference_data, transactional_db
 ):
     reporter = api()
-    single = row(0)
-    with held_at(ActivityReportHistoryEntry._meta.db_table) as hold:
-        create = Request(reporter, "post", REPORTS, single)
-        create.start()
-        create_backend = hold()  # the report is inserted, not yet committed
-        batch = Request(reporter, "post", BULK, rows(4))  # its row 0 is the same report
-        batch.start()
-        waiting_on_a_row_lock(exclude={create_backend}, timeout=10)
-        hold.release()
-        assert create.answer().status_code == 201
-        refused = batch.answer()
+    created, refused = race(
+        HISTORY,  # the single report is inserted, not yet committed
+        Request(reporter, "post", REPORTS, row(0)),
+        Request(reporter, "post", BULK, rows(4)),  # its row 0 is the same report
+    )
+    assert created.status_code == 201
     assert refused.status_code == 409, refused.content
     assert refused.json()["code"] == "concurrent_write"
     assert ActivityReport.objects.count() == 1
@@ -161,16 +153,12 @@ def test_a_batch_racing_a_single_create_of_the_same_report_is_409_and_writes_not
 def test_two_identical_crossing_batches_at_once_write_once(reload_reference_data, transactional_db):
     oim = api(partner="OIM")
     batch = [observation(date=f"2021-03-{day:02d}") for day in range(1, 6)]
-    with held_at(BorderCrossingHistoryEntry._meta.db_table) as hold:
-        first = Request(oim, "post", f"{CROSSINGS}bulk/", batch)
-        first.start()
-        first_backend = hold()
-        second = Request(oim, "post", f"{CROSSINGS}bulk/", batch)
-        second.start()
-        waiting_on_a_row_lock(exclude={first_backend}, timeout=10)
-        hold.release()
-        assert first.answer().status_code == 200
-        refused = second.answer()
+    first, refused = race(
+        BorderCrossingHistoryEntry._meta.db_table,
+        Request(oim, "post", f"{CROSSINGS}bulk/", batch),
+        Request(oim, "post", f"{CROSSINGS}bulk/", batch),
+    )
+    assert first.status_code == 200
     assert refused.status_code == 409, refused.content
     assert refused.json()["code"] == "concurrent_write"
     assert BorderCrossing.objects.count() == 5
@@ -183,24 +171,20 @@ def test_two_changes_each_valid_cannot_store_a_row_that_breaks_the_rules(
     """Without If-Match, a PATCH is checked again on the row as it is when it holds the
     lock: applied after another PATCH, breakdowns that no longer add up answer 400."""
     reporter = api()
-    report_id = reporter.post(REPORTS, payload()).json()["id"]
+    url = f"{REPORTS}{reporter.post(REPORTS, payload()).json()['id']}/"
     smaller = {
         "new_beneficiaries": 200,
         "population": {"in_destination": 100, "in_transit": 60, "host_community": 40},
         "age_sex": {"girls": 40, "boys": 35, "women": 70, "men": 55},
     }
     regrouped = {"population": {"in_destination": 190, "in_transit": 70}}  # 300, as before
-    with held_at(ActivityReportHistoryEntry._meta.db_table) as hold:
-        first = Request(reporter, "patch", f"{REPORTS}{report_id}/", smaller)
-        first.start()
-        first_backend = hold()
-        second = Request(reporter, "patch", f"{REPORTS}{report_id}/", regrouped)
-        second.start()
-        waiting_on_a_row_lock(exclude={first_backend}, timeout=10)
-        hold.release()
-        assert first.answer().status_code == 200
-        refused = second.answer()
+    first, refused = race(
+        HISTORY,
+        Request(reporter, "patch", url, smaller),
+        Request(reporter, "patch", url, regrouped),
+    )
+    assert first.status_code == 200
     assert refused.status_code == 400, refused.content
     assert [e["code"] for e in refused.json()["errors"]] == ["population_sum_mismatch"]
-    stored = reporter.get(f"{REPORTS}{report_id}/").json()
+    stored = reporter.get(url).json()
     assert stored["new_beneficiaries"] == 200 and sum(stored["population"].values()) == 200

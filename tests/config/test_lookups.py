@@ -1,4 +1,4 @@
-"""`field__any` (reporting.lookups): what batches find their existing reports with. It must
+"""`field__any` (config.db.lookups): what batches find their existing reports with. It must
 select exactly what `__in` selects, on PostgreSQL (one array parameter) and SQLite."""
 
 import pytest

@@ -21,7 +21,7 @@ def _count_field(source: str | None = None, help_text: str = "") -> serializers.
 
 class BreakdownSerializer(serializers.Serializer):
     """Stored as columns of the report (`source="*"`); `null` means all zero. Documents the
-    shape only: reporting.rows.parse_report reads it."""
+    shape only: reporting.activities.rows.parse_report reads it."""
 
 
 class PopulationSerializer(BreakdownSerializer):
@@ -163,7 +163,7 @@ class ActivityReportSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["id", "created_at", "updated_at", "version"]
-        validators = []  # reporting.rows.parse_report checks everything, once
+        validators = []  # reporting.activities.rows.parse_report checks everything, once
 
     def to_representation(self, instance):
         # Hand-built from report_values (the same dict history stores): one code path, and

@@ -68,7 +68,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
         name: str, query: FigureQuery, results: Callable[[], list], head: dict | None = None
     ) -> Response:
         """The figure's answer, cached under its query and `head` and the data generations
-        of the months it covers (reporting.generation)."""
+        of the months it covers (config.db.generations)."""
         head = head or {}
         return Response(
             cached(

@@ -1,4 +1,4 @@
-"""Cached figures (reporting.generation): a repeated figure does not scan the reports again,
+"""Cached figures (config.db.generations): a repeated figure does not scan the reports again,
 and no write path leaves a figure out of date."""
 
 import threading
