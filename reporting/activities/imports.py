@@ -10,10 +10,11 @@ from django.conf import settings
 from django.db import transaction
 
 from config.api.exceptions import RequestTooLarge, RowsInvalid
+from config.api.spreadsheets import detect_format
 from config.db.choices import ChangeChannel
 from reporting.activities.batches import activity_reports_write
 from reporting.activities.models import Import
-from reporting.activities.spreadsheets import detect_format, raw_reports
+from reporting.activities.spreadsheets import raw_reports
 
 
 def _limited(rows: Iterator, counter: list[int]) -> Iterator:

@@ -5,28 +5,17 @@ Column headers are matched without regard to case, accents, surrounding spaces o
 punctuation, in the 5W layout of the regional platform or as API field names.
 """
 
-import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
-
-from config.api.exports import csv_text, register_hxl_tags, xlsx_text
+from config.api.exports import register_hxl_tags, xlsx_text
+from config.api.spreadsheets import SheetError, read_table
 from reporting.activities.choices import DeliveryMechanism
-
-
-class SheetError(Exception):
-    """The file cannot be read as a 5W table (400, nothing written)."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code, self.message = code, message
 
 
 @dataclass(frozen=True)
@@ -115,105 +104,6 @@ HEADERS.update({"other lt 18": "age_sex.other_under_18", "other 18 plus": "age_s
 
 
 # --- Reading ------------------------------------------------------------------------------
-def detect_format(content: bytes, file_name: str) -> str:
-    if content[:4] == b"PK\x03\x04":
-        return "xlsx"
-    if file_name.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        raise SheetError("invalid_file", "The file is named like Excel but is not an XLSX file.")
-    return "csv"
-
-
-def _decode(content: bytes) -> str:
-    if b"\x00" in content:
-        raise SheetError("invalid_file", "The file contains NUL bytes: not a CSV text file.")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")  # what Excel writes on Windows
-
-
-# What a 5W file can really hold: far more columns than the template has, never the
-# thousands a spreadsheet allows. Counted from the cells found, not from what the file
-# declares about itself (an XLSX may claim A1:XFD1048576 and hold five cells).
-MAX_COLUMNS = 200
-
-
-# Text shared by the cells of an XLSX (xl/sharedStrings.xml), unpacked. 50,000 rows of
-# unique activity names and descriptions take about a tenth of this; a file holding more is
-# built to fill memory (each byte costs Python several).
-MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024
-
-
-# Blank and header lines come on top of IMPORT_MAX_ROWS data rows, but not without end.
-EXTRA_LINES = 1_000
-
-
-def _csv_rows(content: bytes) -> Iterator[list[Any]]:
-    text = _decode(content)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as error:
-        raise SheetError("invalid_file", f"Unreadable CSV: {error}.") from None
-
-
-def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
-    import openpyxl
-
-    # Sizes as the archive states them are what zipfile lets out: a member inflating past
-    # its stated size fails its check instead of growing.
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            sizes = {info.filename: info.file_size for info in archive.infolist()}
-    except (zipfile.BadZipFile, ValueError):
-        raise SheetError(
-            "invalid_file", "Unreadable XLSX file (not a valid zip archive)."
-        ) from None
-    if sum(sizes.values()) > settings.IMPORT_MAX_UNPACKED_BYTES:
-        raise SheetError(
-            "invalid_file", "The XLSX file unpacks to more than the import limit (zip bomb?)."
-        )
-    if sizes.get("xl/sharedStrings.xml", 0) > MAX_SHARED_STRINGS_BYTES:
-        raise SheetError(
-            "invalid_file",
-            f"The XLSX file holds more than {MAX_SHARED_STRINGS_BYTES // 2**20} MiB of text; "
-            "no 5W sheet needs that much.",
-        )
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        # Rows as they are in the file, not padded to the dimension the file declares.
-        sheet.reset_dimensions()
-        for row in sheet.iter_rows(values_only=True):
-            yield list(row)
-        workbook.close()
-    except SheetError:
-        raise
-    except Exception as error:  # openpyxl raises many kinds on damaged files
-        raise SheetError("invalid_file", f"Unreadable XLSX file: {type(error).__name__}.") from None
-
-
-def read_table(content: bytes, file_format: str) -> Iterator[tuple[int, list[Any]]]:
-    """(spreadsheet row number, cells) for every row, blank ones included, trailing empty
-    cells dropped. Stops with SheetError at a row wider than MAX_COLUMNS, or past the
-    number of lines any import may hold."""
-    rows = _xlsx_rows(content) if file_format == "xlsx" else _csv_rows(content)
-    last_line = settings.IMPORT_MAX_ROWS + EXTRA_LINES
-    for number, cells in enumerate(rows, start=1):
-        if number > last_line:
-            raise SheetError(
-                "too_many_rows",
-                f"An import holds at most {settings.IMPORT_MAX_ROWS:,} rows; split the file.",
-            )
-        while cells and (cells[-1] is None or cells[-1] == ""):
-            cells.pop()
-        if len(cells) > MAX_COLUMNS:
-            raise SheetError(
-                "too_many_columns",
-                f"Row {number} has {len(cells):,} columns; a 5W file has at most {MAX_COLUMNS}.",
-            )
-        yield number, cells
 
 
 def _blank(cells) -> bool:
@@ -330,38 +220,6 @@ def error_report_rows(content: bytes, file_format: str, errors: list[dict]) -> I
         problems = by_row.get(number, [])
         padding = [None] * ((columns or 0) - len(cells))
         yield [number, *cells, *padding, *problems, *[""] * (width - len(problems))]
-
-
-def write_csv(rows: Iterator[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([csv_text(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
-
-
-def write_xlsx(rows: Iterator[list], title: str) -> bytes:
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    red = PatternFill("solid", fgColor="FFC7CE")
-    for n, row in enumerate(rows):
-        cells = []
-        for value in row:
-            value = xlsx_text(value)
-            cell = WriteOnlyCell(sheet, value=value)
-            if n == 0:
-                cell.font = Font(bold=True)
-            elif isinstance(value, str) and value.endswith("]") and " [" in value:
-                cell.fill = red
-            cells.append(cell)
-        sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def template_xlsx(*, partners, indicators, admin1, admin2) -> bytes:

@@ -18,6 +18,7 @@ from config.api.filters import FilterBackend
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin, idempotent_response
 from config.api.pagination import KeysetPagination, PageNumberPagination
 from config.api.serializers import BatchResultSerializer
+from config.api.spreadsheets import SheetError, write_csv, write_xlsx
 from config.api.versioning import VersionedResourceMixin, versioned_resource_schema
 from config.db.batches import batch_result_data
 from partners.permissions import PartnerRecordPermission
@@ -33,19 +34,13 @@ from reporting.activities.filtersets import ActivityReportFilterSet
 from reporting.activities.history import complete_history
 from reporting.activities.imports import import_create
 from reporting.activities.models import ActivityReport, Import
-from reporting.activities.selectors import activity_reports_visible_to
+from reporting.activities.selectors import activity_reports_visible_to, imports_visible_to
 from reporting.activities.services import (
     activity_report_create,
     activity_report_delete,
     activity_report_update,
 )
-from reporting.activities.spreadsheets import (
-    SheetError,
-    error_report_rows,
-    template_xlsx,
-    write_csv,
-    write_xlsx,
-)
+from reporting.activities.spreadsheets import error_report_rows, template_xlsx
 from reporting.common.references import ReferenceIndex, references_in
 
 
@@ -203,11 +198,13 @@ class ImportViewSet(
     }
 
     def get_queryset(self):
-        queryset = Import.objects.select_related("uploaded_by", "partner").defer("content")
-        user = self.request.user
-        if getattr(self, "swagger_fake_view", False) or user.reads_everything:
-            return queryset
-        return queryset.filter(partner_id=user.partner_id) if user.partner_id else queryset.none()
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Import.objects.none()
+        return (
+            imports_visible_to(user=self.request.user)
+            .select_related("uploaded_by", "partner")
+            .defer("content")
+        )
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer}, responses={201: ImportSerializer}
