@@ -272,6 +272,8 @@ SPECTACULAR_SETTINGS = {
         "ChangeChannelEnum": "config.db.choices.ChangeChannel",
         "BatchRowActionEnum": ["created", "updated", "unchanged"],
         "ConsolidationModelEnum": "reporting.figures.choices.ConsolidationModel",
+        "AccumulationEnum": "reporting.figures.choices.Accumulation",
+        "SettingSourceEnum": ["query", "country_setting", "platform_default"],
         "DirectionEnum": "reporting.border_flows.choices.Direction",
         "BorderPointKindEnum": "reporting.border_flows.choices.BorderPointKind",
         "ObservationMethodEnum": "reporting.border_flows.choices.ObservationMethod",

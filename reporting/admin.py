@@ -175,7 +175,7 @@ class ImportAdmin(ReadOnlyAdmin):
 
 @admin.register(CountryFigureSettings)
 class CountryFigureSettingsAdmin(admin.ModelAdmin):
-    list_display = ["country", "consolidation_model", "rmrp_only", "changed_at", "changed_by"]
+    list_display = ["country", "consolidation_model", "accumulation", "rmrp_only", "changed_at"]
     readonly_fields = ["changed_at", "changed_by"]
 
     def save_model(self, request, obj, form, change):

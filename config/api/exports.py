@@ -21,15 +21,21 @@ from config.db.routing import read_alias
 
 
 def csv_text(value) -> str:
-    """A cell for CSV: spreadsheet programs must not run it as a formula."""
+    """A cell for CSV: spreadsheet programs must not run it as a formula; booleans read as
+    people write them (yes/no)."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     text = value.isoformat() if isinstance(value, datetime | date) else str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def xlsx_text(value):
-    """A value for an XLSX cell: never a formula, no control characters XML cannot hold."""
+    """A value for an XLSX cell: never a formula, no control characters XML cannot hold;
+    booleans as yes/no."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if isinstance(value, str):
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 

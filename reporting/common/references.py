@@ -82,6 +82,19 @@ class ReferenceIndex:
             }
         return self._codes
 
+    def names(self) -> dict[str, dict[str, str]]:
+        """{kind: {code: name}} for partners, locations and sectors: what figures print next
+        to their codes (three small queries, once per index)."""
+        if not hasattr(self, "_names"):
+            from indicators.models import Sector
+
+            self._names = {
+                "partner": dict(Partner.objects.values_list("code", "name")),
+                "location": dict(Location.objects.values_list("pcode", "name")),
+                "sector": dict(Sector.objects.values_list("code", "name")),
+            }
+        return self._names
+
     def template_choices(self) -> dict[str, list[str]]:
         """Drop-down values for the 5W template: each starts with the code it stands for."""
         for kind in ("partner", "indicator", "location"):

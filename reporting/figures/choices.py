@@ -13,3 +13,8 @@ class ConsolidationModel(models.TextChoices):
             "plus Protection; plus Integration, MPC, Health and Education"
         ),
     )
+
+
+class Accumulation(models.TextChoices):
+    MONTHLY = "monthly", "Combine the sectors of each month, then add the months (regional)"
+    CUMULATIVE = "cumulative", "Add each sector's months, then combine the sectors once"

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from reporting.figures.choices import ConsolidationModel
+from reporting.figures.choices import Accumulation, ConsolidationModel
 from reporting.locations.models import Location
 
 
@@ -13,6 +13,13 @@ class CountryFigureSettings(models.Model):
     )
     consolidation_model = models.CharField(
         max_length=20, choices=ConsolidationModel.choices, default=ConsolidationModel.MAX_SECTOR
+    )
+    accumulation = models.CharField(
+        max_length=20,
+        choices=Accumulation.choices,
+        default=Accumulation.MONTHLY,
+        help_text="The order of the two steps of people reached: monthly (the regional "
+        "consolidation) or cumulative.",
     )
     rmrp_only = models.BooleanField(
         default=True, help_text="People reached counts only RMRP activities."

@@ -8,21 +8,41 @@ few thousand (month, admin1, sector) cells that query returns.
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from config.db.generations import cached_by_month
 from config.db.routing import read_alias
 from indicators.choices import IndicatorType
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
 from reporting.common.references import ReferenceIndex
-from reporting.figures.choices import ConsolidationModel
+from reporting.figures.choices import Accumulation, ConsolidationModel
 from reporting.figures.models import CountryFigureSettings
 from reporting.periods.choices import PeriodStatus
 from reporting.periods.models import ReportingPeriod
 
-GROUP_DIMENSIONS = ("month", "country", "admin1", "sector", "partner")
+GROUP_DIMENSIONS = ("month", "country", "admin1", "sector", "subsector", "partner")
+CASH_DIMENSIONS = (*GROUP_DIMENSIONS, "delivery_mechanism")
+# A dimension's codes and the names printed next to them (`admin1` and `admin1_name`).
+NAMED_DIMENSIONS = {
+    "country": "location", "admin1": "location", "sector": "sector", "subsector": "sector",
+    "partner": "partner",
+}  # fmt: skip
+
+
+def with_names(dims: dict[str, Any], references: ReferenceIndex) -> dict[str, Any]:
+    """The dimensions of a figure row, each code followed by its name, so an analyst's CSV
+    reads without a lookup table."""
+    names = references.names()
+    out: dict[str, Any] = {}
+    for dimension, value in dims.items():
+        out[dimension] = value
+        kind = NAMED_DIMENSIONS.get(dimension)
+        if kind is not None:
+            out[f"{dimension}_name"] = names[kind].get(value) if value else None
+    return out
 
 
 POP = [f for _, f in POPULATION_FIELDS]
@@ -114,14 +134,34 @@ def _reports(
 PLATFORM_COUNTRY = "PER"  # the platform's own country, when a query names none
 
 
-def default_settings(country_pcode: str | None) -> tuple[str, bool, str]:
-    """(model, rmrp_only, where they come from) for the country; without a declaration,
-    max_sector and RMRP only."""
+@dataclass(frozen=True)
+class PeopleReachedSettings:
+    """How people reached is consolidated, and where each choice came from: `query`,
+    `country_setting` or `platform_default`."""
+
+    model: str
+    model_source: str
+    accumulation: str
+    accumulation_source: str
+    rmrp_only: bool
+
+
+def people_reached_settings(
+    country_pcode: str | None, *, model: str | None = None, accumulation: str | None = None
+) -> PeopleReachedSettings:
+    """The request's choices, else the country's declaration, else the platform's default
+    (max_sector, the regional monthly order, RMRP only)."""
     pcode = country_pcode or PLATFORM_COUNTRY
     setting = CountryFigureSettings.objects.filter(country__pcode=pcode).first()
-    if setting is None:
-        return ConsolidationModel.MAX_SECTOR, True, "platform_default"
-    return setting.consolidation_model, setting.rmrp_only, "country_setting"
+    declared = "country_setting" if setting is not None else "platform_default"
+    setting = setting or CountryFigureSettings()
+    return PeopleReachedSettings(
+        model=model or setting.consolidation_model,
+        model_source="query" if model else declared,
+        accumulation=accumulation or setting.accumulation,
+        accumulation_source="query" if accumulation else declared,
+        rmrp_only=setting.rmrp_only,
+    )
 
 
 # --- People reached -------------------------------------------------------------------------
@@ -145,21 +185,28 @@ def _consolidate(by_sector: dict[str, list[int]], model: str) -> list[int]:
     return out
 
 
-def people_reached(*, query: FigureQuery, model: str, references: ReferenceIndex) -> list[dict]:
-    """Consolidated people reached: Direct Assistance rows only, new beneficiaries summed
-    from `month_from` (the plan year's start) to each month asked, combined across sectors
-    per admin1 by `model`; a country is the sum of its admin1s."""
-    codes = references.codes()
+def people_reached(
+    *, query: FigureQuery, model: str, accumulation: str, references: ReferenceIndex
+) -> list[dict]:
+    """Consolidated people reached: Direct Assistance rows only, new beneficiaries from
+    `month_from` (the plan year's start) up to each month asked, combined across sectors per
+    admin1 by `model`; a country is the sum of its admin1s.
+
+    `accumulation` orders the two steps. `monthly` (the regional consolidation): each
+    month's sectors, at subsector level (Protection (General), Child Protection, GBV and
+    Human Trafficking & Smuggling apart), are combined into one intersector row per admin1,
+    and the months' rows are added. `cumulative`: subsectors roll into their sector, each
+    sector's months are added, and the sectors are combined once."""
     indicators = references.indicator_facts()
     direct = {
         i for i, facts in indicators.items() if facts["type"] == IndicatorType.DIRECT_ASSISTANCE
     }
     group_partner = "partner" in query.group_by
-    # Cells: (month, admin1, partner, sector) -> vector, for the months of the range. Each
-    # month's cells are cached on their own (config.db.generations): a write to the month
-    # being reported leaves the earlier months of a cumulative figure cached.
+    # Cells: (month, admin1, partner, sector or subsector) -> vector, for the months of the
+    # range. Each month's cells are cached on their own (config.db.generations): a write to
+    # the month being reported leaves the earlier months of a cumulative figure cached.
     by_month = cached_by_month(
-        "people_cells",
+        "people_cells_by_subsector",
         # What selects the reports, besides the months: each month's cells serve any range.
         [
             query_key(replace(query, month_from=None, month_to=None, group_by=[])),
@@ -169,44 +216,62 @@ def people_reached(*, query: FigureQuery, model: str, references: ReferenceIndex
         covered_months(query),
         lambda months: _people_cells(query, direct, indicators, group_partner, months),
     )
-    cells = {
-        (month, *site): vector for month, month_cells in by_month.items()
-        for site, vector in month_cells.items()
-    }  # fmt: skip
-
+    roots = {facts["sector"]: facts["root_sector"] for facts in indicators.values()}
     targets = (
         _months(query.month_from, query.month_to) if "month" in query.group_by else [query.month_to]
     )
-    group_sector = "sector" in query.group_by
     results: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(VECTOR))
     for target in targets:
-        # Cumulative from the start of the range up to the target month.
-        sites: dict[tuple, dict[str, list[int]]] = defaultdict(
-            lambda: defaultdict(lambda: [0] * len(VECTOR))
-        )
-        for (month, admin1, partner, sector), vector in cells.items():
-            if month > target:
-                continue
-            site = sites[(admin1, partner, sector if group_sector else None)][sector]
-            for i, value in enumerate(vector):
-                site[i] += value
-        for (admin1, partner, sector), by_sector in sites.items():
-            vector = (
-                _consolidate(by_sector, model)
-                if not group_sector
-                else next(iter(by_sector.values()))
-            )
-            key = _group_key(query.group_by, target, admin1, partner, sector, codes)
-            for i, value in enumerate(vector):
-                results[key][i] += value
+        sites = _consolidated_sites(by_month, target, query.group_by, roots, model, accumulation)
+        for (admin1, partner, sector), vector in sites.items():
+            key = _group_key(query.group_by, target, admin1, partner, sector, references.codes())
+            _add(results[key], vector)
     return [
-        _people_row(query.group_by, key, vector)
+        _people_row(query.group_by, key, vector, references)
         for key, vector in sorted(results.items(), key=lambda kv: [str(k) for k in kv[0]])
     ]
 
 
+def _add(total: list[int], vector: list[int]) -> None:
+    for i, value in enumerate(vector):
+        total[i] += value
+
+
+def _consolidated_sites(by_month, target, group_by, roots, model, accumulation) -> dict:
+    """{(admin1, partner or None, sector or None): people reached up to `target`}. Grouped
+    by sector (or subsector) nothing is combined: each row is one sector's sum."""
+    by_sector = "sector" in group_by or "subsector" in group_by
+    months = [m for m in sorted(by_month) if m <= target]
+    sites: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(VECTOR))
+    if by_sector or accumulation == Accumulation.MONTHLY:
+        for month in months:
+            per_site: dict[tuple, dict[str, list[int]]] = defaultdict(dict)
+            for (admin1, partner, sector), vector in by_month[month].items():
+                if "sector" in group_by:
+                    sector = roots[sector]
+                key = (admin1, partner, sector if by_sector else None)
+                _add(per_site[key].setdefault(sector, [0] * len(VECTOR)), vector)
+            for key, sectors in per_site.items():
+                _add(
+                    sites[key],
+                    _consolidate(sectors, model) if not by_sector else sum_vectors(sectors),
+                )
+        return sites
+    # Cumulative: each (root) sector's months first, then one consolidation per site.
+    per_site = defaultdict(lambda: defaultdict(lambda: [0] * len(VECTOR)))
+    for month in months:
+        for (admin1, partner, sector), vector in by_month[month].items():
+            _add(per_site[(admin1, partner, None)][roots[sector]], vector)
+    return {key: _consolidate(sectors, model) for key, sectors in per_site.items()}
+
+
+def sum_vectors(vectors: dict[str, list[int]]) -> list[int]:
+    return [sum(column) for column in zip(*vectors.values(), strict=True)]
+
+
 def _people_cells(query, direct, indicators, group_partner, months) -> dict[date, dict]:
-    """{month: {(admin1, partner or None, root sector): vector}} for `months`, one query."""
+    """{month: {(admin1, partner or None, sector or subsector): vector} for `months`, one
+    query."""
     keys = ["admin1_id", "indicator_id", "month"] + (["partner_id"] if group_partner else [])
     sums = {f: Sum(f) for f in [*POP, *AGE]}
     rows = (
@@ -221,7 +286,7 @@ def _people_cells(query, direct, indicators, group_partner, months) -> dict[date
     )
     out: dict[date, dict[tuple, list[int]]] = {month: {} for month in months}
     for row in rows:
-        sector = indicators[row["indicator_id"]]["root_sector"]
+        sector = indicators[row["indicator_id"]]["sector"]  # subsector level; rolled up later
         site = (row["admin1_id"], row.get("partner_id"), sector)
         cell = out[row["month"]].setdefault(site, [0] * len(VECTOR))
         for i, name in enumerate(VECTOR):
@@ -235,12 +300,13 @@ def _group_key(group_by, month, admin1, partner, sector, codes) -> tuple:
         "country": codes["location"][admin1][1],
         "admin1": codes["location"][admin1][0],
         "sector": sector,
+        "subsector": sector,
         "partner": codes["partner"][partner][0] if partner else None,
     }
     return tuple(values[g] for g in group_by)
 
 
-def _people_row(group_by, key, vector) -> dict[str, Any]:
+def _people_row(group_by, key, vector, references: ReferenceIndex) -> dict[str, Any]:
     named = dict(zip(VECTOR, vector, strict=True))
     total = named["new"]
     population = {api: named[f] for api, f in POPULATION_FIELDS}
@@ -253,7 +319,7 @@ def _people_row(group_by, key, vector) -> dict[str, Any]:
     if named["cva_new"] > total:
         flags.append("cva_people_exceed_total")
     return {
-        **dict(zip(group_by, key, strict=True)),
+        **with_names(dict(zip(group_by, key, strict=True)), references),
         "people_reached": total,
         "population": population,
         "age_sex": age_sex,
@@ -276,6 +342,10 @@ def _dimension_values(group_by, row, codes, indicators) -> dict[str, Any]:
             out[g] = codes["partner"][row["partner_id"]][0]
         elif g == "sector":
             out[g] = indicators[row["indicator_id"]]["root_sector"]
+        elif g == "subsector":
+            out[g] = indicators[row["indicator_id"]]["sector"]
+        elif g == "delivery_mechanism":
+            out[g] = row["delivery_mechanism"]
     return out
 
 
@@ -285,6 +355,8 @@ _COLUMN = {
     "country": "admin1_id",
     "partner": "partner_id",
     "sector": "indicator_id",
+    "subsector": "indicator_id",
+    "delivery_mechanism": "delivery_mechanism",
 }
 
 
@@ -306,7 +378,9 @@ def monthly_beneficiaries(*, query: FigureQuery, references: ReferenceIndex) -> 
     for row in rows:
         dims = _dimension_values(query.group_by, row, codes, indicators)
         key = tuple(dims.values())
-        entry = out.setdefault(key, {**dims, "rmrp": 0, "no_rmrp": 0, "total": 0})
+        entry = out.setdefault(
+            key, {**with_names(dims, references), "rmrp": 0, "no_rmrp": 0, "total": 0}
+        )
         entry["rmrp"] += row["rmrp_total"] or 0
         entry["no_rmrp"] += row["other_total"] or 0
         entry["total"] = entry["rmrp"] + entry["no_rmrp"]
@@ -316,7 +390,8 @@ def monthly_beneficiaries(*, query: FigureQuery, references: ReferenceIndex) -> 
 def indicator_totals(*, query: FigureQuery, references: ReferenceIndex) -> list[dict]:
     """Per indicator: quantity, total and new beneficiaries, and how many partners report."""
     codes, indicators = references.codes(), references.indicator_facts()
-    group_by = [g for g in query.group_by if g != "sector"]  # the indicator fixes its sector
+    # The indicator fixes its sector and subsector.
+    group_by = [g for g in query.group_by if g not in ("sector", "subsector")]
     columns = sorted({"indicator_id", "partner_id", *(_COLUMN[g] for g in group_by)})
     rows = (
         _reports(query)
@@ -339,8 +414,9 @@ def indicator_totals(*, query: FigureQuery, references: ReferenceIndex) -> list[
                 "indicator_name": facts["name"],
                 "unit": facts["unit"],
                 "sector": facts["sector"],
+                "sector_name": references.names()["sector"].get(facts["sector"]),
                 "indicator_type": facts["type"],
-                **dims,
+                **with_names(dims, references),
                 "quantity": 0,
                 "total_beneficiaries": 0,
                 "new_beneficiaries": 0,
@@ -353,4 +429,36 @@ def indicator_totals(*, query: FigureQuery, references: ReferenceIndex) -> list[
         partners[key].add(row["partner_id"])
     for key, entry in out.items():
         entry["partners"] = len(partners[key])
+    return [out[k] for k in sorted(out, key=lambda k: [str(v) for v in k])]
+
+
+def cash_figures(*, query: FigureQuery, references: ReferenceIndex) -> list[dict]:
+    """Cash and voucher assistance: the value in USD and the people it reached (total and
+    new beneficiaries of CVA rows), grouped as asked (e.g. by sector, admin1, delivery
+    mechanism, month)."""
+    codes, indicators = references.codes(), references.indicator_facts()
+    columns = sorted({_COLUMN[g] for g in query.group_by})
+    rows = (
+        _reports(replace(query, cva=True))
+        .values(*columns)
+        .annotate(
+            value=Sum("cva_value_usd"),
+            people=Sum("total_beneficiaries"),
+            new=Sum("new_beneficiaries"),
+            reports=Count("id"),
+        )
+        .order_by()
+    )
+    out: dict[tuple, dict] = {}
+    for row in rows:
+        dims = _dimension_values(query.group_by, row, codes, indicators)
+        entry = out.setdefault(
+            tuple(dims.values()),
+            {**with_names(dims, references), "cva_value_usd": Decimal(0), "people": 0,
+             "new_people": 0, "reports": 0},
+        )  # fmt: skip
+        entry["cva_value_usd"] += row["value"] or 0
+        entry["people"] += row["people"] or 0
+        entry["new_people"] += row["new"] or 0
+        entry["reports"] += row["reports"]
     return [out[k] for k in sorted(out, key=lambda k: [str(v) for v in k])]

@@ -8,7 +8,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from config.api.fields import BooleanField, MonthField
 from config.api.serializers import StrictFieldsMixin
 from reporting.common.references import ReferenceIndex
-from reporting.figures.choices import ConsolidationModel
+from reporting.figures.choices import Accumulation, ConsolidationModel
 from reporting.figures.models import CountryFigureSettings
 from reporting.figures.selectors import GROUP_DIMENSIONS, FigureQuery
 from reporting.locations.choices import LocationLevel
@@ -48,12 +48,19 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     cva = BooleanField(required=False, help_text="CVA rows only (true) or none (false).")
     group_by = serializers.CharField(
         required=False,
-        help_text="Comma-separated: " + ", ".join(GROUP_DIMENSIONS) + ".",
+        help_text="Comma-separated: " + ", ".join(GROUP_DIMENSIONS) + " (cash figures also "
+        "delivery_mechanism).",
     )
     model = serializers.ChoiceField(
         choices=ConsolidationModel.choices,
         required=False,
         help_text="People reached only: how sectors combine; default: the country's setting.",
+    )
+    accumulation = serializers.ChoiceField(
+        choices=Accumulation.choices,
+        required=False,
+        help_text="People reached only: the order of the two steps; default: the country's "
+        "setting, else monthly (the regional consolidation).",
     )
     format = serializers.CharField(required=False, help_text="json, csv, xlsx or hxl.")
 
@@ -63,9 +70,14 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         if month_to is None:
             errors["month"] = [ErrorDetail("Give month (or month_to), as YYYY-MM.", "required")]
         group_by = [g.strip() for g in attrs.get("group_by", "").split(",") if g.strip()]
-        unknown = [g for g in group_by if g not in GROUP_DIMENSIONS]
-        if unknown or len(set(group_by)) != len(group_by):
-            message = "Group by distinct values among " + ", ".join(GROUP_DIMENSIONS) + "."
+        dimensions = self.context.get("dimensions", GROUP_DIMENSIONS)
+        unknown = [g for g in group_by if g not in dimensions]
+        if (
+            unknown
+            or len(set(group_by)) != len(group_by)
+            or {"sector", "subsector"} <= set(group_by)
+        ):
+            message = "Group by distinct values among " + ", ".join(dimensions) + "."
             errors["group_by"] = [ErrorDetail(message, "invalid")]
         attrs["group_by"] = group_by
         self._resolve_codes(attrs, errors)
@@ -152,12 +164,20 @@ class AgeSexFigureSerializer(serializers.Serializer):
 
 
 class GroupColumnsSerializer(serializers.Serializer):
-    """The group_by columns asked for appear on each row."""
+    """The group_by columns asked for appear on each row, each code with its name."""
 
     month = serializers.CharField(required=False)
     country = serializers.CharField(required=False)
+    country_name = serializers.CharField(required=False)
     admin1 = serializers.CharField(required=False)
+    admin1_name = serializers.CharField(required=False)
     sector = serializers.CharField(required=False)
+    sector_name = serializers.CharField(required=False)
+    subsector_name = serializers.CharField(required=False)
+    partner_name = serializers.CharField(required=False)
+    subsector = serializers.CharField(
+        required=False, help_text="A sector, or a Protection subsector (PRT-CP, PRT-GBV, PRT-HTS)."
+    )
     partner = serializers.CharField(required=False)
 
 
@@ -179,9 +199,14 @@ class FigureMetaSerializer(serializers.Serializer):
     group_by = serializers.ListField(child=serializers.CharField())
 
 
+SETTING_SOURCES = ["query", "country_setting", "platform_default"]
+
+
 class PeopleReachedSerializer(FigureMetaSerializer):
     model = serializers.ChoiceField(choices=ConsolidationModel.choices)
-    model_source = serializers.ChoiceField(choices=["query", "country_setting", "platform_default"])
+    model_source = serializers.ChoiceField(choices=SETTING_SOURCES)
+    accumulation = serializers.ChoiceField(choices=Accumulation.choices)
+    accumulation_source = serializers.ChoiceField(choices=SETTING_SOURCES)
     rmrp_only = serializers.BooleanField()
     results = PeopleReachedRowSerializer(many=True)
 
@@ -207,6 +232,20 @@ class IndicatorRowSerializer(GroupColumnsSerializer):
     partners = serializers.IntegerField(help_text="Appealing organisations reporting.")
 
 
+class CashRowSerializer(GroupColumnsSerializer):
+    delivery_mechanism = serializers.CharField(required=False)
+    cva_value_usd = serializers.DecimalField(
+        max_digits=16, decimal_places=2, coerce_to_string=False, help_text="Cash transferred."
+    )
+    people = serializers.IntegerField(help_text="Total beneficiaries of CVA rows.")
+    new_people = serializers.IntegerField(help_text="New beneficiaries of CVA rows.")
+    reports = serializers.IntegerField(help_text="CVA rows counted.")
+
+
+class CashFiguresSerializer(FigureMetaSerializer):
+    results = CashRowSerializer(many=True)
+
+
 class IndicatorFiguresSerializer(FigureMetaSerializer):
     results = IndicatorRowSerializer(many=True)
 
@@ -225,5 +264,12 @@ class CountryFigureSettingsSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CountryFigureSettings
-        fields = ["country", "consolidation_model", "rmrp_only", "changed_at", "changed_by"]
+        fields = [
+            "country",
+            "consolidation_model",
+            "accumulation",
+            "rmrp_only",
+            "changed_at",
+            "changed_by",
+        ]
         read_only_fields = ["country", "changed_at", "changed_by"]

@@ -11,6 +11,7 @@ from config.api.permissions import IsCoordinatorOrReadOnly
 from config.db.generations import cached
 from reporting.common.references import ReferenceIndex
 from reporting.figures.api.serializers import (
+    CashFiguresSerializer,
     CountryFigureSettingsSerializer,
     FigureQuerySerializer,
     IndicatorFiguresSerializer,
@@ -19,12 +20,15 @@ from reporting.figures.api.serializers import (
 )
 from reporting.figures.models import CountryFigureSettings
 from reporting.figures.selectors import (
+    CASH_DIMENSIONS,
+    GROUP_DIMENSIONS,
     FigureQuery,
+    cash_figures,
     covered_months,
-    default_settings,
     indicator_totals,
     monthly_beneficiaries,
     people_reached,
+    people_reached_settings,
     provisional,
     query_key,
 )
@@ -57,9 +61,12 @@ class FiguresViewSet(viewsets.GenericViewSet):
     filter_backends = []
     serializer_class = FigureQuerySerializer
 
-    def _query(self, request) -> tuple[FigureQuerySerializer, ReferenceIndex]:
+    def _query(
+        self, request, dimensions=GROUP_DIMENSIONS
+    ) -> tuple[FigureQuerySerializer, ReferenceIndex]:
         references = ReferenceIndex()
-        query = FigureQuerySerializer(data=request.query_params, context={"references": references})
+        context = {"references": references, "dimensions": dimensions}
+        query = FigureQuerySerializer(data=request.query_params, context=context)
         query.is_valid(raise_exception=True)
         return query, references
 
@@ -91,21 +98,39 @@ class FiguresViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[FigureQuerySerializer], responses=PeopleReachedSerializer)
     @action(detail=False, methods=["get"], url_path="people-reached")
     def people_reached(self, request):
-        """Consolidated people reached: Direct Assistance rows only, new beneficiaries summed
-        from the start of the plan year up to the month asked, combined across sectors per
-        admin1 by `model` (sum, max_sector or southern_cone; default: the country's setting),
-        a country being the sum of its admin1s."""
+        """Consolidated people reached: Direct Assistance rows only, new beneficiaries from
+        the start of the plan year up to the month asked, combined across sectors per admin1
+        by `model` (sum, max_sector or southern_cone) in the order `accumulation` says
+        (`monthly`, the regional consolidation: each month's sectors and subsectors combined,
+        then the months added; or `cumulative`: each sector's months added, then combined
+        once); a country is the sum of its admin1s. Defaults: the country's settings, else
+        max_sector and monthly. The answer says which it used and where that came from."""
         query, references = self._query(request)
         country = query.validated_data.get("country")
-        model, rmrp_only, source = default_settings(country.pcode if country else None)
-        if "model" in query.validated_data:
-            model, source = query.validated_data["model"], "query"
-        figure_query = query.figure_query(cumulative=True, rmrp_default=True if rmrp_only else None)
-        head = {"model": model, "model_source": source, "rmrp_only": figure_query.rmrp is True}
+        settings = people_reached_settings(
+            country.pcode if country else None,
+            model=query.validated_data.get("model"),
+            accumulation=query.validated_data.get("accumulation"),
+        )
+        figure_query = query.figure_query(
+            cumulative=True, rmrp_default=True if settings.rmrp_only else None
+        )
+        head = {
+            "model": settings.model,
+            "model_source": settings.model_source,
+            "accumulation": settings.accumulation,
+            "accumulation_source": settings.accumulation_source,
+            "rmrp_only": figure_query.rmrp is True,
+        }
         return self._respond(
             "people_reached",
             figure_query,
-            lambda: people_reached(query=figure_query, model=model, references=references),
+            lambda: people_reached(
+                query=figure_query,
+                model=settings.model,
+                accumulation=settings.accumulation,
+                references=references,
+            ),
             head=head,
         )
 
@@ -133,6 +158,19 @@ class FiguresViewSet(viewsets.GenericViewSet):
             "indicator_totals",
             figure_query,
             lambda: indicator_totals(query=figure_query, references=references),
+        )
+
+    @extend_schema(parameters=[FigureQuerySerializer], responses=CashFiguresSerializer)
+    @action(detail=False, methods=["get"])
+    def cash(self, request):
+        """Cash and voucher assistance: USD transferred and the people it reached (total and
+        new beneficiaries of CVA rows) in the months asked, grouped by any of the figure
+        dimensions and `delivery_mechanism` ("2,000,000 USD to assist 19,570 persons through
+        multipurpose cash": `?month=2021-03&sector=MPC`)."""
+        query, references = self._query(request, dimensions=CASH_DIMENSIONS)
+        figure_query = query.figure_query(cumulative=False)
+        return self._respond(
+            "cash", figure_query, lambda: cash_figures(query=figure_query, references=references)
         )
 
 

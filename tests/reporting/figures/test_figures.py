@@ -85,13 +85,17 @@ def test_sum_model(rows, analyst):
     assert (pe15["cva_people"], pe15["flags"]) == (40, [])
 
 
+# --- The cumulative order: each sector's months added, then the sectors combined once -------
+CUMULATIVE = "accumulation=cumulative"
+
+
 def test_max_sector_model_per_admin1_then_country(rows, analyst):
-    by_admin1 = people(analyst, "model=max_sector&group_by=admin1")["results"]
+    by_admin1 = people(analyst, f"model=max_sector&group_by=admin1&{CUMULATIVE}")["results"]
     assert [(r["admin1"], r["people_reached"]) for r in by_admin1] == [("PE15", 130), ("PE24", 65)]
     assert by_admin1[0]["age_sex"]["women"] == 70
     # Age/sex groups take their own highest sector, so they no longer add up: flagged.
     assert by_admin1[0]["flags"] == ["age_sex_differs_from_total"]
-    (country,) = people(analyst, "model=max_sector&group_by=country")["results"]
+    (country,) = people(analyst, f"model=max_sector&group_by=country&{CUMULATIVE}")["results"]
     assert (country["country"], country["people_reached"]) == ("PER", 195)
     assert (
         country["population"]["in_destination"] == 85 and country["population"]["in_transit"] == 90
@@ -99,11 +103,11 @@ def test_max_sector_model_per_admin1_then_country(rows, analyst):
 
 
 def test_southern_cone_model(rows, analyst):
-    by_admin1 = people(analyst, "model=southern_cone&group_by=admin1")["results"]
-    # PE15: destination 80 (FS) + 80 (PRT) + 55 (EDU, MPC); transit 30 + 40; host 10.
+    by_admin1 = people(analyst, f"model=southern_cone&group_by=admin1&{CUMULATIVE}")["results"]
+    # PE15: destination 80 (FS) + 80 (PRT with GBV) + 55 (EDU, MPC); transit 30 + 40; host 10.
     # PE24: transit 20 (FS) + 50 (PRT); host 10; Nutrition is not part of the model.
     assert [(r["admin1"], r["people_reached"]) for r in by_admin1] == [("PE15", 295), ("PE24", 80)]
-    (total,) = people(analyst, "model=southern_cone")["results"]
+    (total,) = people(analyst, f"model=southern_cone&{CUMULATIVE}")["results"]
     assert total["people_reached"] == 375
 
 
@@ -115,10 +119,80 @@ def test_grouped_by_sector_each_sector_stands_alone(rows, analyst):
 
 
 def test_cumulative_by_month(rows, analyst):
-    results = people(analyst, "model=max_sector&group_by=month&month_from=2021-01")["results"]
+    query = f"model=max_sector&group_by=month&month_from=2021-01&{CUMULATIVE}"
+    results = people(analyst, query)["results"]
     assert [(r["month"], r["people_reached"]) for r in results] == [
         ("2021-01", 100), ("2021-02", 130), ("2021-03", 195)
     ]  # fmt: skip
+
+
+# --- The regional (monthly) order, the default: each month's sectors and subsectors
+# combined per admin1, then the months added. Worked by hand from `rows`:
+#   PE15 January  PRT (general)       dest 60 transit 40          -> max 100, SC 100
+#   PE15 February GBV dest 20; SHE dest 30 transit 30 host 10      -> max  70, SC  70
+#        (southern cone: GBV is in no step, SHE is the highest of its group)
+#   PE15 March    FS dest 80 host 10; EDU dest 15; MPC dest 40     -> max  90, SC 145
+#        (southern cone: FS 80+10, plus EDU 15 and MPC 40)
+#   PE24 March    PRT transit 50; FS transit 20 host 10; NUT dest 5 -> max  65, SC  80
+#        (southern cone: Nutrition is in no step)
+#   max_sector: PE15 100+70+90 = 260, PE24 65, country 325 (cumulative order: 130, 65, 195)
+#   southern_cone: PE15 100+70+145 = 315, PE24 80, country 395 (cumulative: 295, 80, 375)
+def test_regional_order_is_the_default_and_says_so(rows, analyst):
+    body = people(analyst, "group_by=admin1")
+    assert (body["model"], body["model_source"]) == ("max_sector", "platform_default")
+    assert (body["accumulation"], body["accumulation_source"]) == ("monthly", "platform_default")
+    assert [(r["admin1"], r["people_reached"]) for r in body["results"]] == [
+        ("PE15", 260), ("PE24", 65)
+    ]  # fmt: skip
+    pe15 = body["results"][0]
+    assert pe15["population"] == {"in_destination": 170, "in_transit": 70, "host_community": 20,
+                                  "pendular": 0, "returnees": 0}  # fmt: skip
+    assert (pe15["age_sex"]["women"], pe15["age_sex"]["men"]) == (130, 130)
+    (country,) = people(analyst, "group_by=country")["results"]
+    assert country["people_reached"] == 325
+
+
+def test_regional_order_under_the_southern_cone_model(rows, analyst):
+    by_admin1 = people(analyst, "model=southern_cone&group_by=admin1")["results"]
+    assert [(r["admin1"], r["people_reached"]) for r in by_admin1] == [("PE15", 315), ("PE24", 80)]
+    assert by_admin1[0]["population"]["in_destination"] == 60 + 30 + 135
+    (total,) = people(analyst, "model=southern_cone")["results"]
+    assert total["people_reached"] == 395
+
+
+def test_regional_order_month_by_month(rows, analyst):
+    results = people(analyst, "group_by=month&month_from=2021-01")["results"]
+    assert [(r["month"], r["people_reached"]) for r in results] == [
+        ("2021-01", 100), ("2021-02", 170), ("2021-03", 325)
+    ]  # fmt: skip
+
+
+def test_sum_is_the_same_in_either_order(rows, analyst):
+    for order in ("monthly", "cumulative"):
+        body = people(analyst, f"model=sum&group_by=admin1&accumulation={order}")
+        assert [(r["admin1"], r["people_reached"]) for r in body["results"]] == [
+            ("PE15", 335), ("PE24", 85)
+        ]  # fmt: skip
+        assert (body["accumulation"], body["accumulation_source"]) == (order, "query")
+
+
+def test_grouped_by_subsector(rows, analyst):
+    results = people(analyst, "group_by=subsector")["results"]
+    assert {r["subsector"]: r["people_reached"] for r in results} == {
+        "EDU": 15, "FS": 120, "MPC": 40, "NUT": 5, "PRT": 150, "PRT-GBV": 20, "SHE": 70
+    }  # fmt: skip
+    assert (
+        analyst.get(f"{URL}people-reached/?month=2021-03&group_by=sector,subsector").status_code
+        == 400
+    )
+
+
+def test_a_country_may_declare_the_cumulative_order(rows, analyst, coordinator):
+    response = coordinator.patch("/api/v1/figure-settings/PER/", {"accumulation": "cumulative"})
+    assert response.status_code == 200, response.content
+    body = people(analyst, "group_by=country")
+    assert (body["accumulation"], body["accumulation_source"]) == ("cumulative", "country_setting")
+    assert body["results"][0]["people_reached"] == 195
 
 
 def test_country_default_model_and_rmrp_setting(rows, analyst, coordinator):
@@ -227,3 +301,43 @@ def test_demo_figures_match_the_situation_report(analyst):
         19570,
     )
     assert {r["indicator"]: r["quantity"] for r in body["results"]}["WASH-01"] == 3660
+
+
+# --- Cash, and names next to codes --------------------------------------------------------
+def test_cash_by_sector_admin1_and_mechanism(rows, analyst):
+    body = analyst.get(f"{URL}cash/?month=2021-03&group_by=sector,admin1,delivery_mechanism").json()
+    assert body["results"] == [
+        {"sector": "MPC", "sector_name": "Multipurpose Cash Assistance (MPC)", "admin1": "PE15",
+         "admin1_name": "Lima", "delivery_mechanism": "prepaid_card", "cva_value_usd": 4000.0,
+         "people": 50, "new_people": 40, "reports": 1},
+    ]  # fmt: skip
+    assert (
+        analyst.get(f"{URL}people-reached/?month=2021-03&group_by=delivery_mechanism").status_code
+        == 400
+    )
+
+
+def test_cash_of_the_demo_is_the_situation_reports_sentence(analyst):
+    """ "Two million USD was distributed to assist 19,570 persons through multisectoral CBI"."""
+    demo_data_load()
+    (row,) = analyst.get(f"{URL}cash/?month=2021-03&sector=MPC").json()["results"]
+    assert (row["cva_value_usd"], row["people"]) == (2_000_000, 19_570)
+
+
+def test_figure_rows_name_their_codes_and_exports_say_yes_no(rows, analyst):
+    (pe15, pe24) = people(analyst, "group_by=admin1,partner&partner=ACNUR&model=sum")["results"]
+    assert (pe15["admin1"], pe15["admin1_name"], pe15["partner_name"]) == (
+        "PE15",
+        "Lima",
+        pe15["partner_name"],
+    )
+    assert pe15["partner_name"] and pe15["partner_name"] != "ACNUR"
+    assert pe24["admin1_name"] == "Tumbes"
+    response = analyst.client.get(
+        f"{URL}monthly-beneficiaries/?month=2021-03&group_by=sector&format=csv"
+    )
+    lines = b"".join(response.streaming_content if response.streaming else [response.content])
+    header, first = lines.decode("utf-8-sig").splitlines()[:2]
+    assert "sector_name" in header.split(",")
+    cells = dict(zip(header.split(","), first.split(","), strict=False))
+    assert cells["provisional"] == "yes"
