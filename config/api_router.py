@@ -5,7 +5,11 @@ from indicators.api.views import IndicatorViewSet, SectorViewSet
 from partners.api.views import MeView, PartnerViewSet
 from reporting.activities.api.views import ActivityReportViewSet, ImportViewSet
 from reporting.border_flows.api.views import BorderCrossingViewSet, BorderPointViewSet
-from reporting.figures.api.views import CountryFigureSettingsViewSet, FiguresViewSet
+from reporting.figures.api.views import (
+    CountryFigureSettingsViewSet,
+    FiguresViewSet,
+    PlanTargetViewSet,
+)
 from reporting.locations.api.views import LocationViewSet
 from reporting.periods.api.views import ReportingPeriodViewSet
 
@@ -22,5 +26,6 @@ router.register("border-points", BorderPointViewSet)
 router.register("border-crossings", BorderCrossingViewSet, basename="bordercrossing")
 router.register("figures", FiguresViewSet, basename="figures")
 router.register("figure-settings", CountryFigureSettingsViewSet, basename="figuresettings")
+router.register("targets", PlanTargetViewSet, basename="plantarget")
 
 urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]

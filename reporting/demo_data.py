@@ -17,7 +17,7 @@ from django.db import transaction
 
 from config.db.choices import ChangeChannel
 from indicators.choices import IndicatorType
-from indicators.models import Indicator
+from indicators.models import Indicator, Sector
 from partners.choices import Role
 from partners.models import Partner, User
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
@@ -26,6 +26,7 @@ from reporting.activities.validation import activity_report_violations
 from reporting.border_flows.models import BorderCrossing, BorderPoint
 from reporting.border_flows.services import border_crossing_create, border_crossing_update
 from reporting.common.references import ReferenceIndex
+from reporting.figures.services import plan_targets_upsert
 from reporting.locations.models import Location
 
 DEMO_DIRECTORY = Path(settings.BASE_DIR) / "data" / "demo"
@@ -169,6 +170,20 @@ def _load_crossings(actor: User, partner: Partner) -> int:
     return created
 
 
+def _load_targets(actor: User, locations: dict, directory: Path = DEMO_DIRECTORY) -> int:
+    """The illustrative plan targets of data/demo/targets-2021-illustrative.json."""
+    doc = json.loads((directory / "targets-2021-illustrative.json").read_text(encoding="utf-8"))
+    sectors = {s.code: s for s in Sector.objects.all()}
+    rows = [
+        (n, {"plan_year": doc["plan_year"], "admin1": locations[t["admin1"]],
+             "sector": sectors[t["sector"]], "population_type": "", "target": t["target"],
+             "people_in_need": t["people_in_need"]})
+        for n, t in enumerate(doc["targets"])
+    ]  # fmt: skip
+    plan_targets_upsert(rows=rows, user=actor)
+    return len(rows)
+
+
 @transaction.atomic
 def demo_data_load() -> dict[str, int]:
     """Create the demo users and the March 2021 reports; a second run changes nothing."""
@@ -220,4 +235,5 @@ def demo_data_load() -> dict[str, int]:
                 )
                 counts["updated" if updated.version != version else "unchanged"] += 1
     counts["crossings_created"] = _load_crossings(actor, partners["OIM"])
+    counts["targets"] = _load_targets(actor, locations)
     return counts

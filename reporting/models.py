@@ -4,7 +4,7 @@ migrations. Code imports each model from its domain package, never from this mod
 from config.db.models import DataGeneration, IdempotencyRecord
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry, Import
 from reporting.border_flows.models import BorderCrossing, BorderCrossingHistoryEntry, BorderPoint
-from reporting.figures.models import CountryFigureSettings
+from reporting.figures.models import CountryFigureSettings, PlanTarget
 from reporting.locations.models import Location
 from reporting.periods.models import ReportingPeriod
 
@@ -19,5 +19,6 @@ __all__ = [
     "IdempotencyRecord",
     "Import",
     "Location",
+    "PlanTarget",
     "ReportingPeriod",
 ]

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from indicators.models import Indicator
+from indicators.models import Indicator, Sector
 from partners.models import Partner
 from reporting.locations.models import Location
 
@@ -23,6 +23,7 @@ class ReferenceIndex:
         "partner": lambda: (Partner.objects.all(), "code"),
         "indicator": lambda: (Indicator.objects.select_related("sector__parent"), "code"),
         "location": lambda: (Location.objects.select_related("parent"), "pcode"),
+        "sector": lambda: (Sector.objects.select_related("parent"), "code"),
     }
 
     @classmethod
@@ -127,11 +128,7 @@ class ReferenceIndex:
         }
 
     def sector(self, code: str):
-        from indicators.models import Sector
-
-        if "sector" not in self._objects:
-            self._objects["sector"] = {s.code: s for s in Sector.objects.all()}
-        return self._objects["sector"].get(code)
+        return self.get("sector", code)
 
     def indicator_ids_of_sector(self, sector) -> set[int]:
         """Indicators of a sector and of its subsectors."""

@@ -7,9 +7,9 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from config.api.fields import BooleanField, MonthField
 from config.api.serializers import StrictFieldsMixin
-from reporting.common.references import ReferenceIndex
+from reporting.common.references import ReferenceField, ReferenceIndex
 from reporting.figures.choices import Accumulation, ConsolidationModel
-from reporting.figures.models import CountryFigureSettings
+from reporting.figures.models import CountryFigureSettings, PlanTarget
 from reporting.figures.selectors import GROUP_DIMENSIONS, FigureQuery
 from reporting.locations.choices import LocationLevel
 
@@ -273,3 +273,64 @@ class CountryFigureSettingsSerializer(serializers.ModelSerializer):
             "changed_by",
         ]
         read_only_fields = ["country", "changed_at", "changed_by"]
+
+
+class PlanTargetSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    """A plan year's target and people in need, per admin1 and sector (optionally per
+    population type)."""
+
+    admin1 = ReferenceField("location", help_text="Admin1 P-code.")
+    sector = ReferenceField("sector", help_text="Sector code (top-level sector).")
+    changed_by = serializers.CharField(
+        source="changed_by.username", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = PlanTarget
+        fields = [
+            "id", "plan_year", "admin1", "sector", "population_type", "target",
+            "people_in_need", "changed_at", "changed_by",
+        ]  # fmt: skip
+        read_only_fields = ["id", "changed_at", "changed_by"]
+        validators = []  # one target per cell: plan_targets_upsert replaces it
+
+    def validate(self, attrs):
+        admin1, sector = attrs.get("admin1"), attrs.get("sector")
+        if admin1 is not None and admin1.level != LocationLevel.ADMIN1:
+            raise ValidationError(
+                {"admin1": [ErrorDetail(f"{admin1.pcode} is not an admin1 area.", "wrong_level")]}
+            )
+        if sector is not None and sector.parent_id is not None:
+            message = f"{sector.code} is a subsector; targets are set per sector."
+            raise ValidationError({"sector": [ErrorDetail(message, "subsector")]})
+        return attrs
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["admin1"], data["sector"] = instance.admin1.pcode, instance.sector.code
+        return data
+
+
+class PlanTargetUploadSerializer(StrictFieldsMixin, serializers.Serializer):
+    file = serializers.FileField(
+        help_text="CSV or XLSX with the columns plan_year, admin1, sector, population_type "
+        "(may be empty), target, people_in_need (may be empty)."
+    )
+
+
+class PlanTargetUploadResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+
+
+class ProgressRowSerializer(GroupColumnsSerializer):
+    people_reached = serializers.IntegerField(help_text="New beneficiaries from January on.")
+    target = serializers.IntegerField(allow_null=True)
+    people_in_need = serializers.IntegerField(allow_null=True)
+    reached_pct_of_target = serializers.FloatField(allow_null=True)
+    reached_pct_of_pin = serializers.FloatField(allow_null=True)
+
+
+class ProgressSerializer(FigureMetaSerializer):
+    rmrp_only = serializers.BooleanField()
+    results = ProgressRowSerializer(many=True)

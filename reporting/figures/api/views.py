@@ -4,10 +4,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from config.api.exceptions import flatten_errors
 from config.api.exports import ExportListMixin
 from config.api.permissions import IsCoordinatorOrReadOnly
+from config.api.spreadsheets import SheetError, detect_format, read_table
 from config.db.generations import cached
 from reporting.common.references import ReferenceIndex
 from reporting.figures.api.serializers import (
@@ -17,8 +20,13 @@ from reporting.figures.api.serializers import (
     IndicatorFiguresSerializer,
     MonthlyBeneficiariesSerializer,
     PeopleReachedSerializer,
+    PlanTargetSerializer,
+    PlanTargetUploadResultSerializer,
+    PlanTargetUploadSerializer,
+    ProgressSerializer,
 )
-from reporting.figures.models import CountryFigureSettings
+from reporting.figures.filtersets import PlanTargetFilterSet
+from reporting.figures.models import CountryFigureSettings, PlanTarget
 from reporting.figures.selectors import (
     CASH_DIMENSIONS,
     GROUP_DIMENSIONS,
@@ -29,9 +37,11 @@ from reporting.figures.selectors import (
     monthly_beneficiaries,
     people_reached,
     people_reached_settings,
+    progress,
     provisional,
     query_key,
 )
+from reporting.figures.services import plan_targets_upsert
 from reporting.locations.choices import LocationLevel
 from reporting.locations.models import Location
 
@@ -173,6 +183,25 @@ class FiguresViewSet(viewsets.GenericViewSet):
             "cash", figure_query, lambda: cash_figures(query=figure_query, references=references)
         )
 
+    @extend_schema(parameters=[FigureQuerySerializer], responses=ProgressSerializer)
+    @action(detail=False, methods=["get"])
+    def progress(self, request):
+        """People reached per sector, cumulative from January to the month asked, against
+        the plan year's target and people in need (counts and %), per admin1 (or, with
+        `group_by=country`, per country): the table every situation report dashboard shows.
+        Counts Direct Assistance rows as people reached does (RMRP only by the country's
+        setting)."""
+        query, references = self._query(request)
+        country = query.validated_data.get("country")
+        rmrp_only = people_reached_settings(country.pcode if country else None).rmrp_only
+        figure_query = query.figure_query(cumulative=True, rmrp_default=True if rmrp_only else None)
+        return self._respond(
+            "progress",
+            figure_query,
+            lambda: progress(query=figure_query, references=references),
+            head={"rmrp_only": figure_query.rmrp is True},
+        )
+
 
 class CountryFigureSettingsViewSet(
     ExportListMixin,
@@ -204,3 +233,66 @@ class CountryFigureSettingsViewSet(
 
     def perform_update(self, serializer):
         serializer.save(changed_by=self.request.user)
+
+
+class PlanTargetViewSet(ExportListMixin, viewsets.ModelViewSet):
+    """Targets and people in need of the response plan, per plan year, admin1 and sector
+    (optionally per population type). Everyone signed in reads; coordinators set them, one
+    by one or as a file (`upload/`). Illustrative demo values are marked in the demo data."""
+
+    serializer_class = PlanTargetSerializer
+    filterset_class = PlanTargetFilterSet
+    permission_classes = [IsCoordinatorOrReadOnly]
+    ordering_fields = ["plan_year", "target"]
+    problem_statuses = {"upload": ["422"]}
+
+    def get_queryset(self):
+        return PlanTarget.objects.select_related("admin1", "sector", "changed_by")
+
+    def perform_create(self, serializer):
+        data = {"population_type": "", **serializer.validated_data}
+        plan_targets_upsert(rows=[(0, data)], user=self.request.user)
+        key = {k: data[k] for k in ("plan_year", "admin1", "sector")}
+        serializer.instance = PlanTarget.objects.get(**key, population_type=data["population_type"])
+
+    def perform_update(self, serializer):
+        serializer.save(changed_by=self.request.user)
+
+    @extend_schema(
+        request={"multipart/form-data": PlanTargetUploadSerializer},
+        responses=PlanTargetUploadResultSerializer,
+    )
+    @action(
+        detail=False, methods=["post"], parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[], pagination_class=None,
+    )  # fmt: skip
+    def upload(self, request):
+        """Set many targets from a CSV or XLSX file, all or nothing: every bad row answers
+        422 with its spreadsheet row; each (plan year, admin1, sector, population type)
+        present replaces its target."""
+        upload = PlanTargetUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        content = upload.validated_data["file"].read()
+        try:
+            table = read_table(content, detect_format(content, upload.validated_data["file"].name))
+            rows, errors = self._read_rows(table)
+        except SheetError as error:
+            raise ValidationError({"file": [ErrorDetail(error.message, error.code)]}) from None
+        return Response(plan_targets_upsert(rows=rows, user=request.user, errors=errors))
+
+    def _read_rows(self, table) -> tuple[list, list]:
+        context = self.get_serializer_context()
+        header, rows, errors = None, [], []
+        for number, cells in table:
+            if not any(c not in (None, "") for c in cells):
+                continue
+            if header is None:
+                header = [str(c or "").strip().lower() for c in cells]
+                continue
+            raw = {k: v for k, v in zip(header, cells, strict=False) if k and v not in (None, "")}
+            serializer = PlanTargetSerializer(data=raw, context=context)
+            if serializer.is_valid():
+                rows.append((number, {"population_type": "", **serializer.validated_data}))
+            else:
+                errors += [{"row": number, **e} for e in flatten_errors(serializer.errors)]
+        return rows, errors

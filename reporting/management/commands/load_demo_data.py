@@ -10,7 +10,8 @@ class Command(BaseCommand):
         counts = demo_data_load()
         self.stdout.write(
             "demo reports: {created} created, {updated} updated, {unchanged} unchanged; "
-            "border crossings: {crossings_created} created".format(**counts)
+            "border crossings: {crossings_created} created; plan targets (illustrative): "
+            "{targets}".format(**counts)
         )
         users = ", ".join(f"{u} ({role} at {org})" for u, org, role in DEMO_USERS)
         self.stdout.write(f"demo users: {users}")
