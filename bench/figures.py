@@ -1,4 +1,4 @@
-"""Issue 6: figures against hand-written SQL, and the memory of a full CSV export.
+"""Issues 6 and 13: figures against hand-written SQL, and the memory of a full CSV export.
 
 With a million reports in PostgreSQL (bench/common.py fills them):
 - people reached by sector and admin1 for March 2021, cumulative from January;
@@ -50,7 +50,64 @@ JOIN indicators_sector s ON s.id = i.sector_id
 WHERE r.deleted_at IS NULL AND r.month = '2021-03-01'
 GROUP BY 1
 """
+# The regional order (issue 13): per month, admin1 and (sub)sector the sums; per month and
+# admin1 the highest sector of each population type and age/sex group (max_sector); the
+# months added.
+REGIONAL_SQL = """
+WITH cells AS (
+  SELECT r.month, r.admin1_id, i.sector_id,
+         SUM(pop_in_destination) AS d, SUM(pop_in_transit) AS t, SUM(pop_host_community) AS h,
+         SUM(pop_pendular) AS p, SUM(pop_returnees) AS re, SUM(girls) AS g, SUM(boys) AS b,
+         SUM(women) AS w, SUM(men) AS m, SUM(other_under_18) AS ou, SUM(other_over_18) AS oo
+  FROM reporting_activityreport r JOIN indicators_indicator i ON i.id = r.indicator_id
+  WHERE r.deleted_at IS NULL AND r.rmrp AND r.month BETWEEN '2021-01-01' AND '2021-03-01'
+    AND i.indicator_type = 'direct_assistance'
+  GROUP BY 1, 2, 3
+), intersector AS (
+  SELECT month, admin1_id, MAX(d) AS d, MAX(t) AS t, MAX(h) AS h, MAX(p) AS p, MAX(re) AS re,
+         MAX(g) AS g, MAX(b) AS b, MAX(w) AS w, MAX(m) AS m, MAX(ou) AS ou, MAX(oo) AS oo
+  FROM cells GROUP BY 1, 2
+)
+SELECT admin1_id, SUM(d + t + h + p + re), SUM(d), SUM(t), SUM(h), SUM(p), SUM(re), SUM(g),
+       SUM(b), SUM(w), SUM(m), SUM(ou), SUM(oo)
+FROM intersector GROUP BY 1
+"""
+CASH_SQL = """
+SELECT COALESCE(s.parent_id, s.id), r.delivery_mechanism, SUM(r.cva_value_usd),
+       SUM(r.total_beneficiaries), SUM(r.new_beneficiaries), COUNT(*)
+FROM reporting_activityreport r
+JOIN indicators_indicator i ON i.id = r.indicator_id
+JOIN indicators_sector s ON s.id = i.sector_id
+WHERE r.deleted_at IS NULL AND r.cva AND r.month = '2021-03-01'
+GROUP BY 1, 2
+"""
+PROGRESS_SQL = """
+WITH reached AS (
+  SELECT r.admin1_id, COALESCE(s.parent_id, s.id) AS sector_id,
+         SUM(pop_in_destination + pop_in_transit + pop_host_community + pop_pendular
+             + pop_returnees) AS people
+  FROM reporting_activityreport r
+  JOIN indicators_indicator i ON i.id = r.indicator_id
+  JOIN indicators_sector s ON s.id = i.sector_id
+  WHERE r.deleted_at IS NULL AND r.rmrp AND r.month BETWEEN '2021-01-01' AND '2021-03-01'
+    AND i.indicator_type = 'direct_assistance'
+  GROUP BY 1, 2
+)
+SELECT reached.admin1_id, reached.sector_id, reached.people, t.target, t.people_in_need
+FROM reached LEFT JOIN reporting_plantarget t
+  ON t.admin1_id = reached.admin1_id AND t.sector_id = reached.sector_id
+ AND t.plan_year = 2021 AND t.population_type = ''
+"""
 FIGURES = {
+    "people reached by admin1, regional monthly order (max_sector)": (
+        "/api/v1/figures/people-reached/?month=2021-03&group_by=admin1",
+        REGIONAL_SQL,
+    ),
+    "cash by sector and delivery mechanism": (
+        "/api/v1/figures/cash/?month=2021-03&group_by=sector,delivery_mechanism",
+        CASH_SQL,
+    ),
+    "progress by admin1 and sector": ("/api/v1/figures/progress/?month=2021-03", PROGRESS_SQL),
     "people reached by sector and admin1": (
         "/api/v1/figures/people-reached/?month=2021-03&group_by=sector,admin1",
         PEOPLE_SQL,
