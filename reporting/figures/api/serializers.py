@@ -207,6 +207,11 @@ class PeopleReachedSerializer(FigureMetaSerializer):
     model_source = serializers.ChoiceField(choices=SETTING_SOURCES)
     accumulation = serializers.ChoiceField(choices=Accumulation.choices)
     accumulation_source = serializers.ChoiceField(choices=SETTING_SOURCES)
+    proportions = serializers.CharField(
+        allow_null=True,
+        help_text="The age/sex proportions table applied; null: none, so max models take "
+        "each population type's and age/sex group's highest sector as reported.",
+    )
     rmrp_only = serializers.BooleanField()
     results = PeopleReachedRowSerializer(many=True)
 

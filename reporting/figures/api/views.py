@@ -130,6 +130,9 @@ class FiguresViewSet(viewsets.GenericViewSet):
             "model_source": settings.model_source,
             "accumulation": settings.accumulation,
             "accumulation_source": settings.accumulation_source,
+            # No age/sex proportions tables yet: max models take each population type's
+            # (and age/sex group's) highest sector as reported.
+            "proportions": None,
             "rmrp_only": figure_query.rmrp is True,
         }
         return self._respond(
