@@ -1,0 +1,155 @@
+"""What every figure shares: the query and its months, the report filter, the
+people-reached settings, names next to codes."""
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+
+from config.db.routing import read_alias
+from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
+from reporting.common.references import ReferenceIndex
+from reporting.figures.models import CountryFigureSettings
+from reporting.periods.choices import PeriodStatus
+from reporting.periods.models import ReportingPeriod
+
+GROUP_DIMENSIONS = ("month", "country", "admin1", "sector", "subsector", "partner")
+CASH_DIMENSIONS = (*GROUP_DIMENSIONS, "delivery_mechanism")
+# A dimension's codes and the names printed next to them (`admin1` and `admin1_name`).
+NAMED_DIMENSIONS = {
+    "country": "location", "admin1": "location", "sector": "sector", "subsector": "sector",
+    "partner": "partner",
+}  # fmt: skip
+
+
+def with_names(dims: dict[str, Any], references: ReferenceIndex) -> dict[str, Any]:
+    """The dimensions of a figure row, each code followed by its name, so an analyst's CSV
+    reads without a lookup table."""
+    names = references.names()
+    out: dict[str, Any] = {}
+    for dimension, value in dims.items():
+        out[dimension] = value
+        kind = NAMED_DIMENSIONS.get(dimension)
+        if kind is not None:
+            out[f"{dimension}_name"] = names[kind].get(value) if value else None
+    return out
+
+
+POP = [f for _, f in POPULATION_FIELDS]
+
+
+AGE = [f for _, f in AGE_SEX_FIELDS]
+
+
+VECTOR = [*POP, *AGE, "new", "cva_new"]
+
+
+SOUTHERN_CONE_MAX = ("SHE", "FS", "HT", "WASH")
+
+
+SOUTHERN_CONE_ADD = ("INT", "MPC", "HEA", "EDU")
+
+
+SOUTHERN_CONE_PROTECTION = "PRT"
+
+
+@dataclass
+class FigureQuery:
+    """What the caller asked for, with codes already resolved to ids."""
+
+    month_from: date
+    month_to: date
+    group_by: list[str] = field(default_factory=list)
+    admin1_ids: set[int] | None = None  # from country/admin1 filters
+    indicator_ids: set[int] | None = None  # from the sector filter
+    partner_id: int | None = None
+    rmrp: bool | None = None
+    cva: bool | None = None
+
+
+def _months(start: date, end: date) -> list[date]:
+    out, current = [], start
+    while current <= end:
+        out.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return out
+
+
+def query_key(query: FigureQuery) -> dict:
+    """The query as a cache key part: sets sorted, so equal queries give equal keys."""
+    return {
+        name: sorted(value) if isinstance(value, set) else value
+        for name, value in asdict(query).items()
+    }
+
+
+def covered_months(query: FigureQuery) -> list[date]:
+    return _months(query.month_from, query.month_to)
+
+
+def provisional(start: date, end: date) -> bool:
+    """A figure is provisional while any month it covers is still open."""
+    locked = (
+        ReportingPeriod.objects.using(read_alias())
+        .filter(month__gte=start, month__lte=end, status=PeriodStatus.LOCKED)
+        .count()
+    )
+    return locked < len(_months(start, end))
+
+
+def _reports(
+    query: FigureQuery, *, indicator_ids: set[int] | None = None, months: list[date] | None = None
+) -> QuerySet:
+    qs = ActivityReport.objects.using(read_alias())
+    if months is not None:  # some months of the range only
+        qs = qs.filter(month__any=months)
+    else:
+        qs = qs.filter(month__gte=query.month_from, month__lte=query.month_to)
+    if query.admin1_ids is not None:
+        qs = qs.filter(admin1_id__in=query.admin1_ids)
+    ids = query.indicator_ids
+    if indicator_ids is not None:
+        ids = indicator_ids if ids is None else ids & indicator_ids
+    if ids is not None:
+        qs = qs.filter(indicator_id__in=ids)
+    if query.partner_id is not None:
+        qs = qs.filter(partner_id=query.partner_id)
+    if query.rmrp is not None:
+        qs = qs.filter(rmrp=query.rmrp)
+    if query.cva is not None:
+        qs = qs.filter(cva=query.cva)
+    return qs
+
+
+PLATFORM_COUNTRY = "PER"  # the platform's own country, when a query names none
+
+
+@dataclass(frozen=True)
+class PeopleReachedSettings:
+    """How people reached is consolidated, and where each choice came from: `query`,
+    `country_setting` or `platform_default`."""
+
+    model: str
+    model_source: str
+    accumulation: str
+    accumulation_source: str
+    rmrp_only: bool
+
+
+def people_reached_settings(
+    country_pcode: str | None, *, model: str | None = None, accumulation: str | None = None
+) -> PeopleReachedSettings:
+    """The request's choices, else the country's declaration, else the platform's default
+    (max_sector, the regional monthly order, RMRP only)."""
+    pcode = country_pcode or PLATFORM_COUNTRY
+    setting = CountryFigureSettings.objects.filter(country__pcode=pcode).first()
+    declared = "country_setting" if setting is not None else "platform_default"
+    setting = setting or CountryFigureSettings()
+    return PeopleReachedSettings(
+        model=model or setting.consolidation_model,
+        model_source="query" if model else declared,
+        accumulation=accumulation or setting.accumulation,
+        accumulation_source="query" if accumulation else declared,
+        rmrp_only=setting.rmrp_only,
+    )
