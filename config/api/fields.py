@@ -70,6 +70,7 @@ FIRST_DAY = date(1900, 1, 1)
 
 
 LAST_DAY = date(2100, 12, 31)
+MONTH_HELP = "Enter a month as YYYY-MM from 1900-01 to 2100-12, e.g. 2021-03."
 
 
 def parse_month(value) -> date | None:
@@ -99,9 +100,7 @@ MONTH_SCHEMA = {"type": "string", "pattern": MONTH_RE.pattern, "example": "2021-
 
 @extend_schema_field(MONTH_SCHEMA)
 class MonthField(serializers.Field):
-    default_error_messages = {
-        "invalid": "Enter a month as YYYY-MM from 1900-01 to 2100-12, e.g. 2021-03."
-    }
+    default_error_messages = {"invalid": MONTH_HELP}
 
     def to_internal_value(self, data):
         month = parse_month(data)

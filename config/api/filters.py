@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.filters import OrderingFilter
 
-from config.api.fields import BOOLEAN_HELP, MONTH_SCHEMA, parse_bool, parse_month
+from config.api.fields import BOOLEAN_HELP, MONTH_HELP, MONTH_SCHEMA, parse_bool, parse_month
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -120,7 +120,7 @@ class MonthFormField(forms.CharField):
             return None
         month = parse_month(value)
         if month is None:
-            raise forms.ValidationError("Enter a month as YYYY-MM.", code="invalid")
+            raise forms.ValidationError(MONTH_HELP, code="invalid")
         return month
 
 

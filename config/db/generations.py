@@ -12,9 +12,10 @@ month while analysts read earlier ones, so a write leaves most cached figures va
 - the values are read from the database the figures are read from, so a lagging replica
   gives its own, older value and never a newer key with older data.
 
-Model saves and deletes bump them through signals; bulk writes (batches, month locks) call
-`data_changed()` themselves, as their last statement, so the row locks it takes are held only
-for their commit (their deferred foreign-key checks run before it, not at the commit).
+Model saves and deletes bump them through signals (reporting.figures.cache); bulk writes
+(batches, month locks, target uploads) call `data_changed()` themselves, as their last
+statement, so the row locks it takes are held only for their commit (their deferred
+foreign-key checks run before it, not at the commit).
 """
 
 import hashlib

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models.base import ModelState
 
 from config.api.exceptions import Violation
-from config.api.fields import BOOLEAN_HELP, MAX_COUNT, parse_bool, parse_month
+from config.api.fields import BOOLEAN_HELP, MAX_COUNT, MONTH_HELP, parse_bool, parse_month
 from partners.models import User
 from partners.permissions import partner_of_write
 from reporting.activities.choices import DeliveryMechanism
@@ -172,7 +172,7 @@ NULL_DEFAULTS = {"activity_description": "", "covid19": False}
 def _month(value):
     month = parse_month(value)
     if month is None:
-        raise RowError("invalid", "Enter a month as YYYY-MM from 1900-01 to 2100-12, e.g. 2021-03.")
+        raise RowError("invalid", MONTH_HELP)
     return month
 
 
