@@ -5,6 +5,7 @@ from indicators.api.views import IndicatorViewSet, SectorViewSet
 from partners.api.views import MeView, PartnerViewSet
 from reporting.activities.api.views import ActivityReportViewSet, ImportViewSet
 from reporting.border_flows.api.views import BorderCrossingViewSet, BorderPointViewSet
+from reporting.figures.api.proportions import AgeSexProportionsViewSet
 from reporting.figures.api.views import (
     CountryFigureSettingsViewSet,
     FiguresViewSet,
@@ -27,5 +28,6 @@ router.register("border-crossings", BorderCrossingViewSet, basename="bordercross
 router.register("figures", FiguresViewSet, basename="figures")
 router.register("figure-settings", CountryFigureSettingsViewSet, basename="figuresettings")
 router.register("targets", PlanTargetViewSet, basename="plantarget")
+router.register("proportions", AgeSexProportionsViewSet, basename="agesexproportions")
 
 urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]

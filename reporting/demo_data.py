@@ -26,7 +26,10 @@ from reporting.activities.validation import activity_report_violations
 from reporting.border_flows.models import BorderCrossing, BorderPoint
 from reporting.border_flows.services import border_crossing_create, border_crossing_update
 from reporting.common.references import ReferenceIndex
+from reporting.figures.models import SHARE_FIELDS as PROPORTION_SHARES
+from reporting.figures.proportions import proportions_batch
 from reporting.figures.services import plan_targets_upsert
+from reporting.locations.choices import LocationLevel
 from reporting.locations.models import Location
 
 DEMO_DIRECTORY = Path(settings.BASE_DIR) / "data" / "demo"
@@ -184,6 +187,27 @@ def _load_targets(actor: User, locations: dict, directory: Path = DEMO_DIRECTORY
     return len(rows)
 
 
+def _load_proportions(actor: User, directory: Path = DEMO_DIRECTORY) -> int:
+    """The illustrative age/sex proportions of data/demo/proportions-pin-illustrative.json,
+    for every admin1 of its country and every sector (one batch: history, unchanged rows)."""
+    doc = json.loads((directory / "proportions-pin-illustrative.json").read_text(encoding="utf-8"))
+    admin1s = Location.objects.filter(parent__pcode=doc["country"], level=LocationLevel.ADMIN1)
+    rows = []
+    for admin1 in admin1s.order_by("pcode"):
+        for sector in Sector.objects.order_by("code"):
+            for population, default in doc["default"].items():
+                shares = doc["sectors"].get(sector.code, default)
+                fields = dict(
+                    zip(PROPORTION_SHARES, (Decimal(str(x)) for x in shares), strict=True)
+                )
+                rows.append(
+                    (len(rows), {"admin1": admin1, "sector": sector, "variant": doc["variant"],
+                                 "population_type": population, **fields})
+                )  # fmt: skip
+    proportions_batch(user=actor, rows=rows, errors=[])
+    return len(rows)
+
+
 @transaction.atomic
 def demo_data_load() -> dict[str, int]:
     """Create the demo users and the March 2021 reports; a second run changes nothing."""
@@ -236,4 +260,5 @@ def demo_data_load() -> dict[str, int]:
                 counts["updated" if updated.version != version else "unchanged"] += 1
     counts["crossings_created"] = _load_crossings(actor, partners["OIM"])
     counts["targets"] = _load_targets(actor, locations)
+    counts["proportions"] = _load_proportions(actor)
     return counts

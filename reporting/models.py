@@ -4,12 +4,19 @@ migrations. Code imports each model from its domain package, never from this mod
 from config.db.models import DataGeneration, IdempotencyRecord
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry, Import
 from reporting.border_flows.models import BorderCrossing, BorderCrossingHistoryEntry, BorderPoint
-from reporting.figures.models import CountryFigureSettings, PlanTarget
+from reporting.figures.models import (
+    AgeSexProportions,
+    AgeSexProportionsHistoryEntry,
+    CountryFigureSettings,
+    PlanTarget,
+)
 from reporting.locations.models import Location
 from reporting.periods.models import ReportingPeriod
 
 __all__ = [
     "ActivityReport",
+    "AgeSexProportions",
+    "AgeSexProportionsHistoryEntry",
     "ActivityReportHistoryEntry",
     "BorderCrossing",
     "BorderCrossingHistoryEntry",

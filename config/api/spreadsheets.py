@@ -5,11 +5,12 @@ CSV (UTF-8 with BOM, formulas neutralised) or XLSX."""
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
 
+from config.api.exceptions import flatten_errors
 from config.api.exports import csv_text, xlsx_text
 
 
@@ -152,3 +153,38 @@ def write_xlsx(rows: Iterator[list], title: str) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def validated_rows(
+    table: Iterator[tuple[int, list[Any]]],
+    serializer: Callable[[dict], Any],
+    *,
+    columns: set[str] | None = None,
+) -> tuple[list[tuple[int, dict]], list[dict]]:
+    """A reference-data file's rows through `serializer(raw)`: ([(row number, validated
+    data)], [{row, field, code, message}]). The first non-empty row is the header
+    (lower-cased); empty rows are skipped; with `columns`, other columns are ignored (an
+    export uploads back as is) and a missing one is a `missing_columns` SheetError."""
+    header, rows, errors = None, [], []
+    for number, cells in table:
+        if not any(c not in (None, "") for c in cells):
+            continue
+        if header is None:
+            header = [str(c or "").strip().lower() for c in cells]
+            missing = sorted((columns or set()) - set(header))
+            if missing:
+                raise SheetError(
+                    "missing_columns", "The file has no column " + ", ".join(missing) + "."
+                )
+            continue
+        raw = {
+            k: v
+            for k, v in zip(header, cells, strict=False)
+            if k and (columns is None or k in columns) and v not in (None, "")
+        }
+        checked = serializer(raw)
+        if checked.is_valid():
+            rows.append((number, dict(checked.validated_data)))
+        else:
+            errors += [{"row": number, **e} for e in flatten_errors(checked.errors)]
+    return rows, errors

@@ -2,7 +2,7 @@ from django.db.models.signals import post_delete, post_save
 
 from config.db.generations import data_changed
 from reporting.activities.models import ActivityReport
-from reporting.figures.models import CountryFigureSettings, PlanTarget
+from reporting.figures.models import AgeSexProportions, CountryFigureSettings, PlanTarget
 from reporting.locations.models import Location
 from reporting.periods.models import ReportingPeriod
 
@@ -27,7 +27,15 @@ def connect_signals() -> None:
         ActivityReport: _report_changed,
         ReportingPeriod: _period_changed,
         **dict.fromkeys(
-            (CountryFigureSettings, PlanTarget, Location, Sector, Indicator, Partner),
+            (
+                AgeSexProportions,
+                CountryFigureSettings,
+                PlanTarget,
+                Location,
+                Sector,
+                Indicator,
+                Partner,
+            ),
             _reference_changed,
         ),
     }

@@ -1,9 +1,17 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 
+from config.db.choices import ChangeChannel, HistoryAction
+from config.db.models import LiveManager
 from reporting.activities.models import POPULATION_FIELDS
-from reporting.figures.choices import Accumulation, ConsolidationModel
+from reporting.figures.choices import (
+    Accumulation,
+    ConsolidationModel,
+    Proportions,
+    ProportionsVariant,
+)
 from reporting.locations.models import Location
 
 
@@ -22,6 +30,12 @@ class CountryFigureSettings(models.Model):
         default=Accumulation.MONTHLY,
         help_text="The order of the two steps of people reached: monthly (the regional "
         "consolidation) or cumulative.",
+    )
+    proportions = models.CharField(
+        max_length=10,
+        choices=Proportions.choices,
+        default=Proportions.PIN,
+        help_text="The age/sex proportions the max models apply (where a table exists).",
     )
     rmrp_only = models.BooleanField(
         default=True, help_text="People reached counts only RMRP activities."
@@ -75,3 +89,92 @@ class PlanTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_year} {self.admin1_id} {self.sector_id}: {self.target}"
+
+
+SHARE_FIELDS = ("girls", "boys", "women", "men")
+POPULATION_TYPE_CHOICES = [(key, key.replace("_", " ")) for key, _ in POPULATION_FIELDS]
+
+
+def _share_field() -> models.DecimalField:
+    return models.DecimalField(
+        max_digits=7,
+        decimal_places=6,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+
+
+class AgeSexProportions(models.Model):
+    """How one population type's people split into girls, boys, women and men in one sector
+    (at subsector level) of one admin1: the regional table the max models apply. Reference
+    data, set by coordinators, versioned with its history like a report."""
+
+    admin1 = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey("indicators.Sector", on_delete=models.PROTECT, related_name="+")
+    variant = models.CharField(max_length=10, choices=ProportionsVariant.choices)
+    population_type = models.CharField(max_length=20, choices=POPULATION_TYPE_CHOICES)
+    girls = _share_field()
+    boys = _share_field()
+    women = _share_field()
+    men = _share_field()
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(editable=False)
+    updated_at = models.DateTimeField(editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # What makes two rows the same share (409 on create; uploads upsert on it).
+    KEY = ("admin1_id", "sector_id", "variant", "population_type")
+
+    all_objects = models.QuerySet.as_manager()  # deleted ones too (history, admin)
+    objects = LiveManager()
+
+    class Meta:
+        ordering = ["admin1__pcode", "sector__code", "variant", "population_type"]
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
+        verbose_name_plural = "age/sex proportions"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["admin1", "sector", "variant", "population_type"],
+                condition=Q(deleted_at__isnull=True),
+                name="agesexproportions_unique_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.admin1_id} {self.sector_id} {self.variant} {self.population_type}"
+
+    @property
+    def key(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.KEY)
+
+
+class AgeSexProportionsHistoryEntry(models.Model):
+    """One create, change or delete of an age/sex proportions row."""
+
+    proportions = models.ForeignKey(
+        AgeSexProportions, on_delete=models.PROTECT, related_name="history"
+    )
+    action = models.CharField(max_length=10, choices=HistoryAction.choices)
+    channel = models.CharField(max_length=10, choices=ChangeChannel.choices)
+    batch_id = models.UUIDField(null=True, blank=True)
+    version = models.PositiveIntegerField()
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        db_index=False,
+    )  # fmt: skip
+    before = models.JSONField(null=True)
+    after = models.JSONField(null=True)
+
+    class Meta:
+        ordering = ["proportions_id", "id"]
+        verbose_name_plural = "age/sex proportions history entries"
+
+    def __str__(self) -> str:
+        return f"proportions {self.proportions_id} v{self.version} {self.action}"

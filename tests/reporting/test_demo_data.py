@@ -1,10 +1,13 @@
+import json
+
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Sum
 
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from reporting.activities.validation import activity_report_violations
-from reporting.demo_data import demo_data_load
+from reporting.demo_data import DEMO_DIRECTORY, demo_data_load
+from reporting.figures.models import AgeSexProportions, AgeSexProportionsHistoryEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +58,29 @@ def test_loading_the_demo_twice_changes_nothing(capsys):
     call_command("load_demo_data")
     assert "0 created, 0 updated" in capsys.readouterr().out
     assert ActivityReportHistoryEntry.objects.count() == history
+
+
+def test_the_demo_ships_an_illustrative_proportions_table_the_figures_apply(make_api):
+    counts = demo_data_load()
+    table = AgeSexProportions.objects.filter(variant="pin")
+    assert table.count() == counts["proportions"] > 0
+    about = json.loads((DEMO_DIRECTORY / "proportions-pin-illustrative.json").read_text())
+    assert about["illustrative"] is True and "ILLUSTRATIVE" in about["_about"]
+    # Every admin1 the demo reports in is covered: nothing falls back to the plain max.
+    body = (
+        make_api("analyst", "OCHA")
+        .get("/api/v1/figures/people-reached/?month=2021-03&group_by=admin1")
+        .json()
+    )
+    assert (body["proportions"], body["proportions_uncovered"]) == ("pin", [])
+    plain = (
+        make_api("analyst", "OCHA")
+        .get("/api/v1/figures/people-reached/?month=2021-03&group_by=admin1&proportions=none")
+        .json()
+    )
+    assert {r["admin1"] for r in body["results"]} == {r["admin1"] for r in plain["results"]}
+    # Again: every row unchanged, no new version, no new history.
+    history = AgeSexProportionsHistoryEntry.objects.count()
+    demo_data_load()
+    assert set(table.values_list("version", flat=True)) == {1}
+    assert AgeSexProportionsHistoryEntry.objects.count() == history

@@ -8,7 +8,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from config.api.fields import BooleanField, MonthField
 from config.api.serializers import StrictFieldsMixin
 from reporting.common.references import ReferenceField, ReferenceIndex
-from reporting.figures.choices import Accumulation, ConsolidationModel
+from reporting.figures.choices import Accumulation, ConsolidationModel, Proportions
 from reporting.figures.models import CountryFigureSettings, PlanTarget
 from reporting.figures.selectors import GROUP_DIMENSIONS, FigureQuery
 from reporting.locations.choices import LocationLevel
@@ -61,6 +61,14 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         required=False,
         help_text="People reached only: the order of the two steps; default: the country's "
         "setting, else monthly (the regional consolidation).",
+    )
+    proportions = serializers.ChoiceField(
+        choices=Proportions.choices,
+        required=False,
+        help_text="People reached only, max models: the age/sex proportions table that splits "
+        "each population type before the max (pin or target), or none; default: the "
+        "country's setting, else pin. Admin1s without a table take the plain max and are "
+        "listed in `proportions_uncovered`.",
     )
     format = serializers.CharField(required=False, help_text="json, csv, xlsx or hxl.")
 
@@ -207,10 +215,16 @@ class PeopleReachedSerializer(FigureMetaSerializer):
     model_source = serializers.ChoiceField(choices=SETTING_SOURCES)
     accumulation = serializers.ChoiceField(choices=Accumulation.choices)
     accumulation_source = serializers.ChoiceField(choices=SETTING_SOURCES)
-    proportions = serializers.CharField(
-        allow_null=True,
-        help_text="The age/sex proportions table applied; null: none, so max models take "
-        "each population type's and age/sex group's highest sector as reported.",
+    proportions = serializers.ChoiceField(
+        choices=Proportions.choices,
+        help_text="The age/sex proportions variant the max step applies (none: each "
+        "population type's and age/sex group's highest sector as reported; unused by sum).",
+    )
+    proportions_source = serializers.ChoiceField(choices=SETTING_SOURCES)
+    proportions_uncovered = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Admin1 P-codes whose proportions table did not cover every population "
+        "type of their sectors in the max step: there the per-population-type max applied.",
     )
     rmrp_only = serializers.BooleanField()
     results = PeopleReachedRowSerializer(many=True)
@@ -273,6 +287,7 @@ class CountryFigureSettingsSerializer(serializers.ModelSerializer):
             "country",
             "consolidation_model",
             "accumulation",
+            "proportions",
             "rmrp_only",
             "changed_at",
             "changed_by",

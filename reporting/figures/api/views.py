@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from dataclasses import replace
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -7,10 +8,9 @@ from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api.exceptions import flatten_errors
 from config.api.exports import ExportListMixin
 from config.api.permissions import IsCoordinatorOrReadOnly
-from config.api.spreadsheets import SheetError, detect_format, read_table
+from config.api.spreadsheets import SheetError, detect_format, read_table, validated_rows
 from config.db.generations import cached
 from reporting.common.references import ReferenceIndex
 from reporting.figures.api.serializers import (
@@ -64,6 +64,24 @@ def _bounded(rows: list) -> list:
     return rows
 
 
+def _figure_body(query: FigureQuery, rows: list) -> dict:
+    """What every figure answers besides its own head: the months, whether they are all
+    locked, the grouping and the rows."""
+    return {
+        "months": {"from": f"{query.month_from:%Y-%m}", "to": f"{query.month_to:%Y-%m}"},
+        "provisional": provisional(query.month_from, query.month_to),
+        "group_by": query.group_by,
+        "results": _bounded(rows),
+    }
+
+
+def _with_rmrp_rule(query: FigureQuery, asked: dict, rmrp_only: bool) -> FigureQuery:
+    """The query under the country's RMRP-only rule, unless the request said `rmrp`."""
+    if "rmrp" in asked:
+        return query
+    return replace(query, rmrp=True if rmrp_only else None)
+
+
 class FiguresViewSet(viewsets.GenericViewSet):
     """Platform-wide figures: anyone signed in reads them (they are aggregates)."""
 
@@ -81,27 +99,15 @@ class FiguresViewSet(viewsets.GenericViewSet):
         return query, references
 
     @staticmethod
-    def _respond(
-        name: str, query: FigureQuery, results: Callable[[], list], head: dict | None = None
-    ) -> Response:
-        """The figure's answer, cached under its query and `head` and the data generations
-        of the months it covers (config.db.generations)."""
-        head = head or {}
+    def _respond(name: str, query: FigureQuery, results: Callable[[], list]) -> Response:
+        """The figure's answer, cached under its query and the data generations of the
+        months it covers (config.db.generations)."""
         return Response(
             cached(
                 name,
-                [query_key(query), head],
+                [query_key(query)],
                 covered_months(query),
-                lambda: {
-                    **head,
-                    "months": {
-                        "from": f"{query.month_from:%Y-%m}",
-                        "to": f"{query.month_to:%Y-%m}",
-                    },
-                    "provisional": provisional(query.month_from, query.month_to),
-                    "group_by": query.group_by,
-                    "results": _bounded(results()),
-                },
+                lambda: _figure_body(query, results()),
             )
         )
 
@@ -113,38 +119,50 @@ class FiguresViewSet(viewsets.GenericViewSet):
         by `model` (sum, max_sector or southern_cone) in the order `accumulation` says
         (`monthly`, the regional consolidation: each month's sectors and subsectors combined,
         then the months added; or `cumulative`: each sector's months added, then combined
-        once); a country is the sum of its admin1s. Defaults: the country's settings, else
-        max_sector and monthly. The answer says which it used and where that came from."""
+        once); a country is the sum of its admin1s. Under the max models the `proportions`
+        table (pin or target) first splits each sector's population types into girls, boys,
+        women and men, and the highest sector is taken per cell. Defaults: the country's
+        settings, else max_sector, monthly and pin. The answer says which it used and where
+        that came from."""
         query, references = self._query(request)
-        country = query.validated_data.get("country")
-        settings = people_reached_settings(
-            country.pcode if country else None,
-            model=query.validated_data.get("model"),
-            accumulation=query.validated_data.get("accumulation"),
-        )
-        figure_query = query.figure_query(
-            cumulative=True, rmrp_default=True if settings.rmrp_only else None
-        )
-        head = {
-            "model": settings.model,
-            "model_source": settings.model_source,
-            "accumulation": settings.accumulation,
-            "accumulation_source": settings.accumulation_source,
-            # No age/sex proportions tables yet: max models take each population type's
-            # (and age/sex group's) highest sector as reported.
-            "proportions": None,
-            "rmrp_only": figure_query.rmrp is True,
-        }
-        return self._respond(
-            "people_reached",
-            figure_query,
-            lambda: people_reached(
+        data = query.validated_data
+        asked = {name: data.get(name) for name in ("model", "accumulation", "proportions")}
+        country = data["country"].pcode if "country" in data else None
+        base = query.figure_query(cumulative=True)
+
+        def compute() -> dict:
+            # The country's settings are read here, not before the cache: a cached answer
+            # costs no query for them (a change to them changes every figure's key).
+            settings = people_reached_settings(country, **asked)
+            figure_query = _with_rmrp_rule(base, data, settings.rmrp_only)
+            uncovered: set[str] = set()
+            rows = people_reached(
                 query=figure_query,
                 model=settings.model,
                 accumulation=settings.accumulation,
+                proportions=settings.proportions,
                 references=references,
-            ),
-            head=head,
+                uncovered=uncovered,
+            )
+            return {
+                "model": settings.model,
+                "model_source": settings.model_source,
+                "accumulation": settings.accumulation,
+                "accumulation_source": settings.accumulation_source,
+                "proportions": settings.proportions,
+                "proportions_source": settings.proportions_source,
+                "proportions_uncovered": sorted(uncovered),
+                "rmrp_only": figure_query.rmrp is True,
+                **_figure_body(figure_query, rows),
+            }
+
+        return Response(
+            cached(
+                "people_reached",
+                [query_key(base), asked, country],
+                covered_months(base),
+                compute,
+            )
         )
 
     @extend_schema(parameters=[FigureQuerySerializer], responses=MonthlyBeneficiariesSerializer)
@@ -195,14 +213,18 @@ class FiguresViewSet(viewsets.GenericViewSet):
         Counts Direct Assistance rows as people reached does (RMRP only by the country's
         setting)."""
         query, references = self._query(request)
-        country = query.validated_data.get("country")
-        rmrp_only = people_reached_settings(country.pcode if country else None).rmrp_only
-        figure_query = query.figure_query(cumulative=True, rmrp_default=True if rmrp_only else None)
-        return self._respond(
-            "progress",
-            figure_query,
-            lambda: progress(query=figure_query, references=references),
-            head={"rmrp_only": figure_query.rmrp is True},
+        data = query.validated_data
+        country = data["country"].pcode if "country" in data else None
+        base = query.figure_query(cumulative=True)
+
+        def compute() -> dict:
+            rmrp_only = people_reached_settings(country).rmrp_only
+            figure_query = _with_rmrp_rule(base, data, rmrp_only)
+            rows = progress(query=figure_query, references=references)
+            return {"rmrp_only": figure_query.rmrp is True, **_figure_body(figure_query, rows)}
+
+        return Response(
+            cached("progress", [query_key(base), country], covered_months(base), compute)
         )
 
 
@@ -278,24 +300,11 @@ class PlanTargetViewSet(ExportListMixin, viewsets.ModelViewSet):
         content = upload.validated_data["file"].read()
         try:
             table = read_table(content, detect_format(content, upload.validated_data["file"].name))
-            rows, errors = self._read_rows(table)
+            context = self.get_serializer_context()
+            rows, errors = validated_rows(
+                table, lambda raw: PlanTargetSerializer(data=raw, context=context)
+            )
+            rows = [(number, {"population_type": "", **data}) for number, data in rows]
         except SheetError as error:
             raise ValidationError({"file": [ErrorDetail(error.message, error.code)]}) from None
         return Response(plan_targets_upsert(rows=rows, user=request.user, errors=errors))
-
-    def _read_rows(self, table) -> tuple[list, list]:
-        context = self.get_serializer_context()
-        header, rows, errors = None, [], []
-        for number, cells in table:
-            if not any(c not in (None, "") for c in cells):
-                continue
-            if header is None:
-                header = [str(c or "").strip().lower() for c in cells]
-                continue
-            raw = {k: v for k, v in zip(header, cells, strict=False) if k and v not in (None, "")}
-            serializer = PlanTargetSerializer(data=raw, context=context)
-            if serializer.is_valid():
-                rows.append((number, {"population_type": "", **serializer.validated_data}))
-            else:
-                errors += [{"row": number, **e} for e in flatten_errors(serializer.errors)]
-        return rows, errors

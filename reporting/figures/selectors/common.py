@@ -134,14 +134,20 @@ class PeopleReachedSettings:
     model_source: str
     accumulation: str
     accumulation_source: str
+    proportions: str
+    proportions_source: str
     rmrp_only: bool
 
 
 def people_reached_settings(
-    country_pcode: str | None, *, model: str | None = None, accumulation: str | None = None
+    country_pcode: str | None,
+    *,
+    model: str | None = None,
+    accumulation: str | None = None,
+    proportions: str | None = None,
 ) -> PeopleReachedSettings:
     """The request's choices, else the country's declaration, else the platform's default
-    (max_sector, the regional monthly order, RMRP only)."""
+    (max_sector, the regional monthly order, the people-in-need proportions, RMRP only)."""
     pcode = country_pcode or PLATFORM_COUNTRY
     setting = CountryFigureSettings.objects.filter(country__pcode=pcode).first()
     declared = "country_setting" if setting is not None else "platform_default"
@@ -151,5 +157,7 @@ def people_reached_settings(
         model_source="query" if model else declared,
         accumulation=accumulation or setting.accumulation,
         accumulation_source="query" if accumulation else declared,
+        proportions=proportions or setting.proportions,
+        proportions_source="query" if proportions else declared,
         rmrp_only=setting.rmrp_only,
     )

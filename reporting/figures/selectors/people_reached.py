@@ -12,7 +12,8 @@ from config.db.generations import cached_by_month
 from indicators.choices import IndicatorType
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS
 from reporting.common.references import ReferenceIndex
-from reporting.figures.choices import Accumulation, ConsolidationModel
+from reporting.figures.choices import Accumulation, ConsolidationModel, Proportions
+from reporting.figures.proportions import Shares, proportions_shares, split
 from reporting.figures.selectors.common import (
     AGE,
     POP,
@@ -28,30 +29,76 @@ from reporting.figures.selectors.common import (
     with_names,
 )
 
-
 # --- People reached -------------------------------------------------------------------------
-def _consolidate(by_sector: dict[str, list[int]], model: str) -> list[int]:
-    """Combine one admin1's sector vectors into one, by the declared model."""
-    n = len(VECTOR)
-    if model == ConsolidationModel.SUM:
-        return [sum(v[i] for v in by_sector.values()) for i in range(n)]
-    if model == ConsolidationModel.MAX_SECTOR:
-        out = [max(v[i] for v in by_sector.values()) for i in range(n)]
-    else:
-        zero = [0] * n
-        out = []
-        for i in range(n):
-            highest = max((by_sector.get(s, zero)[i] for s in SOUTHERN_CONE_MAX), default=0)
-            protection = by_sector.get(SOUTHERN_CONE_PROTECTION, zero)[i]
-            added = sum(by_sector.get(s, zero)[i] for s in SOUTHERN_CONE_ADD)
-            out.append(highest + protection + added)
-    # Across sectors the total is built from population types, then added (DOMAIN).
-    out[VECTOR.index("new")] = sum(out[: len(POP)])
+SPLIT_AGE_SEX = ("girls", "boys", "women", "men")  # the cells proportions split into
+NO_SHARES = (0, 0, 0, 0)  # a population type with nobody in it needs no shares
+
+
+def _highest(by_sector: dict[str, list[int]], sectors, shares: dict | None) -> list[int]:
+    """The max step over `sectors` of one admin1: each population type's (and age/sex
+    group's) highest sector; with proportions (`shares`: {sector: {population field:
+    shares}}), each sector's population types are split into girls, boys, women and men,
+    and the highest sector is taken per population type x age/sex cell."""
+    present = [s for s in sectors if s in by_sector]
+    if not present:
+        return [0] * len(VECTOR)
+    if shares is None:
+        return [max(by_sector[s][i] for s in present) for i in range(len(VECTOR))]
+    out = [0] * len(VECTOR)
+    for p, population in enumerate(POP):
+        splits = [split(by_sector[s][p], shares[s].get(population, NO_SHARES)) for s in present]
+        cells = [max(column) for column in zip(*splits, strict=True)]
+        out[p] = sum(cells)
+        for cell, group in zip(cells, SPLIT_AGE_SEX, strict=True):
+            out[VECTOR.index(group)] += cell
+    out[VECTOR.index("cva_new")] = max(by_sector[s][VECTOR.index("cva_new")] for s in present)
     return out
 
 
+def _covered(by_sector: dict[str, list[int]], sectors, shares: dict | None) -> bool:
+    """Whether `shares` hold every population type that has people in `sectors`."""
+    if shares is None:
+        return False
+    return all(
+        population in shares.get(s, {})
+        for s in sectors
+        if s in by_sector
+        for p, population in enumerate(POP)
+        if by_sector[s][p]
+    )
+
+
+def _consolidate(
+    by_sector: dict[str, list[int]], model: str, shares: dict | None = None
+) -> tuple[list[int], bool]:
+    """Combine one admin1's sector vectors into one, by the declared model; and whether
+    proportions were wanted for its max step but did not cover it (the per-population-type
+    max applied instead)."""
+    n = len(VECTOR)
+    if model == ConsolidationModel.SUM:
+        return [sum(v[i] for v in by_sector.values()) for i in range(n)], False
+    step = list(by_sector) if model == ConsolidationModel.MAX_SECTOR else SOUTHERN_CONE_MAX
+    covered = _covered(by_sector, step, shares)
+    missing = shares is not None and not covered
+    out = _highest(by_sector, step, shares if covered else None)
+    if model == ConsolidationModel.SOUTHERN_CONE:
+        zero = [0] * n
+        protection = by_sector.get(SOUTHERN_CONE_PROTECTION, zero)
+        added = [sum(by_sector.get(s, zero)[i] for s in SOUTHERN_CONE_ADD) for i in range(n)]
+        out = [out[i] + protection[i] + added[i] for i in range(n)]
+    # Across sectors the total is built from population types, then added (DOMAIN).
+    out[VECTOR.index("new")] = sum(out[: len(POP)])
+    return out, missing
+
+
 def people_reached(
-    *, query: FigureQuery, model: str, accumulation: str, references: ReferenceIndex
+    *,
+    query: FigureQuery,
+    model: str,
+    accumulation: str,
+    references: ReferenceIndex,
+    proportions: str = Proportions.NONE,
+    uncovered: set[str] | None = None,
 ) -> list[dict]:
     """Consolidated people reached: Direct Assistance rows only, new beneficiaries from
     `month_from` (the plan year's start) up to each month asked, combined across sectors per
@@ -85,12 +132,20 @@ def people_reached(
     targets = (
         _months(query.month_from, query.month_to) if "month" in query.group_by else [query.month_to]
     )
+    shares = None
+    if proportions != Proportions.NONE and model != ConsolidationModel.SUM:
+        shares = _shares_by_admin1(proportions_shares(proportions, query.admin1_ids))
+    missing: set[int] = set()
     results: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(VECTOR))
     for target in targets:
-        sites = _consolidated_sites(by_month, target, query.group_by, roots, model, accumulation)
+        sites = _consolidated_sites(
+            by_month, target, query.group_by, roots, model, accumulation, shares, missing
+        )
         for (admin1, partner, sector), vector in sites.items():
             key = _group_key(query.group_by, target, admin1, partner, sector, references.codes())
             _add(results[key], vector)
+    if uncovered is not None:
+        uncovered.update(references.codes()["location"][a][0] for a in missing)
     return [
         _people_row(query.group_by, key, vector, references)
         for key, vector in sorted(results.items(), key=lambda kv: [str(k) for k in kv[0]])
@@ -102,11 +157,29 @@ def _add(total: list[int], vector: list[int]) -> None:
         total[i] += value
 
 
-def _consolidated_sites(by_month, target, group_by, roots, model, accumulation) -> dict:
+def _shares_by_admin1(shares: Shares) -> dict[int, dict[str, dict]]:
+    out: dict[int, dict[str, dict]] = defaultdict(dict)
+    for (admin1, sector), by_population in shares.items():
+        out[admin1][sector] = by_population
+    return out
+
+
+def _consolidated_sites(
+    by_month, target, group_by, roots, model, accumulation, shares, missing
+) -> dict:
     """{(admin1, partner or None, sector or None): people reached up to `target`}. Grouped
-    by sector (or subsector) nothing is combined: each row is one sector's sum."""
+    by sector (or subsector) nothing is combined: each row is one sector's sum. Admin1s
+    whose proportions did not cover their max step go into `missing`."""
     by_sector = "sector" in group_by or "subsector" in group_by
     months = [m for m in sorted(by_month) if m <= target]
+
+    def combine(site: tuple, sectors: dict[str, list[int]]) -> list[int]:
+        table = None if shares is None else shares.get(site[0], {})
+        vector, uncovered = _consolidate(sectors, model, table)
+        if uncovered:
+            missing.add(site[0])
+        return vector
+
     sites: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(VECTOR))
     if by_sector or accumulation == Accumulation.MONTHLY:
         for month in months:
@@ -117,17 +190,14 @@ def _consolidated_sites(by_month, target, group_by, roots, model, accumulation) 
                 key = (admin1, partner, sector if by_sector else None)
                 _add(per_site[key].setdefault(sector, [0] * len(VECTOR)), vector)
             for key, sectors in per_site.items():
-                _add(
-                    sites[key],
-                    _consolidate(sectors, model) if not by_sector else sum_vectors(sectors),
-                )
+                _add(sites[key], sum_vectors(sectors) if by_sector else combine(key, sectors))
         return sites
     # Cumulative: each (root) sector's months first, then one consolidation per site.
     per_site = defaultdict(lambda: defaultdict(lambda: [0] * len(VECTOR)))
     for month in months:
         for (admin1, partner, sector), vector in by_month[month].items():
             _add(per_site[(admin1, partner, None)][roots[sector]], vector)
-    return {key: _consolidate(sectors, model) for key, sectors in per_site.items()}
+    return {key: combine(key, sectors) for key, sectors in per_site.items()}
 
 
 def sum_vectors(vectors: dict[str, list[int]]) -> list[int]:

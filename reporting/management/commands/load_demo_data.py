@@ -11,7 +11,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "demo reports: {created} created, {updated} updated, {unchanged} unchanged; "
             "border crossings: {crossings_created} created; plan targets (illustrative): "
-            "{targets}".format(**counts)
+            "{targets}; age/sex proportions (illustrative): {proportions}".format(**counts)
         )
         users = ", ".join(f"{u} ({role} at {org})" for u, org, role in DEMO_USERS)
         self.stdout.write(f"demo users: {users}")

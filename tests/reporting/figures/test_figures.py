@@ -141,7 +141,8 @@ def test_regional_order_is_the_default_and_says_so(rows, analyst):
     body = people(analyst, "group_by=admin1")
     assert (body["model"], body["model_source"]) == ("max_sector", "platform_default")
     assert (body["accumulation"], body["accumulation_source"]) == ("monthly", "platform_default")
-    assert body["proportions"] is None  # no age/sex proportions table: plain per-type max
+    # No age/sex proportions table: the plain per-population-type max, and it says where.
+    assert (body["proportions"], body["proportions_uncovered"]) == ("pin", ["PE15", "PE24"])
     assert [(r["admin1"], r["people_reached"]) for r in body["results"]] == [
         ("PE15", 260), ("PE24", 65)
     ]  # fmt: skip

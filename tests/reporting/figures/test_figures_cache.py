@@ -36,6 +36,19 @@ def test_a_repeated_figure_does_not_scan_the_reports_again(analyst, make_api):
     assert not [q for q in queries.captured_queries if REPORT_TABLE in q["sql"]]
 
 
+def test_a_cached_figure_costs_at_most_four_small_queries(analyst):
+    """Sign-in limit, token, data generations, cache entry: nothing about the figure itself
+    (not even the country's settings, which are part of what the generations cover)."""
+    add("ACNUR", "PE24", "PRT-01", (2021, 3), 40, pop=(40, 0, 0), age=(0, 0, 20, 20))
+    for url in (PEOPLE + "&group_by=admin1", f"{URL}progress/?month=2021-03"):
+        analyst.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert analyst.get(url).status_code == 200
+        sql = [q["sql"] for q in queries.captured_queries]
+        assert len(sql) <= 4, sql
+        assert not [q for q in sql if "countryfiguresettings" in q or REPORT_TABLE in q], sql
+
+
 def test_the_cache_can_be_turned_off(analyst, settings):
     settings.FIGURES_CACHE_SECONDS = 0
     reached(analyst)

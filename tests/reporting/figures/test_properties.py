@@ -2,6 +2,7 @@
 test_figures.py has the worked examples)."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.test import override_settings
@@ -9,14 +10,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from config.db.choices import ChangeChannel
-from indicators.models import Indicator
+from indicators.models import Indicator, Sector
 from partners.models import Partner
-from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
+from reporting.activities.models import (
+    POPULATION_FIELDS,
+    ActivityReport,
+    ActivityReportHistoryEntry,
+)
 from reporting.activities.services import (
     activity_report_create,
     activity_report_delete,
     activity_report_update,
 )
+from reporting.figures.models import SHARE_FIELDS
+from reporting.figures.proportions import proportions_batch
 from reporting.locations.models import Location
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +33,28 @@ SUBSECTORS = ["GBV-01", "CP-01"]
 EXAMPLES = settings(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+
+
+# An age/sex proportions table ("pin") for both admin1s and every sector above, each
+# sector with its own split, so the per-cell max differs from the per-population-type one.
+SPLITS = [("0.2", "0.2", "0.3", "0.3"), ("0.5", "0.5", "0", "0"), ("0.1", "0", "0.6", "0.3"),
+          ("0.25", "0.25", "0.25", "0.25"), ("0.333", "0.333", "0.167", "0.167")]  # fmt: skip
+
+
+@pytest.fixture
+def pin_table(coordinator):
+    sectors = Sector.objects.filter(
+        code__in={Indicator.objects.get(code=c).sector.code for c in SECTORS + SUBSECTORS}
+    ).order_by("code")
+    rows = []
+    for admin1 in Location.objects.filter(pcode__in=["PE15", "PE24"]):
+        for n, sector in enumerate(sectors):
+            shares = dict(zip(SHARE_FIELDS, map(Decimal, SPLITS[n % len(SPLITS)]), strict=True))
+            for population, _ in POPULATION_FIELDS:
+                data = {"admin1": admin1, "sector": sector, "variant": "pin",
+                        "population_type": population, **shares}  # fmt: skip
+                rows.append((len(rows), data))
+    proportions_batch(user=coordinator.user, rows=rows, errors=[])
 
 
 def row_strategy(indicators):
@@ -107,10 +136,13 @@ def test_the_monthly_order_is_never_below_the_cumulative_one(coordinator, specs,
     specs=st.lists(row_strategy(SECTORS + SUBSECTORS), max_size=12),
     model=st.sampled_from(["sum", "max_sector", "southern_cone"]),
     order=st.sampled_from(["monthly", "cumulative"]),
+    proportions=st.sampled_from(["none", "pin"]),
 )
-def test_a_country_is_the_sum_of_its_admin1s(coordinator, specs, model, order):
+def test_a_country_is_the_sum_of_its_admin1s(
+    coordinator, pin_table, specs, model, order, proportions
+):
     write(specs, coordinator.user)
-    query = f"model={model}&accumulation={order}"
+    query = f"model={model}&accumulation={order}&proportions={proportions}"
     by_admin1 = reached(coordinator, f"{query}&group_by=admin1")
     country = reached(coordinator, f"{query}&group_by=country")
     assert country.get("PER", 0) == sum(by_admin1.values())
@@ -121,17 +153,19 @@ def test_a_country_is_the_sum_of_its_admin1s(coordinator, specs, model, order):
     specs=st.lists(row_strategy(SECTORS + SUBSECTORS), min_size=1, max_size=10),
     pick=st.integers(0, 9),
     model=st.sampled_from(["sum", "max_sector", "southern_cone"]),
+    proportions=st.sampled_from(["none", "pin"]),
 )
 def test_deleting_a_report_and_adding_it_again_gives_the_same_figure(
-    coordinator, specs, pick, model
+    coordinator, pin_table, specs, pick, model, proportions
 ):
     reports = write(specs, coordinator.user)
-    before = reached(coordinator, f"model={model}&group_by=admin1")
+    query = f"model={model}&group_by=admin1&proportions={proportions}"
+    before = reached(coordinator, query)
     report = reports[pick % len(reports)]
     activity_report_delete(report=report, user=coordinator.user)
     spec = specs[pick % len(reports)]
     activity_report_create(data=data_of(spec, pick % len(reports)), user=coordinator.user)
-    assert reached(coordinator, f"model={model}&group_by=admin1") == before
+    assert reached(coordinator, query) == before
 
 
 WRITES = st.lists(
@@ -142,9 +176,16 @@ WRITES = st.lists(
 
 @EXAMPLES
 @given(specs=st.lists(row_strategy(SECTORS + SUBSECTORS), max_size=8), writes=WRITES)
-def test_the_cached_answer_equals_the_uncached_one_after_any_writes(coordinator, specs, writes):
+def test_the_cached_answer_equals_the_uncached_one_after_any_writes(
+    coordinator, pin_table, specs, writes
+):
     reports = write(specs, coordinator.user)
-    queries = ["group_by=admin1", "group_by=month&month_from=2021-01", "model=southern_cone"]
+    queries = [
+        "group_by=admin1",
+        "group_by=month&month_from=2021-01",
+        "model=southern_cone",
+        "group_by=admin1&proportions=none",
+    ]
     for query in queries:
         reached(coordinator, query)  # cached now
     for n, (action, spec) in enumerate(writes):

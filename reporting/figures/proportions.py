@@ -1,0 +1,213 @@
+"""Age/sex proportions: the regional table that splits each population type's people into
+girls, boys, women and men before the max models take the highest sector per cell. The
+rule every write path checks, the writes (versioned, with history) and the read the
+people-reached figure makes.
+
+Shares are stored with six decimals; the figure works in millionths, so splitting and
+rounding are exact integer arithmetic an analyst can redo by hand.
+"""
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from config.api.exceptions import Conflict, RowsInvalid, Violation, violations_error
+from config.db.batches import BatchResult, KeysSeen, run_batch
+from config.db.bulk import bulk_insert_objects, bulk_update
+from config.db.choices import ChangeChannel, HistoryAction
+from config.db.generations import data_changed
+from config.db.routing import read_alias
+from config.db.versioning import VersionedRecords, bump, history_entry
+from reporting.activities.models import POPULATION_FIELDS
+from reporting.figures.models import SHARE_FIELDS, AgeSexProportions, AgeSexProportionsHistoryEntry
+from reporting.locations.choices import LocationLevel
+
+TOLERANCE = Decimal("0.001")  # the four shares of a population type add to 1 within this
+MILLION = 1_000_000
+
+
+def proportions_violations(row: AgeSexProportions) -> list[Violation]:
+    out: list[Violation] = []
+    if row.admin1_id and row.admin1.level != LocationLevel.ADMIN1:
+        out.append(Violation("admin1", "wrong_level", f"{row.admin1.pcode} is not an admin1 area."))
+    shares = [getattr(row, f) for f in SHARE_FIELDS]
+    if all(s is not None for s in shares):
+        total = sum(shares, Decimal(0))
+        if abs(total - 1) > TOLERANCE:
+            out.append(
+                Violation(
+                    "shares",
+                    "shares_do_not_add_up",
+                    f"Girls, boys, women and men add up to {total.normalize():f}; they must "
+                    f"add up to 1 (± {TOLERANCE}).",
+                )
+            )
+    return out
+
+
+def proportions_values(row: AgeSexProportions) -> dict[str, Any]:
+    """The row as the API shows it (and history stores it)."""
+    return {
+        "admin1": row.admin1.pcode,
+        "sector": row.sector.code,
+        "variant": row.variant,
+        "population_type": row.population_type,
+        **{f: f"{getattr(row, f):.6f}" for f in SHARE_FIELDS},
+    }
+
+
+def _duplicate(existing_id: int | None) -> Conflict:
+    return Conflict(
+        "Proportions for this admin1, sector, variant and population type exist"
+        + (f" (id {existing_id}); change that row instead." if existing_id else "."),
+        code="duplicate_proportions",
+        extra={"existing_id": existing_id},
+    )
+
+
+def _assert_valid_and_unique(row: AgeSexProportions, previous=None) -> None:
+    violations = proportions_violations(row)
+    if violations:
+        raise violations_error(violations)
+    others = AgeSexProportions.objects.exclude(pk=row.pk) if row.pk else AgeSexProportions.objects
+    existing = (
+        others.filter(**dict(zip(AgeSexProportions.KEY, row.key, strict=True)))
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if existing is not None:
+        raise _duplicate(existing)
+
+
+PROPORTIONS = VersionedRecords(
+    live=lambda: AgeSexProportions.objects.select_related("admin1", "sector"),
+    history_model=AgeSexProportionsHistoryEntry,
+    subject="proportions",
+    duplicate=lambda row: _duplicate(None),
+)
+
+
+def proportions_create(*, data: dict, user) -> AgeSexProportions:
+    return PROPORTIONS.create(
+        AgeSexProportions(**data), values=proportions_values, user=user,
+        channel=ChangeChannel.API, check=_assert_valid_and_unique,
+    )  # fmt: skip
+
+
+def proportions_update(*, row, data: dict, user, expected_version=None) -> AgeSexProportions:
+    return PROPORTIONS.update(
+        row.pk, data, values=proportions_values, user=user, channel=ChangeChannel.API,
+        expected_version=expected_version, check=_assert_valid_and_unique,
+    )  # fmt: skip
+
+
+def proportions_delete(*, row, user, expected_version=None) -> None:
+    PROPORTIONS.delete(
+        row.pk, values=proportions_values, user=user, channel=ChangeChannel.API,
+        expected_version=expected_version,
+    )  # fmt: skip
+
+
+WRITABLE_FIELDS = [*SHARE_FIELDS, "version", "updated_at", "updated_by"]
+
+
+def proportions_batch(
+    *, user, rows: list[tuple[int, dict]], errors: list[dict], dry_run: bool = False
+) -> BatchResult:
+    """Upsert validated `rows` ((row number, fields)) on (admin1, sector, variant,
+    population type), all or nothing: one statement per table; every bad row (`errors`,
+    the rule, a key twice) answers 422 together."""
+    errors, seen, planned = list(errors), KeysSeen(), []
+    for number, data in rows:
+        candidate = AgeSexProportions(**data)
+        problems = [
+            {"row": number, "field": v.field, "code": v.code, "message": v.message}
+            for v in proportions_violations(candidate)
+        ]
+        duplicate = seen.duplicate(candidate.key, number)
+        errors += problems + ([duplicate] if duplicate else [])
+        planned.append((number, data, candidate))
+    if errors:
+        raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
+    result = BatchResult(batch_id=uuid.uuid4(), dry_run=dry_run)
+    return run_batch(result, lambda: _write(result, user, planned), what="proportions")
+
+
+def _write(result: BatchResult, user, planned: list) -> None:
+    existing = {
+        row.key: row
+        for row in AgeSexProportions.objects.select_related("admin1", "sector")
+        .select_for_update(of=("self",))
+        .filter(admin1_id__in={c.admin1_id for _, _, c in planned})
+    }
+    now = timezone.now()
+    creates, updates, history = [], [], []
+    for number, data, candidate in planned:
+        target = existing.get(candidate.key)
+        if target is None:
+            candidate.created_at = candidate.updated_at = now
+            candidate.created_by = candidate.updated_by = user
+            creates.append((number, candidate))
+            continue
+        before = proportions_values(target)
+        for name in SHARE_FIELDS:
+            setattr(target, name, data[name])
+        if proportions_values(target) == before:
+            result.add(number, "unchanged", target.pk)
+        else:
+            bump(target, user)
+            updates.append((number, target, before))
+    if not result.dry_run:
+        bulk_insert_objects([candidate for _, candidate in creates])
+        bulk_update([target for _, target, _ in updates], WRITABLE_FIELDS)
+    for number, candidate in creates:
+        history.append((candidate, HistoryAction.CREATE, None, proportions_values(candidate)))
+        result.add(number, "created", candidate.pk)
+    for number, target, before in updates:
+        history.append((target, HistoryAction.UPDATE, before, proportions_values(target)))
+        result.add(number, "updated", target.pk)
+    result.rows.sort(key=lambda r: r.row)
+    if not result.dry_run and history:
+        AgeSexProportionsHistoryEntry.objects.bulk_create(
+            history_entry(
+                AgeSexProportionsHistoryEntry,
+                "proportions",
+                row,
+                action=action,
+                user=user,
+                channel=ChangeChannel.BULK,
+                before=before,
+                after=after,
+                batch_id=result.batch_id,
+            )  # fmt: skip
+            for row, action, before, after in history
+        )
+        data_changed()  # people reached reads the table (bulk writes send no signal)
+
+
+# --- The read the figure makes ---------------------------------------------------------
+POPULATION_BY_API = dict(POPULATION_FIELDS)  # in_destination -> pop_in_destination
+
+# {(admin1 id, sector code): {population field: (girls, boys, women, men) in millionths}}
+Shares = dict[tuple[int, str], dict[str, tuple[int, int, int, int]]]
+
+
+def proportions_shares(variant: str, admin1_ids: set[int] | None = None) -> Shares:
+    """One variant of the table, for the admin1s asked (all if None), in one query."""
+    qs = AgeSexProportions.objects.using(read_alias()).filter(variant=variant)
+    if admin1_ids is not None:
+        qs = qs.filter(admin1_id__in=admin1_ids)
+    out: Shares = {}
+    for row in qs.values("admin1_id", "sector__code", "population_type", *SHARE_FIELDS):
+        cell = out.setdefault((row["admin1_id"], row["sector__code"]), {})
+        cell[POPULATION_BY_API[row["population_type"]]] = tuple(
+            int(row[f] * MILLION) for f in SHARE_FIELDS
+        )
+    return out
+
+
+def split(people: int, shares: tuple[int, ...]) -> list[int]:
+    """`people` split by `shares` (millionths), each rounded to whole people, half up."""
+    return [(people * share + MILLION // 2) // MILLION for share in shares]
