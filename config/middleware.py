@@ -95,41 +95,6 @@ class RejectNulBytesMiddleware:
         return self.get_response(request)
 
 
-class CorsMiddleware:
-    """CORS for browser clients on other origins: off unless CORS_ALLOWED_ORIGINS lists
-    them. Only listed origins get the headers; preflights answer 204 without touching a view.
-    Tokens travel in the Authorization header, so credentials (cookies) are never allowed."""
-
-    ALLOWED_HEADERS = "Authorization, Content-Type, If-Match, Idempotency-Key, Accept"
-    EXPOSED_HEADERS = "ETag, Location, Retry-After, Idempotent-Replayed, Content-Disposition"
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from django.conf import settings
-        from django.http import HttpResponse
-
-        origin = request.headers.get("Origin")
-        allowed = origin is not None and origin in settings.CORS_ALLOWED_ORIGINS
-        preflight = (
-            request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
-        )
-        if allowed and preflight and request.path.startswith("/api/"):
-            response = HttpResponse(status=204)
-            response["Access-Control-Allow-Methods"] = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
-            response["Access-Control-Allow-Headers"] = self.ALLOWED_HEADERS
-            response["Access-Control-Max-Age"] = "3600"
-        else:
-            response = self.get_response(request)
-        if allowed and request.path.startswith("/api/"):
-            response["Access-Control-Allow-Origin"] = origin
-            response["Access-Control-Expose-Headers"] = self.EXPOSED_HEADERS
-        if settings.CORS_ALLOWED_ORIGINS:
-            response["Vary"] = ", ".join(filter(None, [response.get("Vary"), "Origin"]))
-        return response
-
-
 class NoStoreMiddleware:
     """API answers hold one user's view of partner data: no shared cache (a proxy, a CDN)
     and no browser history may keep them. A view that may be kept says so itself."""

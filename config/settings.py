@@ -40,8 +40,16 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Browser apps on other origins that may call the API (e.g. https://dashboard.example.org);
-# empty: no CORS headers at all.
+# empty: no CORS headers at all (django-cors-headers). Only the API answers them; tokens
+# travel in the Authorization header, so cookies are never allowed across origins.
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "if-match", "idempotency-key",
+                      "accept-language"]  # fmt: skip
+CORS_EXPOSE_HEADERS = ["ETag", "Location", "Retry-After", "Idempotent-Replayed",
+                       "Content-Disposition", "Content-Language"]  # fmt: skip
+CORS_PREFLIGHT_MAX_AGE = 3600
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "partners",
@@ -63,7 +72,7 @@ MIDDLEWARE = [
     "config.middleware.RequestBodyLimitMiddleware",
     "config.middleware.NoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.CorsMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

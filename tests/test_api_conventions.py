@@ -116,5 +116,11 @@ def test_cors_for_configured_origins_only(reporter, settings):
         HTTP_ORIGIN="https://dashboard.example.org",
         HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST",
     )
-    assert preflight.status_code == 204
-    assert "Idempotency-Key" in preflight["Access-Control-Allow-Headers"]
+    assert preflight.status_code == 200
+    assert "idempotency-key" in preflight["Access-Control-Allow-Headers"]
+    assert preflight["Access-Control-Allow-Origin"] == "https://dashboard.example.org"
+    assert "Access-Control-Allow-Credentials" not in preflight
+    # Only the API answers other origins.
+    docs = reporter.client.get("/api/docs/", HTTP_ORIGIN="https://dashboard.example.org")
+    admin = reporter.client.get("/admin/login/", HTTP_ORIGIN="https://dashboard.example.org")
+    assert "Access-Control-Allow-Origin" in docs and "Access-Control-Allow-Origin" not in admin
