@@ -89,16 +89,27 @@ def register_hxl_tags(tags: dict[str, str]) -> None:
 
 
 def flatten(row: dict, prefix: str = "") -> dict[str, Any]:
+    """Nested objects become dotted columns; a list of plain values one cell ("a; b")."""
     out: dict[str, Any] = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             out.update(flatten(value, f"{name}."))
         elif isinstance(value, list | tuple):
-            out[name] = "; ".join(str(v) for v in value)
+            out[name] = "; ".join(csv_text(v) for v in value)
         else:
             out[name] = value
     return out
+
+
+def table_rows(row: dict) -> list[dict[str, Any]]:
+    """A row as table rows: a list of objects in it (a series' points) becomes one row per
+    object, its keys as columns, the row's other values repeated on each."""
+    for key, value in row.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            rest = {k: v for k, v in row.items() if k != key}
+            return [flatten(rest) | flatten(item) for item in value]
+    return [flatten(row)]
 
 
 def serializer_columns(serializer: serializers.Serializer, prefix: str = "") -> list[str]:
@@ -213,9 +224,13 @@ class _TableRenderer(renderers.BaseRenderer):
             meta = flatten(
                 {k: v for k, v in data.items() if k not in ("results", "next", "previous", "count")}
             )
-            rows = [meta | flatten(r) for r in data["results"]]
+            rows = [meta | part for r in data["results"] for part in table_rows(r)]
         elif isinstance(data, list):
-            rows = [flatten(r) if isinstance(r, dict) else {"value": r} for r in data]
+            rows = [
+                part
+                for r in data
+                for part in (table_rows(r) if isinstance(r, dict) else [{"value": r}])
+            ]
         elif isinstance(data, dict):
             rows = [flatten(data)]
         else:

@@ -2,7 +2,7 @@ import django_filters
 
 from config.api.filters import SearchFilter, _code_filter
 from partners.models import Partner
-from reporting.border_flows.choices import BorderPointKind, Direction, ObservationMethod
+from reporting.border_flows.choices import BorderPointKind, CountType, Direction, ObservationMethod
 from reporting.border_flows.models import BorderCrossing, BorderPoint
 from reporting.locations.models import Location
 
@@ -27,6 +27,12 @@ class BorderCrossingFilterSet(django_filters.FilterSet):
     direction = django_filters.ChoiceFilter(choices=Direction.choices)
     nationality = django_filters.CharFilter(lookup_expr="iexact", help_text="ISO3.")
     method = django_filters.ChoiceFilter(choices=ObservationMethod.choices)
+    count_type = django_filters.ChoiceFilter(
+        choices=[*CountType.choices, ("all", "All")],
+        method="filter_count_type",
+        help_text="crossings, respondents or all (lists: all unless given; series/: "
+        "crossings unless given).",
+    )
     partner = _code_filter(Partner.objects.all(), "partner", help_text="Reporting organisation.")
     date_from = django_filters.DateFilter(lookup_expr="gte", help_text="Starting on or after.")
     date_to = django_filters.DateFilter(lookup_expr="lte", help_text="Ending on or before.")
@@ -35,3 +41,6 @@ class BorderCrossingFilterSet(django_filters.FilterSet):
     class Meta:
         model = BorderCrossing
         fields = []
+
+    def filter_count_type(self, queryset, name, value):
+        return queryset if value == "all" else queryset.filter(count_type=value)

@@ -5,7 +5,7 @@ from django.db.models import F, Q
 from config.api.fields import count_validators
 from config.db.choices import ChangeChannel, HistoryAction
 from config.db.models import LiveManager
-from reporting.border_flows.choices import BorderPointKind, Direction, ObservationMethod
+from reporting.border_flows.choices import BorderPointKind, CountType, Direction, ObservationMethod
 from reporting.common.references import ReferenceIndex
 from reporting.locations.models import Location
 
@@ -47,6 +47,13 @@ class BorderCrossing(models.Model):
     on_foot_pct = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     motor_vehicle_pct = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     other_mode_pct = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    count_type = models.CharField(
+        max_length=12,
+        choices=CountType.choices,
+        default=CountType.CROSSINGS,
+        help_text="What `people` counts: crossings, or the respondents of a survey (their "
+        "travel modes, say), who are not a flow and stay out of the series.",
+    )
     method = models.CharField(max_length=20, choices=ObservationMethod.choices)
     source = models.CharField(max_length=200, help_text='e.g. "DTM Round 3, 2021-03-30".')
     partner = models.ForeignKey(

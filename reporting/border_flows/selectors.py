@@ -27,11 +27,16 @@ def _periods(start: date, end: date, interval: str) -> list[date]:
     return out
 
 
-def crossings_series(*, queryset: QuerySet, interval: str, start: date, end: date) -> list[dict]:
+def crossings_series(
+    *, queryset: QuerySet, interval: str, start: date, end: date, count_type: str = "crossings"
+) -> list[dict]:
     """People counted per period, per border point and direction. An observation counts in
     the period where it starts. Periods without any observation are listed with `people:
-    null` (a gap), never 0."""
+    null` (a gap), never 0. Only observations that count crossings, unless `count_type`
+    asks for the respondents of surveys (or all)."""
     totals: dict[tuple, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    if count_type != "all":
+        queryset = queryset.filter(count_type=count_type)
     rows = queryset.filter(date_from__gte=start, date_from__lte=end).values_list(
         "border_point__code", "direction", "date_from", "people"
     )

@@ -73,6 +73,7 @@ def crossing_values(crossing: BorderCrossing) -> dict[str, Any]:
             if any(v is not None for v in modes.values())
             else None
         ),
+        "count_type": crossing.count_type,
         "method": crossing.method,
         "source": crossing.source,
         "partner": crossing.partner.code,

@@ -8,7 +8,7 @@ from config.api.fields import MAX_COUNT, assert_within_dates, iso_datetime
 from config.api.serializers import StrictFieldsMixin
 from config.api.versioning import HistoryEntrySerializer
 from partners.permissions import partner_of_write
-from reporting.border_flows.choices import ObservationMethod
+from reporting.border_flows.choices import CountType, ObservationMethod
 from reporting.border_flows.models import BorderCrossing, BorderCrossingHistoryEntry, BorderPoint
 from reporting.border_flows.services import (
     AGE_SEX,
@@ -129,6 +129,7 @@ class BorderCrossingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "people",
             "age_sex",
             "travel_modes",
+            "count_type",
             "method",
             "source",
             "partner",
@@ -220,6 +221,12 @@ class SeriesSerializer(serializers.Serializer):
 
 class SeriesQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     interval = serializers.ChoiceField(choices=["day", "week", "month"], default="day")
+    count_type = serializers.ChoiceField(
+        choices=[*CountType.values, "all"],
+        default=CountType.CROSSINGS,
+        help_text="Which observations count: crossings (the default: people counted crossing), "
+        "respondents (people asked in a survey) or all.",
+    )
     start = serializers.DateField(help_text="First day of the range.")
     end = serializers.DateField(help_text="Last day of the range (at most 3 years after start).")
 

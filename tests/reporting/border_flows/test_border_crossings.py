@@ -209,6 +209,44 @@ def test_weekly_and_monthly_series(demo, analyst):
         {"period": "2021-03-01", "people": 430}]}]  # fmt: skip
 
 
+def test_survey_respondents_are_not_crossings(demo, analyst):
+    """The March survey asked 1,000 people how they travel: they are not 1,000 entries."""
+    tumbes = (
+        f"{URL}series/?border_point=PE-TUM-CEBAF&interval=month&start=2021-03-01&end=2021-03-31"
+    )
+
+    def march(query=""):
+        (series,) = analyst.get(tumbes + query).json()
+        return series["points"][0]["people"]
+
+    assert (march(), march("&count_type=respondents"), march("&count_type=all")) == (
+        430, 1000, 1430
+    )  # fmt: skip
+    survey = analyst.get(f"{URL}?count_type=respondents&date_from=2021-03-01").json()["results"]
+    assert [(o["source"], o["people"]) for o in survey] == [
+        ("GTRM partners' survey, March 2021", 1000)
+    ]
+    bad = analyst.get(tumbes + "&count_type=tourists")
+    assert (bad.status_code, bad.json()["errors"][0]["field"]) == (400, "count_type")
+
+
+def test_series_and_travel_modes_export_one_row_per_point(demo, analyst):
+    response = analyst.get(
+        f"{URL}series/?border_point=PE-PUN-DES&start=2021-02-28&end=2021-03-02&format=csv"
+    )
+    assert response.content.decode("utf-8-sig").splitlines() == [
+        "border_point,direction,period,people",
+        "PE-PUN-DES,exit,2021-02-28,",  # a gap stays empty, never "None"
+        "PE-PUN-DES,exit,2021-03-01,100",
+        "PE-PUN-DES,exit,2021-03-02,75",
+    ]
+    modes = analyst.get(f"{URL}travel-modes/?format=csv").content.decode("utf-8-sig")
+    assert modes.splitlines()[:2] == [
+        "month,people,observations,on_foot,motor_vehicle,other", "2021-01,1000,1,31.0,36.0,33.0"
+    ]  # fmt: skip
+    assert "None" not in modes
+
+
 @pytest.mark.parametrize(
     ("query", "field"),
     [("interval=hour&start=2021-03-01&end=2021-03-02", "interval"), ("start=2021-03-02&end=2021-03-01", "end"),
