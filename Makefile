@@ -43,12 +43,16 @@ demo: $(VENV)/.installed-base
 
 run: demo
 	@token=$$(DEBUG=1 $(MANAGE) create_token demo-acnur --name make-run --expires-days 30 | tail -n 1); \
+	password=$$(DEBUG=1 $(MANAGE) demo_password | tail -n 1); \
 	echo; \
 	echo "Demo API token (demo-acnur, reporter at ACNUR, valid 30 days):"; \
 	echo "  $$token"; \
 	echo "Try:  curl -H 'Authorization: Bearer $$token' http://$(HOST):$(PORT)/api/v1/me/"; \
 	echo "Docs: http://$(HOST):$(PORT)/api/docs/"; \
 	echo "More tokens: DEBUG=1 $(MANAGE) create_token demo-analyst   (or demo-coordinator, demo-hias)"; \
+	echo; \
+	echo "Admin and browsable API: sign in as demo-coordinator (coordinator, staff) with the"; \
+	echo "one-time password $$password at http://$(HOST):$(PORT)/admin/ or /api-auth/login/"; \
 	echo
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 

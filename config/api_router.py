@@ -1,5 +1,11 @@
-from django.urls import path
+from django.urls import NoReverseMatch, path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
 from indicators.api.views import IndicatorViewSet, SectorViewSet
 from partners.api.views import MeView, PartnerViewSet
@@ -30,4 +36,40 @@ router.register("figure-settings", CountryFigureSettingsViewSet, basename="figur
 router.register("targets", PlanTargetViewSet, basename="plantarget")
 router.register("proportions", AgeSexProportionsViewSet, basename="agesexproportions")
 
-urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]
+class ApiRootView(APIView):
+    """Every resource of the API, by name, with its URL: where a browser (or a client
+    exploring) starts. Open to anyone: it lists addresses, no data."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+    @extend_schema(
+        operation_id="api_root",
+        responses={200: OpenApiTypes.OBJECT},
+        description="Every resource of the API, by name, with its URL.",
+    )
+    def get(self, request, format=None):
+        found: dict[str, str] = {"me": reverse("me", request=request, format=format)}
+        for prefix, viewset, basename in router.registry:
+            names = [(prefix, f"{basename}-list")]
+            if not hasattr(viewset, "list"):  # only actions (figures/people-reached/, ...)
+                names = [
+                    (f"{prefix}/{action.url_path}", f"{basename}-{action.url_name}")
+                    for action in viewset.get_extra_actions()
+                    if not action.detail
+                ]
+            for name, url_name in names:
+                try:
+                    found[name] = reverse(url_name, request=request, format=format)
+                except NoReverseMatch:
+                    continue
+        found["schema"] = reverse("schema", request=request)
+        found["docs"] = reverse("swagger-ui", request=request)
+        return Response(found)
+
+
+urlpatterns = [
+    path("", ApiRootView.as_view(), name="api-root"),
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]

@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from config.api.exceptions import not_found
 from config.health import healthz, readyz
 
 urlpatterns = [
@@ -13,6 +14,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api-auth/", include("rest_framework.urls")),
+    # Anything else under /api/ is a problem+json 404, with DEBUG on too (Django's debug
+    # page is for the rest of the site only).
+    re_path(r"^api/", not_found, name="api-not-found"),
 ]
 
 handler400 = "config.api.exceptions.bad_request"

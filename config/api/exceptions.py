@@ -259,7 +259,16 @@ def permission_denied(request, exception=None):
 
 
 def not_found(request, exception=None):
-    return _django_problem(404, "not_found", f"No resource at {request.path}.")
+    detail = f"No resource at {request.path}."
+    if not request.path.endswith("/"):
+        from django.urls import Resolver404, resolve  # not at import: settings load this
+
+        try:
+            resolve(request.path + "/")
+            detail += f" Did you mean {request.path}/ (with the slash)?"
+        except Resolver404:
+            pass
+    return _django_problem(404, "not_found", detail)
 
 
 def server_error(request):
