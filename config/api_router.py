@@ -36,6 +36,7 @@ router.register("figure-settings", CountryFigureSettingsViewSet, basename="figur
 router.register("targets", PlanTargetViewSet, basename="plantarget")
 router.register("proportions", AgeSexProportionsViewSet, basename="agesexproportions")
 
+
 class ApiRootView(APIView):
     """Every resource of the API, by name, with its URL: where a browser (or a client
     exploring) starts. Open to anyone: it lists addresses, no data."""

@@ -1,5 +1,7 @@
 """Conventions every endpoint shares: problem+json errors, docs that work offline."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +80,44 @@ def test_schema_is_served_and_documents_problem_responses(client):
     create = schema["paths"]["/api/v1/activity-reports/"]["post"]
     assert PROBLEM in create["responses"]["400"]["content"]
     assert "bearerAuth" in schema["components"]["securitySchemes"]
+
+
+def test_the_schema_serves_client_generators(client):
+    """What a generated client needs: names, one export-format parameter, the paging
+    cursor as a field, the ETag as a header."""
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operations = [
+        (path, method, op)
+        for path, item in schema["paths"].items()
+        for method, op in item.items()
+        if isinstance(op, dict) and "operationId" in op
+    ]
+    assert all(re.fullmatch(r"[A-Za-z0-9_]+", op["operationId"]) for _, _, op in operations)
+    inline_formats = [
+        op["operationId"] for _, _, op in operations
+        for p in op.get("parameters", []) if p.get("name") == "format"
+    ]  # fmt: skip
+    assert inline_formats == []
+    shared = {"$ref": "#/components/parameters/ExportFormat"}
+    exporting = [op["operationId"] for _, _, op in operations if shared in op.get("parameters", [])]
+    assert "activity_reports_list" in exporting and "figures_people_reached_retrieve" in exporting
+    assert "activity_reports_create" not in exporting
+    page = schema["components"]["schemas"]["PaginatedActivityReportList"]["properties"]
+    assert page["next_cursor"]["type"] == "string"
+    assert schema["components"]["schemas"]["PaginatedPartnerList"]["properties"]["next_page"]
+    retrieve = schema["paths"]["/api/v1/activity-reports/{id}/"]["get"]["responses"]["200"]
+    assert "ETag" in retrieve["headers"]
+    created = schema["paths"]["/api/v1/proportions/"]["post"]["responses"]["201"]
+    assert {"ETag", "Location"} <= set(created["headers"])
+
+
+def test_lists_carry_their_next_page_as_a_value(analyst, reporter):
+    partners = analyst.get("/api/v1/partners/?page_size=2").json()
+    assert (partners["next_page"], partners["previous_page"]) == (2, None)
+    second = analyst.get("/api/v1/partners/?page_size=2&page=2").json()
+    assert second["previous_page"] == 1
+    reports = analyst.get("/api/v1/activity-reports/?page_size=1").json()
+    assert reports["next_cursor"] is None and reports["previous_cursor"] is None
 
 
 @pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])

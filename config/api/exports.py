@@ -208,6 +208,11 @@ class ExportListMixin:
 
 
 # --- Renderers: content negotiation, and tables for figures and single objects --------------
+# What a page of a list holds besides its rows: not columns of a table.
+PAGE_KEYS = ("results", "next", "previous", "count", "next_page", "previous_page",
+             "next_cursor", "previous_cursor")  # fmt: skip
+
+
 class _TableRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
@@ -221,9 +226,7 @@ class _TableRenderer(renderers.BaseRenderer):
     @staticmethod
     def table(data) -> tuple[list[str], list[dict]]:
         if isinstance(data, dict) and isinstance(data.get("results"), list):
-            meta = flatten(
-                {k: v for k, v in data.items() if k not in ("results", "next", "previous", "count")}
-            )
+            meta = flatten({k: v for k, v in data.items() if k not in PAGE_KEYS})
             rows = [meta | part for r in data["results"] for part in table_rows(r)]
         elif isinstance(data, list):
             rows = [
@@ -257,6 +260,28 @@ class HXLRenderer(_TableRenderer):
 
     def encode(self, columns, rows) -> bytes:
         return "".join(csv_lines(columns, rows, hxl=True)).encode("utf-8")
+
+
+class FileRenderer(renderers.BaseRenderer):
+    """For views that answer a file themselves (a template, an error report): what makes
+    `Accept` of that file type (or `application/octet-stream`) acceptable; errors stay
+    problem+json."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else orjson.dumps(data)
+
+
+class XLSXFileRenderer(FileRenderer):
+    media_type = XLSX_MEDIA_TYPE
+    format = "xlsx"
+
+
+class OctetStreamRenderer(FileRenderer):
+    media_type = "application/octet-stream"
+    format = "bin"
 
 
 class XLSXRenderer(_TableRenderer):

@@ -31,6 +31,31 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 {self.page_query_param: [ErrorDetail("No such page.", code="invalid_page")]}
             ) from None
 
+    def get_paginated_response(self, data):
+        page = self.page
+        return Response(
+            {
+                "count": page.paginator.count,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "next_page": page.next_page_number() if page.has_next() else None,
+                "previous_page": page.previous_page_number() if page.has_previous() else None,
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        out = super().get_paginated_response_schema(schema)
+        number = {"type": "integer", "nullable": True}
+        out["properties"]["next_page"] = {
+            **number, "description": "Pass as `page` for the next page; null on the last."
+        }  # fmt: skip
+        out["properties"]["previous_page"] = {
+            **number, "description": "Pass as `page` for the previous page; null on the first."
+        }  # fmt: skip
+        out["required"] = ["count", "results"]
+        return out
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
@@ -105,8 +130,15 @@ class KeysetPagination(pagination.BasePagination):
         return rows
 
     def get_paginated_response(self, data):
+        next_cursor, previous_cursor = self._cursor(-1, False), self._cursor(0, True)
         return Response(
-            {"next": self._link(-1, False), "previous": self._link(0, True), "results": data}
+            {
+                "next": self._url(next_cursor),
+                "previous": self._url(previous_cursor),
+                "next_cursor": next_cursor,
+                "previous_cursor": previous_cursor,
+                "results": data,
+            }
         )
 
     def get_paginated_response_schema(self, schema):
@@ -117,6 +149,17 @@ class KeysetPagination(pagination.BasePagination):
             "properties": {
                 "next": {**link, "description": "The next page; null on the last."},
                 "previous": {**link, "description": "The previous page; null on the first."},
+                "next_cursor": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "Pass as `cursor` (with the same filters and ordering) for "
+                    "the next page; null on the last.",
+                },
+                "previous_cursor": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": "Pass as `cursor` for the previous page; null on the first.",
+                },
                 "results": schema,
             },
         }
@@ -128,7 +171,8 @@ class KeysetPagination(pagination.BasePagination):
                 "name": self.cursor_query_param,
                 "in": "query",
                 "required": False,
-                "description": "Opaque position from a `next` or `previous` link.",
+                "description": "Opaque position: a list answer's `next_cursor` or "
+                "`previous_cursor`.",
                 "schema": {"type": "string"},
             },
             {
@@ -190,7 +234,7 @@ class KeysetPagination(pagination.BasePagination):
             raise self._invalid_cursor()
         return cursor
 
-    def _link(self, index: int, reverse: bool) -> str | None:
+    def _cursor(self, index: int, reverse: bool) -> str | None:
         if not self.rows or not (self.has_previous if reverse else self.has_next):
             return None
         row = self.rows[index]
@@ -200,6 +244,10 @@ class KeysetPagination(pagination.BasePagination):
         if not isinstance(value, int | str):
             value = value.isoformat()
         payload = json.dumps({"f": self.field, "v": value, "pk": row.pk, "r": reverse})
-        token = base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+        return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+    def _url(self, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
         url = self.request.build_absolute_uri()
-        return replace_query_param(url, self.cursor_query_param, token)
+        return replace_query_param(url, self.cursor_query_param, cursor)

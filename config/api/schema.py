@@ -1,3 +1,5 @@
+import re
+
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
@@ -30,10 +32,15 @@ EXPORT_MEDIA_TYPES = {
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """Documents the problem+json error responses of every operation.
+    """Documents the problem+json error responses of every operation, and the ETag (and
+    Location) headers of versioned resources.
 
     A view may list further statuses in `problem_statuses` (e.g. `{"create": ["409"]}`).
+    The export formats are one shared parameter (`postprocess`), not an enum per operation.
     """
+
+    def _get_format_parameters(self):
+        return []
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -61,6 +68,13 @@ class AutoSchema(SpectacularAutoSchema):
                     media_types=[PROBLEM_CONTENT_TYPE],
                     direction=direction,
                 )
+        if getattr(self.view, "detail_url_name", None) and action in VERSIONED_ACTIONS:
+            for code in ("200", "201"):
+                if code in responses:
+                    responses[code]["headers"] = {
+                        "ETag": ETAG_HEADER,
+                        **({"Location": LOCATION_HEADER} if code == "201" else {}),
+                    }
         for response in responses.values():
             for media_type, content in response.get("content", {}).items():
                 if media_type in EXPORT_MEDIA_TYPES:
@@ -70,3 +84,50 @@ class AutoSchema(SpectacularAutoSchema):
                         "description": EXPORT_MEDIA_TYPES[media_type],
                     }
         return dict(sorted(responses.items()))
+
+
+VERSIONED_ACTIONS = ("retrieve", "create", "update", "partial_update")
+ETAG_HEADER = {
+    "description": 'The version of the resource, e.g. `"3"`: send it back as `If-Match` to '
+    "change it only if nobody changed it since.",
+    "schema": {"type": "string"},
+}
+LOCATION_HEADER = {"description": "The URL of the new resource.", "schema": {"type": "string"}}
+
+EXPORT_FORMAT_PARAMETER = {
+    "name": "format",
+    "in": "query",
+    "required": False,
+    "description": "The answer's format: `json` (the default), or an export of every "
+    "matching row: `csv` (UTF-8 with BOM), `hxl` (CSV with HXL hashtags), `xlsx`. The same "
+    "as `Accept: text/csv`, `application/vnd.hxl+csv` or the XLSX media type.",
+    "schema": {"$ref": "#/components/schemas/ExportFormat"},
+}
+EXPORT_FORMAT_SCHEMA = {"type": "string", "enum": ["json", "csv", "hxl", "xlsx"]}
+
+
+def postprocess(result, generator, request, public):
+    """The export formats as one shared parameter component (and one enum), on the reads
+    that offer them (their 200 answer has a CSV body); operation ids without dots, so every
+    generator turns them into names."""
+    components = result.setdefault("components", {})
+    components.setdefault("parameters", {})["ExportFormat"] = EXPORT_FORMAT_PARAMETER
+    components.setdefault("schemas", {})["ExportFormat"] = EXPORT_FORMAT_SCHEMA
+    for path in result.get("paths", {}).values():
+        for method, operation in path.items():
+            if not isinstance(operation, dict) or "operationId" not in operation:
+                continue
+            operation["operationId"] = re.sub(r"[^A-Za-z0-9_]", "_", operation["operationId"])
+            parameters = [
+                p
+                for p in operation.get("parameters", [])
+                if not (p.get("name") == "format" and p.get("in") == "query")
+            ]
+            ok = operation.get("responses", {}).get("200", {}).get("content", {})
+            if method == "get" and "text/csv" in ok and "application/json" in ok:
+                parameters.append({"$ref": "#/components/parameters/ExportFormat"})
+            if parameters:
+                operation["parameters"] = parameters
+            else:
+                operation.pop("parameters", None)
+    return result

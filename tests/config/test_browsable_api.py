@@ -34,7 +34,9 @@ def test_json_is_indented_for_people_and_compact_for_programs(reporter):
     asked = reporter.client.get("/api/v1/me/", HTTP_ACCEPT="application/json; indent=2")
     assert b'\n  "' in asked.content
     page = reporter.client.get("/api/v1/me/", HTTP_ACCEPT=BROWSER)
-    assert page["Content-Type"].startswith("text/html") and b"&quot;username&quot;: " in page.content
+    assert (
+        page["Content-Type"].startswith("text/html") and b"&quot;username&quot;: " in page.content
+    )
 
 
 @override_settings(DEBUG=True)

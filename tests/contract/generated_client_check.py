@@ -24,7 +24,7 @@ from r4v_client.api.border_crossings import border_crossings_series, border_cros
 from r4v_client.api.figures import figures_indicators_retrieve, figures_people_reached_retrieve
 from r4v_client.api.imports import (
     imports_create,
-    imports_error_report_xlsx_retrieve,
+    imports_error_report_xlsx,
     imports_template_retrieve,
 )
 from r4v_client.api.indicators import indicators_list
@@ -41,7 +41,7 @@ from r4v_client.models import (
     PopulationRequest,
     Problem,
 )
-from r4v_client.types import File
+from r4v_client.types import UNSET, File
 
 
 def check(condition: bool, what: str) -> None:
@@ -85,8 +85,10 @@ def main(base_url: str, reporter_token: str, analyst_token: str) -> None:
     again = activity_reports_create.sync_detailed(client=reporter, body=body, idempotency_key=key)
     check(again.parsed.id == report_id, "idempotent retry returns the same report")
 
-    read = activity_reports_retrieve.sync(client=reporter, id=report_id)
+    read_detailed = activity_reports_retrieve.sync_detailed(client=reporter, id=report_id)
+    read = read_detailed.parsed
     check(read.population.in_destination == 10 and read.country == "PER", "read it back")
+    check(read_detailed.headers["ETag"] == f'"{read.version}"', "its ETag is its version")
     patched = activity_reports_partial_update.sync(
         client=reporter, id=report_id, body=PatchedActivityReportRequest(activity_name="Renamed")
     )
@@ -99,6 +101,16 @@ def main(base_url: str, reporter_token: str, analyst_token: str) -> None:
 
     listed = activity_reports_list.sync(client=analyst, month="2021-03", indicator="PRT-01")
     check(report_id in {r.id for r in listed.results}, "analyst filters the list")
+    seen, cursor = [], UNSET
+    while True:  # pages by the cursor the answer carries: no URL parsing
+        page = activity_reports_list.sync(
+            client=analyst, month="2021-03", page_size=25, cursor=cursor
+        )
+        seen += [r.id for r in page.results]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    check(len(seen) == len(set(seen)) > 25 and report_id in seen, "page through by next_cursor")
     history = activity_reports_history_list.sync(client=reporter, id=report_id)
     check([h.action.value for h in history.results] == ["create", "update"], "read history")
     batch = activity_reports_bulk.sync(
@@ -130,7 +142,7 @@ def main(base_url: str, reporter_token: str, analyst_token: str) -> None:
     )
     rows = {e.row for e in upload.parsed.errors}
     check(rows == {3}, "the upload's error names the spreadsheet row")
-    report = imports_error_report_xlsx_retrieve.sync_detailed(
+    report = imports_error_report_xlsx.sync_detailed(
         client=reporter, id=upload.parsed.additional_properties["import_id"]
     )
     check(report.status_code == 200 and report.content[:2] == b"PK", "download its error report")

@@ -13,7 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config.api.exceptions import RequestTooLarge, RowsInvalid, UnprocessableEntity
-from config.api.exports import ExportListMixin
+from config.api.exports import ExportListMixin, OctetStreamRenderer, XLSXFileRenderer
 from config.api.filters import FilterBackend
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin, idempotent_response
 from config.api.pagination import KeysetPagination, PageNumberPagination
@@ -170,6 +170,13 @@ class ActivityReportViewSet(
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+# A workbook; also offered as application/octet-stream for clients that only know bytes.
+XLSX_DOWNLOAD = {
+    (200, XLSX): OpenApiTypes.BINARY,
+    (200, "application/octet-stream"): OpenApiTypes.BINARY,
+}
+
+
 def _download(content: bytes, content_type: str, file_name: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'
@@ -256,20 +263,28 @@ class ImportViewSet(
         except SheetError as error:  # a file stored before today's reading limits
             raise UnprocessableEntity(error.message, code=error.code) from None
 
-    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], url_path="error-report.xlsx")
+    @extend_schema(operation_id="imports_error_report_xlsx", responses=XLSX_DOWNLOAD)
+    @action(
+        detail=True, methods=["get"], url_path="error-report.xlsx",
+        renderer_classes=[XLSXFileRenderer, OctetStreamRenderer],
+    )  # fmt: skip
     def error_report_xlsx(self, request, pk=None):
         """The uploaded rows with one error column per problem, as XLSX."""
         return self._report(pk, "xlsx")
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @extend_schema(
+        operation_id="imports_error_report_csv", responses={(200, "text/csv"): OpenApiTypes.BINARY}
+    )
     @action(detail=True, methods=["get"], url_path="error-report.csv")
     def error_report_csv(self, request, pk=None):
         """The uploaded rows with one error column per problem, as CSV."""
         return self._report(pk, "csv")
 
-    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
-    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
+    @extend_schema(responses=XLSX_DOWNLOAD)
+    @action(
+        detail=False, methods=["get"], permission_classes=[IsAuthenticated],
+        renderer_classes=[XLSXFileRenderer, OctetStreamRenderer],
+    )  # fmt: skip
     def template(self, request):
         """A blank 5W workbook: the columns, an HXL row, and drop-down lists of partners,
         indicators, locations and delivery mechanisms."""
