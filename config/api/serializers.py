@@ -12,6 +12,12 @@ class ProblemErrorSerializer(serializers.Serializer):
     )
     code = serializers.CharField(help_text="Stable machine-readable code.")
     message = serializers.CharField(help_text="Human-readable explanation.")
+    column = serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text="Spreadsheet uploads: the file's own header of the column at fault (null "
+        "when the whole row is).",
+    )
 
 
 class ProblemSerializer(serializers.Serializer):

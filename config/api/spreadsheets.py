@@ -5,7 +5,7 @@ CSV (UTF-8 with BOM, formulas neutralised) or XLSX."""
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -131,23 +131,31 @@ def write_csv(rows: Iterator[list]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
 
 
-def write_xlsx(rows: Iterator[list], title: str) -> bytes:
+def write_xlsx(
+    rows: Iterable[list], title: str, marks: dict[tuple[int, int], str] | None = None
+) -> bytes:
+    """A workbook of `rows` (the first one bold); each cell in `marks` ((row, column), from
+    0) is highlighted and carries the mark as a comment."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
     from openpyxl.styles import Font, PatternFill
 
+    marks = marks or {}
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
     red = PatternFill("solid", fgColor="FFC7CE")
     for n, row in enumerate(rows):
         cells = []
-        for value in row:
+        for c, value in enumerate(row):
             value = xlsx_text(value)
             cell = WriteOnlyCell(sheet, value=value)
             if n == 0:
                 cell.font = Font(bold=True)
-            elif isinstance(value, str) and value.endswith("]") and " [" in value:
+            mark = marks.get((n, c))
+            if mark:
                 cell.fill = red
+                cell.comment = Comment(mark, "R4V", width=320, height=120)
             cells.append(cell)
         sheet.append(cells)
     out = io.BytesIO()

@@ -120,9 +120,25 @@ def _read(rows, *, user, references, errors: list) -> list[tuple[int, ActivityRe
     for index, raw in rows:
         row = parse_report(raw, user=user, references=references)
         errors += [row_error(index, v.field, v.code, v.message) for v in row.violations]
-        if row.ok:
+        report_id = _report_id(raw, index, errors)
+        if row.ok and report_id is not False:
+            row.candidate.__dict__["_report_id"] = report_id
             parsed.append((index, row.candidate))
     return parsed
+
+
+def _report_id(raw, index: int, errors: list) -> int | None | bool:
+    """The id a row names (an exported row sent back), None if none, False if unreadable."""
+    value = raw.get("id") if isinstance(raw, dict) else None
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if type(value) is not int or not 0 < value < 2**63:
+        message = f"Expected the id of one of your reports (a whole number); got {value!r}."
+        errors.append(row_error(index, "id", "invalid", message))
+        return False
+    return value
 
 
 class _Existing:
@@ -140,12 +156,15 @@ class _Existing:
         partner_ids = {c.partner_id for _, c in parsed}
         months = {c.month for _, c in parsed}
         external_ids = {c.external_id for _, c in parsed if c.external_id}
-        names = {c.activity_name for _, c in parsed if not c.external_id}
+        report_ids = {c._report_id for _, c in parsed if c._report_id}
+        names = {c.activity_name for _, c in parsed if not c.external_id and not c._report_id}
         # Separate look-ups, each on its own index ((partner, external_id), (partner,
         # activity_name), (partner, month)); OR-ed together PostgreSQL would filter the
         # partner's every report instead. `__any`: one array parameter, not thousands.
         live = ActivityReport.objects.filter(partner_id__in=partner_ids)
         scopes = []
+        if report_ids:
+            scopes.append(live.filter(pk__any=report_ids))
         if external_ids:
             scopes.append(live.filter(external_id__any=external_ids))
         if names:
@@ -172,14 +191,30 @@ class _Existing:
 
 
 def _plan(parsed, found: _Existing, errors: list) -> list[tuple[int, ActivityReport, int | None]]:
-    """(row, candidate, id of the report it updates or None) for each row; rows sharing a
-    key, or matching several reports, are errors."""
+    """(row, candidate, id of the report it updates or None) for each row. A row finds its
+    report by `id` (an exported row sent back), else by external id, else by natural key;
+    rows sharing a key or a report, or matching several reports, are errors."""
     seen = KeysSeen()
     plan = []
     for index, candidate in parsed:
-        if candidate.external_id:
+        by_external_id = found.by_external_id.get((candidate.partner_id, candidate.external_id))
+        if candidate._report_id:
+            target, field_name = candidate._report_id, "id"
+            key = ("report", target)
+            if found.month_of.get(target, (None,))[0] != candidate.partner_id:
+                message = (
+                    f"No report {target} of {candidate.partner.code} to update; leave id "
+                    "empty to create a report."
+                )
+                errors.append(row_error(index, "id", "does_not_exist", message))
+                continue
+            if candidate.external_id and by_external_id not in (None, target):
+                message = f"Report {by_external_id} already has this external_id."
+                errors.append(row_error(index, "external_id", "duplicate_report", message))
+                continue
+        elif candidate.external_id:
             key = ("external_id", candidate.partner_id, candidate.external_id)
-            target = found.by_external_id.get(key[1:])
+            target = by_external_id
             field_name = "external_id"
         else:
             key = ("natural_key", *candidate.natural_key)
@@ -191,6 +226,8 @@ def _plan(parsed, found: _Existing, errors: list) -> list[tuple[int, ActivityRep
                 continue
             target = matches[0] if matches else None
             field_name = None
+        if target is not None:  # two rows updating one report, however each found it
+            key = ("report", target)
         duplicate = seen.duplicate(key, index, field_name)
         if duplicate:
             errors.append(duplicate)

@@ -14,7 +14,7 @@ from config.api.spreadsheets import detect_format
 from config.db.choices import ChangeChannel
 from reporting.activities.batches import activity_reports_write
 from reporting.activities.models import Import
-from reporting.activities.spreadsheets import raw_reports
+from reporting.activities.spreadsheets import raw_reports, read_header, with_columns
 
 
 def _limited(rows: Iterator, counter: list[int]) -> Iterator:
@@ -60,7 +60,7 @@ def import_create(
             )
         except RowsInvalid as invalid:
             upload.status = Import.Status.REJECTED
-            upload.errors = invalid.errors
+            upload.errors = with_columns(invalid.errors, read_header(content, file_format))
         else:
             upload.status = Import.Status.VALIDATED if dry_run else Import.Status.COMPLETED
             upload.created, upload.updated = result.created, result.updated

@@ -8,6 +8,7 @@ It runs no query: codes are resolved through a ReferenceIndex.
 """
 
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,7 +22,7 @@ from partners.permissions import partner_of_write
 from reporting.activities.choices import DeliveryMechanism
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
 from reporting.activities.validation import activity_report_violations
-from reporting.common.references import ReferenceIndex
+from reporting.common.references import ReferenceIndex, unknown_code_message
 
 READ_ONLY = frozenset({"id", "created_at", "updated_at", "created_by", "version"})
 
@@ -82,26 +83,46 @@ def _bool(value) -> bool:
         raise RowError("invalid", f"Must be a valid boolean: {BOOLEAN_HELP}.") from None
 
 
+THOUSANDS = re.compile(r"\d{1,3}(?:([.,\u00a0 ])\d{3})(?:\1\d{3})*")
+
+
+def _not_a_count(value) -> RowError:
+    """What a person sees for a count they wrote another way: the value, and what is
+    expected ("1.200" and "1,200" are a thousand two hundred written with a separator)."""
+    shown = value if isinstance(value, str) else repr(value)
+    if isinstance(value, str) and THOUSANDS.fullmatch(value.strip()):
+        digits = re.sub(r"\D", "", value)
+        return RowError(
+            "thousands_separator",
+            f"{shown.strip()!r} has a thousands separator; write the number of people without "
+            f"one: {digits}.",
+        )
+    return RowError("invalid", f"Expected a whole number of people (0, 1, 2...); got {shown!r}.")
+
+
 def _count(value) -> int:
     if type(value) is int and 0 <= value <= MAX_COUNT:  # the common case, first
         return value
     if isinstance(value, bool):
-        raise RowError("invalid", "A valid integer is required.")
+        raise _not_a_count(value)
+    original = value
     if isinstance(value, str):
         text = value.strip()
         try:
             value = int(text)
         except ValueError:
+            if THOUSANDS.fullmatch(text):
+                raise _not_a_count(original) from None
             try:
                 value = float(text)
             except ValueError:
-                raise RowError("invalid", "A valid integer is required.") from None
+                raise _not_a_count(original) from None
     if isinstance(value, float):
         if not math.isfinite(value) or value != int(value):
-            raise RowError("invalid", "A valid integer is required.")
+            raise _not_a_count(original)
         value = int(value)
     if not isinstance(value, int):
-        raise RowError("invalid", "A valid integer is required.")
+        raise _not_a_count(original)
     if value < 0:
         raise RowError("min_value", "Ensure this value is greater than or equal to 0.")
     if value > MAX_COUNT:
@@ -131,7 +152,9 @@ def _code(references: ReferenceIndex, kind: str, value):
         raise RowError("invalid", f"Expected a {kind} code (text).")
     obj = references.get(kind, value.strip().upper())
     if obj is None:
-        raise RowError("does_not_exist", f"Unknown {kind} code {value!r}.")
+        raise RowError(
+            "does_not_exist", unknown_code_message(kind, value, references.suggest(kind, value))
+        )
     return obj
 
 
@@ -255,7 +278,9 @@ def parse_report(
             add(refused)
         elif instance is None:
             data["partner"] = partner
-    if out.violations:
+    # An unknown field does not hide the row's other problems: the rules still run on what
+    # was read. Any other unreadable value leaves nothing sound to check them on.
+    if any(v.code != "unknown_field" for v in out.violations):
         return out
 
     out.candidate = candidate = _candidate(data, instance, references)

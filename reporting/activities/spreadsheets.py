@@ -79,6 +79,18 @@ COLUMNS = [
 
 CODE_KEYS = {"partner", "implementing_partner", "admin1", "admin2", "indicator", "country"}
 
+# The report's id: an export uploads back as is, each row updating the report it shows.
+ID_HEADERS = {"id", "report id", "id del reporte"}
+
+# Columns an export or an error report adds that an upload ignores: values the service
+# sets (read-only), names printed next to codes, the error report's own columns.
+IGNORED_HEADERS = {
+    "created at", "updated at", "created by", "updated by", "version", "deleted at", "row",
+    "fila", "partner name", "implementing partner name", "admin1 name", "admin2 name",
+    "indicator name", "sector name", "country name",
+}  # fmt: skip
+IGNORED_PATTERN = re.compile(r"(error|errores?) \d+")
+
 
 REQUIRED_KEYS = {"month", "admin1", "indicator", "activity_name", "rmrp", "cva"}
 
@@ -116,14 +128,16 @@ def _is_hxl(cells) -> bool:
 
 
 def header_keys(header: list[Any]) -> list[str | None]:
-    """API key per column; raises SheetError for unknown, doubled or missing columns."""
+    """API key per column (None: a column to ignore); raises SheetError for unknown, doubled
+    or missing columns."""
     keys, unknown, seen = [], [], {}
     for cell in header:
         text = "" if cell is None else str(cell).strip()
-        if not text:
+        plain = normalize(text)
+        if not text or plain in IGNORED_HEADERS or IGNORED_PATTERN.fullmatch(plain):
             keys.append(None)
             continue
-        key = HEADERS.get(normalize(text))
+        key = "id" if plain in ID_HEADERS else HEADERS.get(plain)
         if key is None:
             unknown.append(text)
         elif key in seen:
@@ -199,27 +213,73 @@ def raw_reports(content: bytes, file_format: str) -> Iterator[tuple[int, dict[st
 
 
 # --- Writing ------------------------------------------------------------------------------
-def _errors_by_row(errors: list[dict]) -> dict[int, list[str]]:
-    by_row: dict[int, list[str]] = {}
+def read_header(content: bytes, file_format: str) -> list[str]:
+    """The file's header row, as the user wrote it."""
+    for _, cells in read_table(content, file_format):
+        if not _blank(cells):
+            return ["" if c is None else str(c).strip() for c in cells]
+    return []
+
+
+def field_columns(header: list[str]) -> dict[str, tuple[int, str]]:
+    """API field -> (column index, the user's header) for every column the upload read; a
+    breakdown group ("population") points at its first column."""
+    try:
+        keys = header_keys(header)
+    except SheetError:
+        return {}
+    out: dict[str, tuple[int, str]] = {}
+    for index, key in enumerate(keys):
+        if key is None:
+            continue
+        out.setdefault(key, (index, header[index]))
+        if "." in key:
+            out.setdefault(key.split(".")[0], (index, header[index]))
+    return out
+
+
+def with_columns(errors: list[dict], header: list[str]) -> list[dict]:
+    """Each row error with `column`: the user's header for its field (null when the
+    problem is the whole row's)."""
+    columns = field_columns(header)
+    return [{**e, "column": columns.get(e.get("field") or "", (None, None))[1]} for e in errors]
+
+
+def _message(error: dict, columns: dict) -> str:
+    where = columns.get(error.get("field") or "", (None, error.get("field")))[1]
+    return f"{where}: {error['message']}" if where else error["message"]
+
+
+def error_report(
+    content: bytes, file_format: str, errors: list[dict]
+) -> tuple[list[list], dict[tuple[int, int], str]]:
+    """The uploaded rows as they were, after a `Row` column and before one `Error n` column
+    per problem (messages name the user's headers); and the bad cells, {(row, column):
+    messages}, for the XLSX report to highlight. It uploads back as is once fixed: `Row`
+    and `Error n` columns are ignored."""
+    header = read_header(content, file_format)
+    columns = field_columns(header)
+    by_row: dict[int, list[dict]] = {}
     for e in errors:
-        where = f"{e['field']}: " if e.get("field") else ""
-        by_row.setdefault(e["row"], []).append(f"{where}{e['message']} [{e['code']}]")
-    return by_row
-
-
-def error_report_rows(content: bytes, file_format: str, errors: list[dict]) -> Iterator[list]:
-    """The uploaded rows as they were, with one error column per problem of the row."""
-    by_row = _errors_by_row(errors)
+        by_row.setdefault(e["row"], []).append(e)
     width = max((len(v) for v in by_row.values()), default=0)
-    columns = None  # the header's width: every row's errors start after it
+    rows: list[list] = []
+    marks: dict[tuple[int, int], list[str]] = {}
+    started = False  # the header's width: every row's errors start after it
     for number, cells in read_table(content, file_format):
-        if columns is None and not _blank(cells):
-            columns = len(cells)
-            yield ["Row", *cells, *(f"Error {n + 1}" for n in range(width))]
+        if not started and not _blank(cells):
+            started = True
+            rows.append(["Row", *cells, *(f"Error {n + 1}" for n in range(width))])
             continue
         problems = by_row.get(number, [])
-        padding = [None] * ((columns or 0) - len(cells))
-        yield [number, *cells, *padding, *problems, *[""] * (width - len(problems))]
+        padding = [None] * (len(header) - len(cells))
+        messages = [_message(e, columns) for e in problems]
+        for e, message in zip(problems, messages, strict=True):
+            column = columns.get(e.get("field") or "", (None,))[0]
+            cell = (len(rows), 1 + column if column is not None else 0)
+            marks.setdefault(cell, []).append(message)
+        rows.append([number, *cells, *padding, *messages, *[""] * (width - len(problems))])
+    return rows, {cell: "\n".join(texts) for cell, texts in marks.items()}
 
 
 def template_xlsx(*, partners, indicators, admin1, admin2) -> bytes:

@@ -7,6 +7,8 @@ Codes come from three small `values_list` queries; model objects (which validati
 are loaded only when a request writes.
 """
 
+import difflib
+import unicodedata
 from collections.abc import Iterable
 
 from drf_spectacular.utils import extend_schema_field
@@ -15,6 +17,12 @@ from rest_framework import serializers
 from indicators.models import Indicator, Sector
 from partners.models import Partner
 from reporting.locations.models import Location
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, single spaces: 'Lima ' and 'LIMA', 'Tumbes' and 'túmbes'."""
+    folded = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return " ".join(folded.casefold().split())
 
 
 class ReferenceIndex:
@@ -47,6 +55,28 @@ class ReferenceIndex:
         if kind not in self._objects:
             self._load_objects(kind)
         return self._objects[kind].get(code)
+
+    def suggest(self, kind: str, text: str, limit: int = 3) -> list[str]:
+        """The closest valid codes to `text`, each with its name ("PE15 Lima"): a name
+        written instead of a code, a code mistyped. Empty when nothing is close."""
+        if kind not in self._objects:
+            self._load_objects(kind)
+        wanted = _plain(text)
+        if not wanted:
+            return []
+        labels: dict[str, str] = {}  # plain code or name -> "CODE Name"
+        for code, obj in self._objects[kind].items():
+            label = f"{code} {getattr(obj, 'name', '')}".strip()
+            labels.setdefault(_plain(code), label)
+            if getattr(obj, "name", None):
+                labels.setdefault(_plain(obj.name), label)
+        exact = [label for key, label in labels.items() if key == wanted]
+        close = difflib.get_close_matches(wanted, list(labels), n=limit * 2, cutoff=0.75)
+        contains = sorted(
+            label for key, label in labels.items() if len(wanted) >= 4 and wanted in key
+        )
+        out = list(dict.fromkeys([*exact, *(labels[c] for c in close), *contains]))
+        return out[:limit]
 
     def object_by_id(self, kind: str, pk: int | None):
         if pk is None:
@@ -163,13 +193,28 @@ class ReferenceField(serializers.Field):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
-        found = references_in(self.context).get(self.kind, data.strip())
+        references = references_in(self.context)
+        found = references.get(self.kind, data.strip())
         if found is None:
-            self.fail("does_not_exist", kind=self.kind.replace("_", " "), value=data)
+            found = references.get(self.kind, data.strip().upper())
+        if found is None:
+            raise serializers.ValidationError(
+                unknown_code_message(self.kind, data, references.suggest(self.kind, data)),
+                code="does_not_exist",
+            )
         return found
 
     def to_representation(self, value):
         return getattr(value, "code", value)
+
+
+def unknown_code_message(kind: str, value, suggestions: list[str]) -> str:
+    """The message for a code that is not one: "Unknown location 'Lima'; did you mean PE15
+    Lima?" when something close exists."""
+    message = f"Unknown {kind.replace('_', ' ')} {value!r}"
+    if suggestions:
+        return message + "; did you mean " + " or ".join(suggestions) + "?"
+    return message + "."
 
 
 def references_in(context: dict) -> ReferenceIndex:

@@ -40,7 +40,7 @@ from reporting.activities.services import (
     activity_report_delete,
     activity_report_update,
 )
-from reporting.activities.spreadsheets import error_report_rows, template_xlsx
+from reporting.activities.spreadsheets import error_report, template_xlsx
 from reporting.common.references import ReferenceIndex, references_in
 
 
@@ -254,12 +254,12 @@ class ImportViewSet(
 
     def _report(self, pk, file_format: str) -> HttpResponse:
         record = get_object_or_404(self.get_queryset().defer(None), pk=pk)
-        rows = error_report_rows(bytes(record.content), record.file_format, record.errors)
         name = f"import-{record.pk}-errors.{file_format}"
         try:
+            rows, marks = error_report(bytes(record.content), record.file_format, record.errors)
             if file_format == "csv":
                 return _download(write_csv(rows), "text/csv; charset=utf-8", name)
-            return _download(write_xlsx(rows, "Errors"), XLSX, name)
+            return _download(write_xlsx(rows, "Errors", marks), XLSX, name)
         except SheetError as error:  # a file stored before today's reading limits
             raise UnprocessableEntity(error.message, code=error.code) from None
 

@@ -185,9 +185,10 @@ RULE_CASES = {
     "too long": ({"activity_name": "x" * 10_000}, {("activity_name", "max_length")}),
     "wrong type": ({"partner": 5}, {("partner", "invalid")}),
     "bad breakdown type": ({"population": [1, 2]}, {("population", "invalid")}),
+    # An unknown field does not hide the row's other problems (the groups no longer add up).
     "unknown breakdown key": (
         {"population": {"aliens": 3}},
-        {("population.aliens", "unknown_field")},
+        {("population.aliens", "unknown_field"), ("population", "population_sum_mismatch")},
     ),
 }
 

@@ -158,13 +158,14 @@ def test_error_report_lists_uploaded_rows_with_an_error_column_per_problem(repor
     assert table[0][:2] == ["Row", "Country"] and table[0][-1].startswith("Error")
     assert table[1][0] == "2" and table[1][-4:] == ["", "", "", ""]
     problems = [cell for cell in table[2][len(HEADER) + 1 :] if cell]
-    assert any("new_exceeds_total" in p for p in problems)
-    assert any("admin2_not_in_admin1" in p for p in problems)
+    # Each problem names the file's own column header.
+    assert any(p.startswith("New beneficiaries of the month: ") for p in problems)
+    assert any(p.startswith("Admin2: ") and "PE1501" in p for p in problems)
 
     xlsx_report = reporter.client.get(f"{URL}{import_id}/error-report.xlsx/")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_report.content)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[2][0] == 3 and any("new_exceeds_total" in str(v) for v in values[2])
+    assert values[2][0] == 3 and any("New beneficiaries" in str(v) for v in values[2][31:])
 
 
 def test_dry_run_writes_nothing(reporter):

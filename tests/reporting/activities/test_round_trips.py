@@ -1,0 +1,172 @@
+"""The partner's spreadsheet loops, end to end on real files: export my month, fix it in
+Excel, upload it back; upload, read the errors, fix the error report, upload it again."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from reporting.activities.models import ActivityReport
+from tests.reporting.activities.test_bulk import URL as BULK_URL
+from tests.reporting.activities.test_bulk import rows
+from tests.reporting.activities.test_imports import HEADER, csv_bytes, line, upload, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+REPORTS = "/api/v1/activity-reports/"
+IMPORTS = "/api/v1/imports/"
+
+
+@pytest.fixture
+def month(reporter, other_reporter):
+    assert reporter.post(BULK_URL, rows(6)).status_code == 200
+    assert other_reporter.post(BULK_URL, rows(2)).status_code == 200  # not in my export
+
+
+def exported(api, fmt: str) -> bytes:
+    response = api.client.get(f"{REPORTS}?partner=ACNUR&month=2021-03&format={fmt}")
+    assert response.status_code == 200, response
+    return b"".join(response.streaming_content)
+
+
+def edit_csv(content: bytes, edits: dict[tuple[int, str], str], hxl: bool = False) -> bytes:
+    """Change cells (data row from 0, column header) as a person in Excel would."""
+    table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    header, first = table[0], 2 if hxl else 1
+    for (row, column), value in edits.items():
+        table[first + row][header.index(column)] = value
+    out = io.StringIO()
+    csv.writer(out).writerows(table)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def edit_xlsx(content: bytes, edits: dict[tuple[int, str], str]) -> bytes:
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = workbook.active
+    header = [c.value for c in sheet[1]]
+    for (row, column), value in edits.items():
+        sheet.cell(row=2 + row, column=1 + header.index(column), value=value)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+EDITS = {(1, "activity_name"): "Orientation, renamed in Excel", (4, "total_beneficiaries"): "44"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "hxl"])
+def test_an_export_edited_in_two_cells_updates_exactly_two_reports(month, reporter, fmt):
+    content = exported(reporter, fmt)
+    if fmt == "xlsx":
+        changed, name = edit_xlsx(content, EDITS), "month.xlsx"
+    else:
+        changed, name = edit_csv(content, EDITS, hxl=fmt == "hxl"), "month.csv"
+    response = upload(reporter, changed, name=name)
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["created"], body["updated"], body["unchanged"]) == (0, 2, 4)
+    mine = ActivityReport.objects.filter(partner__code="ACNUR").order_by("id")
+    assert mine[1].activity_name == "Orientation, renamed in Excel"
+    assert (mine[4].total_beneficiaries, mine[4].version) == (44, 2)
+    assert ActivityReport.objects.count() == 8  # nothing created, nobody else's touched
+
+
+def test_with_replace_months_the_file_is_the_month(month, reporter):
+    table = list(csv.reader(io.StringIO(exported(reporter, "csv").decode("utf-8-sig"))))
+    gone = table.pop(3)  # a row deleted in Excel
+    out = io.StringIO()
+    csv.writer(out).writerows(table)
+    response = upload(reporter, out.getvalue().encode(), replace="months")
+    assert response.status_code == 201, response.content
+    assert (response.json()["deleted"], response.json()["unchanged"]) == (1, 5)
+    assert not ActivityReport.objects.filter(pk=int(gone[0])).exists()
+
+
+def test_an_id_that_is_not_mine_is_refused(month, reporter):
+    theirs = ActivityReport.objects.filter(partner__code="OIM").first()
+    content = edit_csv(exported(reporter, "csv"), {(0, "id"): str(theirs.pk)})
+    response = upload(reporter, content)
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert (error["row"], error["field"], error["code"], error["column"]) == (
+        2, "id", "does_not_exist", "id"
+    )  # fmt: skip
+    assert ActivityReport.objects.get(pk=theirs.pk).version == 1
+
+
+# --- The error loop -------------------------------------------------------------------------
+BAD = {"New beneficiaries of the month": "200", "Admin2": "PE1501"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_error_report_uploads_back_once_fixed(reporter, fmt):
+    content = csv_bytes([line(0), line(1, **BAD), line(2)])
+    rejected = upload(reporter, content).json()
+    assert rejected["code"] == "invalid_rows"
+    # Messages and columns name the file's own headers, not the API's field paths.
+    # (A breakdown that no longer adds up points at its group's first column.)
+    columns = {(e["row"], e["column"]) for e in rejected["errors"]}
+    assert columns == {(3, "New beneficiaries of the month"), (3, "Admin2"),
+                       (3, "In destination"), (3, "Girls (<18)")}  # fmt: skip
+    report = reporter.client.get(f"{IMPORTS}{rejected['import_id']}/error-report.{fmt}/").content
+    if fmt == "csv":
+        table = list(csv.reader(io.StringIO(report.decode("utf-8-sig"))))
+        assert table[0][0] == "Row" and table[0][-1] == "Error 4"
+        assert any(c.startswith("New beneficiaries of the month: ") for c in table[2])
+        fixed = edit_csv(report, {(1, "New beneficiaries of the month"): "20",
+                                  (1, "Admin2"): "PE2401"})  # fmt: skip
+        name = "errors.csv"
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(report)).active
+        header = [c.value for c in sheet[1]]
+        bad = sheet.cell(row=3, column=1 + header.index("New beneficiaries of the month"))
+        assert bad.fill.fgColor.rgb.endswith("FFC7CE") and "total" in bad.comment.text.lower()
+        admin2 = sheet.cell(row=3, column=1 + header.index("Admin2"))
+        assert admin2.comment is not None and "PE1501" in admin2.comment.text
+        good = sheet.cell(row=2, column=1 + header.index("Admin2"))
+        assert good.comment is None
+        fixed = edit_xlsx(report, {(1, "New beneficiaries of the month"): "20",
+                                   (1, "Admin2"): "PE2401"})  # fmt: skip
+        name = "errors.xlsx"
+    again = upload(reporter, fixed, name=name)
+    assert again.status_code == 201, again.content
+    assert again.json()["created"] == 3
+
+
+# --- Messages that say what to write instead ---------------------------------------------
+@pytest.mark.parametrize(
+    ("column", "value", "code", "says"),
+    [
+        ("Admin1", "Lima", "does_not_exist", "did you mean PE15 Lima?"),
+        ("Admin1", "Tumbes", "does_not_exist", "did you mean PE24 Tumbes?"),
+        ("Appealing organisation", "ACNRU", "does_not_exist", "did you mean ACNUR"),
+        ("Indicator", "PRT-1", "does_not_exist", "did you mean PRT-01"),
+        ("Total monthly beneficiaries", "1.200", "thousands_separator", "'1.200'"),
+        ("Total monthly beneficiaries", "1,200", "thousands_separator", "without one: 1200"),
+        ("Total monthly beneficiaries", "12 people", "invalid", "got '12 people'"),
+    ],
+)
+def test_bad_cells_get_a_message_saying_what_to_write(reporter, column, value, code, says):
+    content = csv_bytes([line(0, **{column: value})])
+    response = upload(reporter, content)
+    assert response.status_code == 422, response.content
+    errors = [e for e in response.json()["errors"] if e["column"] == column]
+    assert errors and errors[0]["code"] == code, response.json()["errors"]
+    assert says in errors[0]["message"]
+
+
+def test_an_unknown_breakdown_does_not_hide_the_rows_other_errors(reporter):
+    body = dict(rows(1)[0], population={"aliens": 3, "in_destination": 20}, new_beneficiaries=99)
+    response = reporter.post(REPORTS, body)
+    assert response.status_code == 400
+    got = {(e["field"], e["code"]) for e in response.json()["errors"]}
+    assert ("population.aliens", "unknown_field") in got
+    assert ("new_beneficiaries", "new_exceeds_total") in got
+
+
+def test_xlsx_files_from_openpyxl_and_cp1252_csv_with_semicolons(reporter):
+    assert upload(reporter, xlsx_bytes([line(0)]), name="5w.xlsx").status_code == 201
+    legacy = csv_bytes([line(1)], delimiter=";", encoding="cp1252")
+    assert upload(reporter, legacy).status_code == 201
+    assert ActivityReport.objects.filter(activity_name="Orientación 1").exists()
+    assert HEADER[0] == "Country"
