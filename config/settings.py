@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.RejectNulBytesMiddleware",
     "partners.middleware.SignInThrottleMiddleware",
@@ -171,6 +172,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# English and Spanish: Accept-Language (or a user's `language`) picks one for problem
+# titles and messages, the 5W template, error reports and export labels. The catalogues
+# are in locale/ (the compiled .mo files are committed: no gettext needed to run).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Lima")
 USE_I18N = True
 USE_TZ = True
@@ -227,7 +233,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Bearer first: its challenge is what a 401 carries in WWW-Authenticate.
         "partners.authentication.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "partners.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [

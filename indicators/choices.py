@@ -1,13 +1,14 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class IndicatorType(models.TextChoices):
-    DIRECT_ASSISTANCE = "direct_assistance", "Direct Assistance"
-    CAPACITY_BUILDING = "capacity_building", "Capacity Building"
-    INFRASTRUCTURE = "infrastructure", "Infrastructure"
-    MECHANISM_ADVOCACY = "mechanism_advocacy", "Mechanism/Advocacy"
-    CAMPAIGN = "campaign", "Campaign"
-    OTHER = "other", "Other"
+    DIRECT_ASSISTANCE = "direct_assistance", _("Direct Assistance")
+    CAPACITY_BUILDING = "capacity_building", _("Capacity Building")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+    MECHANISM_ADVOCACY = "mechanism_advocacy", _("Mechanism/Advocacy")
+    CAMPAIGN = "campaign", _("Campaign")
+    OTHER = "other", _("Other")
 
     @classmethod
     def counting_new_beneficiaries(cls) -> set[str]:

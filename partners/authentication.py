@@ -2,7 +2,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework import authentication, exceptions
 
 from partners.models import ApiToken, hash_token
@@ -50,6 +50,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             )
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
         self._touch(token)
+        speak_to(request, token.user)
         return token.user, token
 
     def authenticate_header(self, request):
@@ -63,6 +64,25 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if token.last_used_at is None or now - token.last_used_at > resolution:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """Django's session (the browsable API, the admin), speaking the user's language."""
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        if found is not None:
+            speak_to(request, found[0])
+        return found
+
+
+def speak_to(request, user) -> None:
+    """Answer in the user's language when they chose one; else LocaleMiddleware's choice
+    from Accept-Language stands."""
+    language = getattr(user, "language", "")
+    if language:
+        translation.activate(language)
+        getattr(request, "_request", request).LANGUAGE_CODE = language
 
 
 def _client(request) -> str:

@@ -2,6 +2,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
@@ -40,6 +41,14 @@ class User(AbstractUser):
         Partner, on_delete=models.PROTECT, related_name="users", null=True, blank=True
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
+    language = models.CharField(
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text="The language the service speaks to this user (messages, templates, "
+        "exports); empty: the request's Accept-Language.",
+    )
 
     class Meta:
         ordering = ["username"]

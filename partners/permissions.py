@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import permissions
 
 from config.api.exceptions import Violation
@@ -20,11 +21,13 @@ def partner_of_write(user, given, *, existing=None, own):
     5W reports and border crossings, single or in batches."""
     if given is None and existing is None:
         if user.partner_id is None or user.is_coordinator:
-            return None, Violation("partner", "required", "This field is required.")
+            return None, Violation("partner", "required", _("This field is required."))
         given = own()
     partner = given or existing
     if not can_write_for_partner(user, partner.pk):
-        message = f"You may only report for your own organisation, not {partner.code}."
+        message = _("You may only report for your own organisation, not %(partner)s.") % {
+            "partner": partner.code
+        }  # fmt: skip
         return partner, Violation("partner", "partner_not_allowed", message)
     return partner, None
 
@@ -33,7 +36,7 @@ class PartnerRecordPermission(permissions.BasePermission):
     """Reads are scoped by the queryset; writes need a reporter's or coordinator's role,
     and a reporter changes only its own organisation's reports (not those it implements)."""
 
-    message = "Your role may not change these records."
+    message = _("Your role may not change these records.")
     code = "role_not_allowed"
 
     def has_permission(self, request, view):
@@ -49,6 +52,6 @@ class PartnerRecordPermission(permissions.BasePermission):
             return True
         if can_write_for_partner(request.user, obj.partner_id):
             return True
-        self.message = "Only the organisation that owns this record changes it."
+        self.message = _("Only the organisation that owns this record changes it.")
         self.code = "not_own_report"
         return False

@@ -1,4 +1,9 @@
+from drf_spectacular.authentication import SessionScheme as SpectacularSessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class SessionScheme(SpectacularSessionScheme):
+    target_class = "partners.authentication.SessionAuthentication"
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -30,10 +32,19 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 PROBLEM_TYPE_BASE = "urn:r4v:problem:"
 
+# Problem titles, in the request's language (HTTP's own phrases in English).
+TITLES = {
+    400: _("Bad Request"), 401: _("Unauthorized"), 403: _("Forbidden"), 404: _("Not Found"),
+    405: _("Method Not Allowed"), 406: _("Not Acceptable"), 409: _("Conflict"),
+    412: _("Precondition Failed"), 413: _("Request Entity Too Large"),
+    415: _("Unsupported Media Type"), 422: _("Unprocessable Entity"),
+    429: _("Too Many Requests"), 500: _("Internal Server Error"), 503: _("Service Unavailable"),
+}  # fmt: skip
+
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The request conflicts with the current state of the resource."
+    default_detail = _("The request conflicts with the current state of the resource.")
     default_code = "conflict"
 
     def __init__(
@@ -50,13 +61,13 @@ class Conflict(exceptions.APIException):
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "The resource changed since you read it (If-Match does not match)."
+    default_detail = _("The resource changed since you read it (If-Match does not match).")
     default_code = "precondition_failed"
 
 
 class UnprocessableEntity(exceptions.APIException):
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "The request is well-formed but cannot be processed."
+    default_detail = _("The request is well-formed but cannot be processed.")
     default_code = "unprocessable"
 
 
@@ -64,7 +75,7 @@ class RequestTooLarge(exceptions.APIException):
     """413: a body over MAX_REQUEST_BODY_BYTES, or a batch over API_MAX_BATCH_ROWS rows."""
 
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = _("The request body is too large.")
     default_code = "request_too_large"
 
 
@@ -72,7 +83,7 @@ class ServiceUnavailable(exceptions.APIException):
     """503: the database is down, restarting, or a query ran past the statement timeout."""
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = "The database is unavailable; try again shortly."
+    default_detail = _("The database is unavailable; try again shortly.")
     default_code = "database_unavailable"
     retry_after = 5
 
@@ -80,7 +91,7 @@ class ServiceUnavailable(exceptions.APIException):
 class RequestTimeout(ServiceUnavailable):
     """503: the request ran past REQUEST_TIMEOUT_SECONDS (config.middleware)."""
 
-    default_detail = (
+    default_detail = _(
         "The request took longer than the server allows; narrow it (filters, months) or export CSV."
     )
     default_code = "request_timeout"
@@ -90,7 +101,7 @@ class RowsInvalid(exceptions.APIException):
     """A batch with at least one invalid row: nothing was written."""
 
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_detail = "Some rows are invalid; nothing was written."
+    default_detail = _("Some rows are invalid; nothing was written.")
     default_code = "invalid_rows"
 
     def __init__(
@@ -133,7 +144,7 @@ def problem(
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + code,
-        "title": HTTPStatus(status_code).phrase,
+        "title": str(TITLES.get(status_code) or HTTPStatus(status_code).phrase),
         "status": status_code,
         "detail": detail,
         "code": code,
@@ -176,18 +187,21 @@ def _to_api_exception(exc: Exception) -> Exception:
         return exceptions.PermissionDenied()
     if isinstance(exc, ProtectedError | RestrictedError):
         return Conflict(
-            "This object is still referenced by other records and cannot be deleted.",
+            gettext("This object is still referenced by other records and cannot be deleted."),
             code="protected",
         )
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return RequestTooLarge(f"The request body exceeds the {limit:,}-byte limit.")
+        return RequestTooLarge(
+            gettext("The request body exceeds the %(limit)s-byte limit.") % {"limit": f"{limit:,}"}
+        )
     if isinstance(exc, DataError):
         return exceptions.ValidationError(
             {
                 "non_field_errors": [
                     exceptions.ErrorDetail(
-                        "A value is out of the range or form the database accepts.", "invalid_value"
+                        gettext("A value is out of the range or form the database accepts."),
+                        "invalid_value",
                     )
                 ]
             }
@@ -195,15 +209,19 @@ def _to_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, IntegrityError):
         logger.warning("integrity error answered as 409: %s", exc)
         return Conflict(
-            "The change conflicts with data already stored (a duplicate or a rule of the "
-            "database); nothing was written.",
+            gettext(
+                "The change conflicts with data already stored (a duplicate or a rule of the "
+                "database); nothing was written."
+            ),
             code="conflict",
         )
     if isinstance(exc, OperationalError | InterfaceError):
         if "statement timeout" in str(exc) or "canceling statement" in str(exc):
             return ServiceUnavailable(
-                "The query took longer than the statement timeout; narrow it (filters, "
-                "months) or export CSV.",
+                gettext(
+                    "The query took longer than the statement timeout; narrow it (filters, "
+                    "months) or export CSV."
+                ),
                 code="query_timeout",
             )
         logger.warning("database unavailable: %s", exc)
@@ -226,13 +244,17 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     elif isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
         fields = sorted({e["field"] for e in errors if e["field"]})
-        detail = "Invalid input in: " + ", ".join(fields) + "." if fields else errors[0]["message"]
+        detail = (
+            gettext("Invalid input in: %(fields)s.") % {"fields": ", ".join(fields)}
+            if fields
+            else errors[0]["message"]
+        )
         body = problem(status_code, "validation_error", detail, errors=errors)
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         if isinstance(detail, dict | list):
-            body = problem(status_code, code, "See errors.", errors=flatten_errors(detail))
+            body = problem(status_code, code, gettext("See errors."), errors=flatten_errors(detail))
         else:
             body = problem(status_code, code, str(detail))
         body.update(getattr(exc, "extra", {}))
@@ -251,21 +273,23 @@ def _django_problem(status_code: int, code: str, detail: str) -> JsonResponse:
 
 # Django-level handlers: requests that never reach a DRF view still get problem+json.
 def bad_request(request, exception=None):
-    return _django_problem(400, "bad_request", "The request could not be understood.")
+    return _django_problem(400, "bad_request", gettext("The request could not be understood."))
 
 
 def permission_denied(request, exception=None):
-    return _django_problem(403, "permission_denied", "You may not do this.")
+    return _django_problem(403, "permission_denied", gettext("You may not do this."))
 
 
 def not_found(request, exception=None):
-    detail = f"No resource at {request.path}."
+    detail = gettext("No resource at %(path)s.") % {"path": request.path}
     if not request.path.endswith("/"):
         from django.urls import Resolver404, resolve  # not at import: settings load this
 
         try:
             resolve(request.path + "/")
-            detail += f" Did you mean {request.path}/ (with the slash)?"
+            detail += " " + gettext("Did you mean %(path)s/ (with the slash)?") % {
+                "path": request.path
+            }
         except Resolver404:
             pass
     return _django_problem(404, "not_found", detail)
@@ -273,5 +297,5 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return _django_problem(
-        500, "server_error", "Unexpected server error; it has been logged for the team."
+        500, "server_error", gettext("Unexpected server error; it has been logged for the team.")
     )

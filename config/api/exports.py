@@ -5,14 +5,16 @@ does not grow with the rows. No cell can run as a spreadsheet formula: text star
 `=`, `+`, `-` or `@` is prefixed with `'`.
 """
 
-import csv
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import orjson
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import get_language, gettext
 from rest_framework import renderers, serializers
 
 from config.api.filters import assert_known_parameters
@@ -20,22 +22,83 @@ from config.api.pagination import keyset_ordering
 from config.db.routing import read_alias
 
 
-def csv_text(value) -> str:
-    """A cell for CSV: spreadsheet programs must not run it as a formula; booleans read as
-    people write them (yes/no)."""
+@dataclass(frozen=True)
+class TableOptions:
+    """How a table is written for the person who asked: the CSV separator, API names or
+    labels as headers, and yes/no in their language."""
+
+    delimiter: str = ","
+    labels: bool = False
+    spanish: bool = False
+    yes: str = "yes"
+    no: str = "no"
+
+
+SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t"}
+
+
+def table_options(request) -> TableOptions:
+    """`?sep=comma|semicolon|tab` (default: semicolon when the request speaks Spanish, as
+    Excel does there, else comma) and `?headers=names|labels`; 400 for anything else."""
+    params = getattr(request, "query_params", None) or getattr(request, "GET", {})
+    spanish = (get_language() or "").startswith("es")
+    sep, headers = params.get("sep"), params.get("headers", "names")
+    problems = {}
+    if sep is not None and sep not in SEPARATORS:
+        problems["sep"] = gettext("Use comma, semicolon or tab.")
+    if headers not in ("names", "labels"):
+        problems["headers"] = gettext("Use names (the API's) or labels (for people).")
+    if problems:
+        from rest_framework.exceptions import ErrorDetail, ValidationError
+
+        raise ValidationError({k: [ErrorDetail(v, "invalid")] for k, v in problems.items()})
+    delimiter = SEPARATORS[sep] if sep else (";" if spanish else ",")
+    return TableOptions(
+        delimiter, headers == "labels", spanish, str(gettext("yes")), str(gettext("no"))
+    )
+
+
+PLAIN = TableOptions()
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A formula after a separator: a program splitting on `;` (Excel in much of Latin America)
+# would start a cell there.
+FORMULA_AFTER_SEPARATOR = re.compile(r"([;,\t]\s*)([=+\-@])")
+NEEDS_QUOTES = re.compile(r'[,;\t"\r\n]')
+
+
+def csv_text(value, options: TableOptions = PLAIN) -> str:
+    """A cell for CSV: spreadsheet programs must not run it as a formula, at its start or
+    after a separator; booleans read as people write them (yes/no, sí/no)."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return options.yes if value else options.no
     text = value.isoformat() if isinstance(value, datetime | date) else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if text[:1] in FORMULA_START:
+        text = "'" + text
+    if ";" in text or "," in text or "\t" in text:
+        text = FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", text)
+    return text
 
 
-def xlsx_text(value):
+def csv_line(cells: Iterable, options: TableOptions = PLAIN) -> str:
+    """One CSV line: a cell holding any separator (not only the one in use), a quote or a
+    line break is quoted, so no spreadsheet splits it, whatever its list separator."""
+    out = []
+    for value in cells:
+        text = csv_text(value, options)
+        if NEEDS_QUOTES.search(text):
+            text = '"' + text.replace('"', '""') + '"'
+        out.append(text)
+    return options.delimiter.join(out) + "\r\n"
+
+
+def xlsx_text(value, options: "TableOptions | None" = None):
     """A value for an XLSX cell: never a formula, no control characters XML cannot hold;
-    booleans as yes/no."""
+    booleans as yes/no (sí/no)."""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        options = options or PLAIN
+        return options.yes if value else options.no
     if isinstance(value, str):
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -80,6 +143,37 @@ HXL_TAGS: dict[str, str] = {
     "created_at": "#date +created",
     "updated_at": "#date +updated",
 }
+
+
+# Column name -> (English, Spanish) header for people (`?headers=labels`); domains add
+# theirs (register_labels). Other columns read as their name, spaced.
+LABELS: dict[str, tuple[str, str]] = {
+    "id": ("ID", "ID"), "created_at": ("Created at", "Creado el"),
+    "updated_at": ("Updated at", "Actualizado el"), "created_by": ("Created by", "Creado por"),
+    "updated_by": ("Updated by", "Actualizado por"), "version": ("Version", "Versión"),
+    "month": ("Month", "Mes"), "country": ("Country", "País"),
+    "country_name": ("Country name", "Nombre del país"), "admin1": ("Admin1", "Admin1"),
+    "admin1_name": ("Admin1 name", "Nombre del admin1"), "sector": ("Sector", "Sector"),
+    "sector_name": ("Sector name", "Nombre del sector"),
+    "subsector": ("Subsector", "Subsector"),
+    "subsector_name": ("Subsector name", "Nombre del subsector"),
+    "partner": ("Partner", "Socio"), "partner_name": ("Partner name", "Nombre del socio"),
+    "people_reached": ("People reached", "Personas alcanzadas"),
+    "cva_people": ("People receiving CVA", "Personas que reciben CVA"),
+    "flags": ("Flags", "Alertas"), "provisional": ("Provisional", "Provisional"),
+}  # fmt: skip
+
+
+def register_labels(labels: dict[str, tuple[str, str]]) -> None:
+    for key, pair in labels.items():
+        LABELS.setdefault(key, pair)
+
+
+def column_label(name: str, spanish: bool) -> str:
+    pair = LABELS.get(name)
+    if pair is not None:
+        return pair[1] if spanish else pair[0]
+    return name.replace("_", " ").replace(".", ": ").capitalize()
 
 
 def register_hxl_tags(tags: dict[str, str]) -> None:
@@ -129,44 +223,50 @@ def serializer_columns(serializer: serializers.Serializer, prefix: str = "") -> 
     return columns
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+def header_row(columns: list[str], options: TableOptions) -> list[str]:
+    if not options.labels:
+        return columns
+    return [column_label(c, options.spanish) for c in columns]
 
 
-def csv_lines(columns: list[str], rows: Iterable[dict], *, hxl: bool) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(columns)  # BOM: Excel then reads UTF-8 correctly
+def csv_lines(
+    columns: list[str], rows: Iterable[dict], *, hxl: bool, options: TableOptions = PLAIN
+) -> Iterator[str]:
+    # BOM: Excel then reads UTF-8 correctly.
+    yield "\ufeff" + csv_line(header_row(columns, options), options)
     if hxl:
-        yield writer.writerow([HXL_TAGS.get(c, "") for c in columns])
+        yield csv_line([HXL_TAGS.get(c, "") for c in columns], options)
     for row in rows:
-        yield writer.writerow([csv_text(row.get(c)) for c in columns])
+        yield csv_line([row.get(c) for c in columns], options)
 
 
-def xlsx_file(columns: list[str], rows: Iterable[dict], title: str):
+def xlsx_file(columns: list[str], rows: Iterable[dict], title: str, options: TableOptions = PLAIN):
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
-    sheet.append(columns)
+    sheet.append(header_row(columns, options))
     for row in rows:
-        sheet.append([xlsx_text(row.get(c)) for c in columns])
+        sheet.append([xlsx_text(row.get(c), options) for c in columns])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (handed to FileResponse, which closes it)
     workbook.save(handle)
     handle.seek(0)
     return handle
 
 
-def export_response(fmt: str, columns: list[str], rows: Iterable[dict], name: str):
+def export_response(
+    fmt: str, columns: list[str], rows: Iterable[dict], name: str, options: TableOptions = PLAIN
+):
     if fmt == "xlsx":
         return FileResponse(
-            xlsx_file(columns, rows, name),
+            xlsx_file(columns, rows, name, options),
             as_attachment=True,
             filename=f"{name}.xlsx",
             content_type=XLSX_MEDIA_TYPE,
         )
     response = StreamingHttpResponse(
-        csv_lines(columns, rows, hxl=fmt == "hxl"), content_type="text/csv; charset=utf-8"
+        csv_lines(columns, rows, hxl=fmt == "hxl", options=options),
+        content_type="text/csv; charset=utf-8",
     )
     suffix = "-hxl" if fmt == "hxl" else ""
     response["Content-Disposition"] = f'attachment; filename="{name}{suffix}.csv"'
@@ -193,7 +293,7 @@ class ExportListMixin:
         rows = (
             flatten(serializer.to_representation(obj)) for obj in queryset.iterator(chunk_size=2000)
         )
-        return export_response(fmt, columns, rows, self.export_name())
+        return export_response(fmt, columns, rows, self.export_name(), table_options(request))
 
     def export_queryset(self, request):
         assert_known_parameters(request, self)
@@ -221,7 +321,8 @@ class _TableRenderer(renderers.BaseRenderer):
         if response is not None and response.status_code >= 400:
             return orjson.dumps(data)  # problem+json stays JSON whatever was asked
         columns, rows = self.table(data)
-        return self.encode(columns, rows)
+        request = (renderer_context or {}).get("request")
+        return self.encode(columns, rows, table_options(request) if request else PLAIN)
 
     @staticmethod
     def table(data) -> tuple[list[str], list[dict]]:
@@ -248,8 +349,8 @@ class CSVRenderer(_TableRenderer):
     media_type = "text/csv"
     format = "csv"
 
-    def encode(self, columns, rows) -> bytes:
-        return "".join(csv_lines(columns, rows, hxl=False)).encode("utf-8")
+    def encode(self, columns, rows, options) -> bytes:
+        return "".join(csv_lines(columns, rows, hxl=False, options=options)).encode("utf-8")
 
 
 class HXLRenderer(_TableRenderer):
@@ -258,8 +359,8 @@ class HXLRenderer(_TableRenderer):
     media_type = "application/vnd.hxl+csv"
     format = "hxl"
 
-    def encode(self, columns, rows) -> bytes:
-        return "".join(csv_lines(columns, rows, hxl=True)).encode("utf-8")
+    def encode(self, columns, rows, options) -> bytes:
+        return "".join(csv_lines(columns, rows, hxl=True, options=options)).encode("utf-8")
 
 
 class FileRenderer(renderers.BaseRenderer):
@@ -290,7 +391,7 @@ class XLSXRenderer(_TableRenderer):
     charset = None
     render_style = "binary"
 
-    def encode(self, columns, rows) -> bytes:
-        handle = xlsx_file(columns, rows, "data")
+    def encode(self, columns, rows, options) -> bytes:
+        handle = xlsx_file(columns, rows, "data", options)
         with handle:
             return handle.read()

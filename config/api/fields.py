@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -29,7 +30,16 @@ count_validators = [MinValueValidator(0), MaxValueValidator(MAX_COUNT)]
 # for JSON, query strings and spreadsheets.
 TRUE_WORDS = frozenset({"true", "yes", "si", "sí", "1", "y", "s"})
 FALSE_WORDS = frozenset({"false", "no", "0", "n"})
-BOOLEAN_HELP = "true/false (also yes/no, sí/no, 1/0)"
+
+
+def number(value: int | float) -> str:
+    """A count for a message, grouped as the request's language writes it (1,200; 1.200)."""
+    from django.utils.formats import number_format
+
+    return number_format(value, force_grouping=True)
+
+
+BOOLEAN_HELP = _("true/false (also yes/no, sí/no, 1/0)")
 
 
 def parse_bool(value) -> bool:
@@ -51,7 +61,7 @@ class BooleanField(serializers.BooleanField):
     """A boolean read by parse_bool. Absent from a query string or form it is absent (DRF's
     own field reads it as false there)."""
 
-    default_error_messages = {"invalid": f"Enter {BOOLEAN_HELP}."}
+    default_error_messages = {"invalid": _("Enter true/false (also yes/no, sí/no, 1/0).")}
     default_empty_html = empty
 
     def to_internal_value(self, data):
@@ -70,7 +80,7 @@ FIRST_DAY = date(1900, 1, 1)
 
 
 LAST_DAY = date(2100, 12, 31)
-MONTH_HELP = "Enter a month as YYYY-MM from 1900-01 to 2100-12, e.g. 2021-03."
+MONTH_HELP = _("Enter a month as YYYY-MM from 1900-01 to 2100-12, e.g. 2021-03.")
 
 
 def parse_month(value) -> date | None:

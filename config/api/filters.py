@@ -4,6 +4,7 @@ from operator import or_
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -37,7 +38,9 @@ class StrictBooleanField(forms.Field):
         try:
             return parse_bool(value)
         except ValueError:
-            raise forms.ValidationError(f"Enter {BOOLEAN_HELP}.", code="invalid") from None
+            raise forms.ValidationError(
+                gettext("Enter %(help)s.") % {"help": BOOLEAN_HELP}, code="invalid"
+            ) from None
 
 
 class BooleanFilter(django_filters.BooleanFilter):
@@ -47,7 +50,9 @@ class BooleanFilter(django_filters.BooleanFilter):
 
 
 # Parameters every list takes besides its filters.
-COMMON_PARAMETERS = frozenset({"format", "page", "page_size", "cursor", "ordering"})
+COMMON_PARAMETERS = frozenset(
+    {"format", "page", "page_size", "cursor", "ordering", "sep", "headers"}
+)
 
 
 def assert_known_parameters(request, view) -> None:

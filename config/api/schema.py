@@ -104,6 +104,25 @@ EXPORT_FORMAT_PARAMETER = {
     "schema": {"$ref": "#/components/schemas/ExportFormat"},
 }
 EXPORT_FORMAT_SCHEMA = {"type": "string", "enum": ["json", "csv", "hxl", "xlsx"]}
+EXPORT_PARAMETERS = {
+    "ExportFormat": EXPORT_FORMAT_PARAMETER,
+    "CsvSeparator": {
+        "name": "sep",
+        "in": "query",
+        "required": False,
+        "description": "CSV and HXL exports: the separator. Default `semicolon` when the "
+        "request prefers Spanish (Accept-Language: es, as Excel there expects), else `comma`.",
+        "schema": {"type": "string", "enum": ["comma", "semicolon", "tab"]},
+    },
+    "ExportHeaders": {
+        "name": "headers",
+        "in": "query",
+        "required": False,
+        "description": "Exports: `names` (the API's field names, the default; uploads take "
+        "them back) or `labels` (headers for people, in the request's language).",
+        "schema": {"type": "string", "enum": ["names", "labels"]},
+    },
+}
 
 
 def postprocess(result, generator, request, public):
@@ -111,7 +130,7 @@ def postprocess(result, generator, request, public):
     that offer them (their 200 answer has a CSV body); operation ids without dots, so every
     generator turns them into names."""
     components = result.setdefault("components", {})
-    components.setdefault("parameters", {})["ExportFormat"] = EXPORT_FORMAT_PARAMETER
+    components.setdefault("parameters", {}).update(EXPORT_PARAMETERS)
     components.setdefault("schemas", {})["ExportFormat"] = EXPORT_FORMAT_SCHEMA
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
@@ -121,11 +140,11 @@ def postprocess(result, generator, request, public):
             parameters = [
                 p
                 for p in operation.get("parameters", [])
-                if not (p.get("name") == "format" and p.get("in") == "query")
+                if not (p.get("name") in ("format", "sep", "headers") and p.get("in") == "query")
             ]
             ok = operation.get("responses", {}).get("200", {}).get("content", {})
             if method == "get" and "text/csv" in ok and "application/json" in ok:
-                parameters.append({"$ref": "#/components/parameters/ExportFormat"})
+                parameters += [{"$ref": f"#/components/parameters/{n}"} for n in EXPORT_PARAMETERS]
             if parameters:
                 operation["parameters"] = parameters
             else:

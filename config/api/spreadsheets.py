@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from config.api.exceptions import flatten_errors
-from config.api.exports import csv_text, xlsx_text
+from config.api.exports import PLAIN, TableOptions, csv_line, xlsx_text
+from config.api.fields import number
 
 
 class SheetError(Exception):
@@ -26,13 +28,13 @@ def detect_format(content: bytes, file_name: str) -> str:
     if content[:4] == b"PK\x03\x04":
         return "xlsx"
     if file_name.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        raise SheetError("invalid_file", "The file is named like Excel but is not an XLSX file.")
+        raise SheetError("invalid_file", _("The file is named like Excel but is not an XLSX file."))
     return "csv"
 
 
 def _decode(content: bytes) -> str:
     if b"\x00" in content:
-        raise SheetError("invalid_file", "The file contains NUL bytes: not a CSV text file.")
+        raise SheetError("invalid_file", _("The file contains NUL bytes: not a CSV text file."))
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -62,7 +64,9 @@ def _csv_rows(content: bytes) -> Iterator[list[Any]]:
     try:
         yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     except csv.Error as error:
-        raise SheetError("invalid_file", f"Unreadable CSV: {error}.") from None
+        raise SheetError(
+            "invalid_file", _("Unreadable CSV: %(error)s.") % {"error": error}
+        ) from None
 
 
 def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
@@ -75,17 +79,17 @@ def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
             sizes = {info.filename: info.file_size for info in archive.infolist()}
     except (zipfile.BadZipFile, ValueError):
         raise SheetError(
-            "invalid_file", "Unreadable XLSX file (not a valid zip archive)."
+            "invalid_file", _("Unreadable XLSX file (not a valid zip archive).")
         ) from None
     if sum(sizes.values()) > settings.IMPORT_MAX_UNPACKED_BYTES:
         raise SheetError(
-            "invalid_file", "The XLSX file unpacks to more than the import limit (zip bomb?)."
+            "invalid_file", _("The XLSX file unpacks to more than the import limit (zip bomb?).")
         )
     if sizes.get("xl/sharedStrings.xml", 0) > MAX_SHARED_STRINGS_BYTES:
         raise SheetError(
             "invalid_file",
-            f"The XLSX file holds more than {MAX_SHARED_STRINGS_BYTES // 2**20} MiB of text; "
-            "no 5W sheet needs that much.",
+            _("The XLSX file holds more than %(mib)s MiB of text; no 5W sheet needs that much.")
+            % {"mib": MAX_SHARED_STRINGS_BYTES // 2**20},
         )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -98,7 +102,9 @@ def _xlsx_rows(content: bytes) -> Iterator[list[Any]]:
     except SheetError:
         raise
     except Exception as error:  # openpyxl raises many kinds on damaged files
-        raise SheetError("invalid_file", f"Unreadable XLSX file: {type(error).__name__}.") from None
+        raise SheetError(
+            "invalid_file", _("Unreadable XLSX file: %(error)s.") % {"error": type(error).__name__}
+        ) from None
 
 
 def read_table(content: bytes, file_format: str) -> Iterator[tuple[int, list[Any]]]:
@@ -107,28 +113,27 @@ def read_table(content: bytes, file_format: str) -> Iterator[tuple[int, list[Any
     number of lines any import may hold."""
     rows = _xlsx_rows(content) if file_format == "xlsx" else _csv_rows(content)
     last_line = settings.IMPORT_MAX_ROWS + EXTRA_LINES
-    for number, cells in enumerate(rows, start=1):
-        if number > last_line:
+    for row_number, cells in enumerate(rows, start=1):
+        if row_number > last_line:
             raise SheetError(
                 "too_many_rows",
-                f"An import holds at most {settings.IMPORT_MAX_ROWS:,} rows; split the file.",
+                _("An import holds at most %(limit)s rows; split the file.")
+                % {"limit": number(settings.IMPORT_MAX_ROWS)},
             )
         while cells and (cells[-1] is None or cells[-1] == ""):
             cells.pop()
         if len(cells) > MAX_COLUMNS:
             raise SheetError(
                 "too_many_columns",
-                f"Row {number} has {len(cells):,} columns; a 5W file has at most {MAX_COLUMNS}.",
+                _("Row %(row)s has %(count)s columns; a 5W file has at most %(max)s.")
+                % {"row": row_number, "count": number(len(cells)), "max": MAX_COLUMNS},
             )
-        yield number, cells
+        yield row_number, cells
 
 
-def write_csv(rows: Iterator[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow([csv_text(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly
+def write_csv(rows: Iterable[list], options: TableOptions = PLAIN) -> bytes:
+    # BOM: Excel opens UTF-8 correctly.
+    return ("\ufeff" + "".join(csv_line(row, options) for row in rows)).encode("utf-8")
 
 
 def write_xlsx(
@@ -174,7 +179,7 @@ def validated_rows(
     (lower-cased); empty rows are skipped; with `columns`, other columns are ignored (an
     export uploads back as is) and a missing one is a `missing_columns` SheetError."""
     header, rows, errors = None, [], []
-    for number, cells in table:
+    for row_number, cells in table:
         if not any(c not in (None, "") for c in cells):
             continue
         if header is None:
@@ -182,7 +187,8 @@ def validated_rows(
             missing = sorted((columns or set()) - set(header))
             if missing:
                 raise SheetError(
-                    "missing_columns", "The file has no column " + ", ".join(missing) + "."
+                    "missing_columns",
+                    _("The file has no column %(columns)s.") % {"columns": ", ".join(missing)},
                 )
             continue
         raw = {
@@ -192,7 +198,7 @@ def validated_rows(
         }
         checked = serializer(raw)
         if checked.is_valid():
-            rows.append((number, dict(checked.validated_data)))
+            rows.append((row_number, dict(checked.validated_data)))
         else:
-            errors += [{"row": number, **e} for e in flatten_errors(checked.errors)]
+            errors += [{"row": row_number, **e} for e in flatten_errors(checked.errors)]
     return rows, errors

@@ -15,8 +15,10 @@ from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from config.api.exceptions import Conflict, RequestTooLarge
+from config.api.fields import number
 
 
 class BatchRow(NamedTuple):  # a tuple: a batch makes thousands
@@ -65,7 +67,8 @@ def assert_batch_size(rows: list, what: str) -> None:
     limit = settings.API_MAX_BATCH_ROWS
     if len(rows) > limit:
         raise RequestTooLarge(
-            f"A batch holds at most {limit:,} {what}; this one has {len(rows):,}.",
+            _("A batch holds at most %(limit)s %(what)s; this one has %(count)s.")
+            % {"limit": number(limit), "what": what, "count": number(len(rows))},
             code="batch_too_large",
         )
 
@@ -82,7 +85,10 @@ class KeysSeen:
         if first == row:
             return None
         return row_error(
-            row, field_name, "duplicate_in_batch", f"Row {first} of this batch has the same key."
+            row,
+            field_name,
+            "duplicate_in_batch",
+            _("Row %(row)s of this batch has the same key.") % {"row": first},
         )
 
 

@@ -22,5 +22,5 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["username", "organization", "role"]
-        read_only_fields = fields
+        fields = ["username", "organization", "role", "language"]
+        read_only_fields = ["username", "organization", "role"]

@@ -20,8 +20,9 @@ class PartnerViewSet(ExportListMixin, viewsets.ModelViewSet):
     problem_statuses = {"destroy": ["409"]}
 
 
-class MeView(generics.RetrieveAPIView):
-    """Who the caller is: username, organisation code and role."""
+class MeView(generics.RetrieveUpdateAPIView):
+    """Who the caller is: username, organisation code, role and language. `PATCH` sets the
+    language (`es`, `en`, or empty for the request's Accept-Language)."""
 
     serializer_class = MeSerializer
 

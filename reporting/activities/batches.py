@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.api.exceptions import RowsInvalid
 from config.api.fields import month_str
@@ -135,7 +136,9 @@ def _report_id(raw, index: int, errors: list) -> int | None | bool:
     if isinstance(value, str) and value.strip().isdigit():
         value = int(value.strip())
     if type(value) is not int or not 0 < value < 2**63:
-        message = f"Expected the id of one of your reports (a whole number); got {value!r}."
+        message = _("Expected the id of one of your reports (a whole number); got %(value)s.") % {
+            "value": repr(value)
+        }  # fmt: skip
         errors.append(row_error(index, "id", "invalid", message))
         return False
     return value
@@ -202,14 +205,13 @@ def _plan(parsed, found: _Existing, errors: list) -> list[tuple[int, ActivityRep
             target, field_name = candidate._report_id, "id"
             key = ("report", target)
             if found.month_of.get(target, (None,))[0] != candidate.partner_id:
-                message = (
-                    f"No report {target} of {candidate.partner.code} to update; leave id "
-                    "empty to create a report."
-                )
+                message = _(
+                    "No report %(id)s of %(partner)s to update; leave id empty to create a report."
+                ) % {"id": target, "partner": candidate.partner.code}
                 errors.append(row_error(index, "id", "does_not_exist", message))
                 continue
             if candidate.external_id and by_external_id not in (None, target):
-                message = f"Report {by_external_id} already has this external_id."
+                message = _("Report %(id)s already has this external_id.") % {"id": by_external_id}
                 errors.append(row_error(index, "external_id", "duplicate_report", message))
                 continue
         elif candidate.external_id:
@@ -221,7 +223,9 @@ def _plan(parsed, found: _Existing, errors: list) -> list[tuple[int, ActivityRep
             matches = found.by_natural_key.get(candidate.natural_key, [])
             if len(matches) > 1:
                 ids = ", ".join(str(m) for m in matches)
-                message = f"Reports {ids} share this row's key; give an external_id."
+                message = _("Reports %(ids)s share this row's key; give an external_id.") % {
+                    "ids": ids
+                }
                 errors.append(row_error(index, None, "ambiguous_natural_key", message))
                 continue
             target = matches[0] if matches else None
@@ -240,7 +244,7 @@ def _locked_month_errors(plan, locked: set[date]) -> list[dict[str, Any]]:
     errors = []
     for index, candidate, target in plan if locked else ():
         for month in {candidate.month, target.month if target else candidate.month} & locked:
-            message = f"Reporting month {month_str(month)} is locked."
+            message = _("Reporting month %(month)s is locked.") % {"month": month_str(month)}
             errors.append(row_error(index, "month", "period_locked", message))
     return errors
 

@@ -10,3 +10,16 @@ class DeliveryMechanism(models.TextChoices):
     CARDLESS_ATM = "cardless_atm", "Cardless ATM withdrawal"
     VOUCHER = "voucher", "Voucher"
     OTHER = "other", "Other"
+
+
+# The mechanisms as the Spanish template lists them (uploads take either language).
+DELIVERY_MECHANISM_ES = {
+    DeliveryMechanism.BANK_ACCOUNT: "Cuenta bancaria del beneficiario",
+    DeliveryMechanism.MOBILE_MONEY: "Dinero móvil",
+    DeliveryMechanism.PREPAID_CARD: "Tarjeta prepagada",
+    DeliveryMechanism.OVER_THE_COUNTER: "Retiro de efectivo en ventanilla",
+    DeliveryMechanism.DIRECT_CASH: "Efectivo directo",
+    DeliveryMechanism.CARDLESS_ATM: "Retiro en cajero sin tarjeta",
+    DeliveryMechanism.VOUCHER: "Cupón",
+    DeliveryMechanism.OTHER: "Otro",
+}

@@ -8,8 +8,10 @@ from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from config.api.exceptions import RequestTooLarge, RowsInvalid
+from config.api.fields import number
 from config.api.spreadsheets import detect_format
 from config.db.choices import ChangeChannel
 from reporting.activities.batches import activity_reports_write
@@ -23,7 +25,9 @@ def _limited(rows: Iterator, counter: list[int]) -> Iterator:
         counter[0] += 1
         if counter[0] > limit:
             raise RequestTooLarge(
-                f"An import holds at most {limit:,} rows; split the file.", code="too_many_rows"
+                _("An import holds at most %(limit)s rows; split the file.")
+                % {"limit": number(limit)},
+                code="too_many_rows",
             )
         yield item
 

@@ -14,15 +14,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models.base import ModelState
+from django.utils.translation import gettext as _
 
 from config.api.exceptions import Violation
 from config.api.fields import BOOLEAN_HELP, MAX_COUNT, MONTH_HELP, parse_bool, parse_month
 from partners.models import User
 from partners.permissions import partner_of_write
-from reporting.activities.choices import DeliveryMechanism
+from reporting.activities.choices import DELIVERY_MECHANISM_ES, DeliveryMechanism
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
 from reporting.activities.validation import activity_report_violations
-from reporting.common.references import ReferenceIndex, unknown_code_message
+from reporting.common.references import ReferenceIndex, kind_name, unknown_code_message
 
 READ_ONLY = frozenset({"id", "created_at", "updated_at", "created_by", "version"})
 
@@ -34,9 +35,11 @@ CONSISTENCY = frozenset({"country", "sector", "implementation_setup"})
 REQUIRED = ("month", "admin1", "indicator", "activity_name", "rmrp", "cva")
 
 
-MECHANISMS = {m.value: m.value for m in DeliveryMechanism} | {
-    m.label.lower(): m.value for m in DeliveryMechanism
-}
+MECHANISMS = (
+    {m.value: m.value for m in DeliveryMechanism}
+    | {m.label.lower(): m.value for m in DeliveryMechanism}
+    | {label.lower(): m.value for m, label in DELIVERY_MECHANISM_ES.items()}
+)
 
 
 BREAKDOWNS = {"population": POPULATION_FIELDS, "age_sex": AGE_SEX_FIELDS}
@@ -64,15 +67,18 @@ class ParsedReport:
 def _text(value, *, max_length: int, blank: bool) -> str:
     if not isinstance(value, str):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise RowError("invalid", "Not a valid string.")
+            raise RowError("invalid", _("Not a valid string."))
         value = str(value)
     if "\x00" in value:
-        raise RowError("null_characters_not_allowed", "Null characters are not allowed.")
+        raise RowError("null_characters_not_allowed", _("Null characters are not allowed."))
     value = value.strip()
     if not value and not blank:
-        raise RowError("blank", "This field may not be blank.")
+        raise RowError("blank", _("This field may not be blank."))
     if len(value) > max_length:
-        raise RowError("max_length", f"Ensure this field has no more than {max_length} characters.")
+        raise RowError(
+            "max_length",
+            _("Ensure this field has no more than %(n)s characters.") % {"n": max_length},
+        )
     return value
 
 
@@ -80,7 +86,9 @@ def _bool(value) -> bool:
     try:
         return parse_bool(value)
     except ValueError:
-        raise RowError("invalid", f"Must be a valid boolean: {BOOLEAN_HELP}.") from None
+        raise RowError(
+            "invalid", _("Must be a valid boolean: %(help)s.") % {"help": BOOLEAN_HELP}
+        ) from None
 
 
 THOUSANDS = re.compile(r"\d{1,3}(?:([.,\u00a0 ])\d{3})(?:\1\d{3})*")
@@ -94,10 +102,17 @@ def _not_a_count(value) -> RowError:
         digits = re.sub(r"\D", "", value)
         return RowError(
             "thousands_separator",
-            f"{shown.strip()!r} has a thousands separator; write the number of people without "
-            f"one: {digits}.",
+            _(
+                "%(value)s has a thousands separator; write the number of people without one: "
+                "%(digits)s."
+            )
+            % {"value": repr(shown.strip()), "digits": digits},
         )
-    return RowError("invalid", f"Expected a whole number of people (0, 1, 2...); got {shown!r}.")
+    return RowError(
+        "invalid",
+        _("Expected a whole number of people (0, 1, 2...); got %(value)s.")
+        % {"value": repr(shown)},
+    )
 
 
 def _count(value) -> int:
@@ -124,32 +139,36 @@ def _count(value) -> int:
     if not isinstance(value, int):
         raise _not_a_count(original)
     if value < 0:
-        raise RowError("min_value", "Ensure this value is greater than or equal to 0.")
+        raise RowError("min_value", _("Ensure this value is greater than or equal to 0."))
     if value > MAX_COUNT:
-        raise RowError("max_value", f"Ensure this value is less than or equal to {MAX_COUNT}.")
+        raise RowError(
+            "max_value", _("Ensure this value is less than or equal to %(n)s.") % {"n": MAX_COUNT}
+        )
     return value
 
 
 def _money(value) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise RowError("invalid", "A valid number is required.")
+        raise RowError("invalid", _("A valid number is required."))
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
-        raise RowError("invalid", "A valid number is required.") from None
+        raise RowError("invalid", _("A valid number is required.")) from None
     if not amount.is_finite():
-        raise RowError("invalid", "A valid number is required.")
+        raise RowError("invalid", _("A valid number is required."))
     # Size first: quantize() itself fails on numbers beyond the decimal context ("1e30").
     if abs(amount) >= Decimal("1e12"):
-        raise RowError("max_digits", "Ensure that there are no more than 14 digits in total.")
+        raise RowError("max_digits", _("Ensure that there are no more than 14 digits in total."))
     if amount != amount.quantize(Decimal("0.01")):
-        raise RowError("max_decimal_places", "Ensure that there are no more than 2 decimal places.")
+        raise RowError(
+            "max_decimal_places", _("Ensure that there are no more than 2 decimal places.")
+        )
     return amount
 
 
 def _code(references: ReferenceIndex, kind: str, value):
     if not isinstance(value, str) or len(value) > 40:
-        raise RowError("invalid", f"Expected a {kind} code (text).")
+        raise RowError("invalid", _("Expected a %(kind)s code (text).") % {"kind": kind_name(kind)})
     obj = references.get(kind, value.strip().upper())
     if obj is None:
         raise RowError(
@@ -161,7 +180,10 @@ def _code(references: ReferenceIndex, kind: str, value):
 def _mechanism(value) -> str:
     choice = MECHANISMS.get(value.strip().lower()) if isinstance(value, str) else None
     if choice is None:
-        raise RowError("invalid_choice", f"{value!r} is not a valid delivery mechanism.")
+        raise RowError(
+            "invalid_choice",
+            _("%(value)s is not a valid delivery mechanism.") % {"value": repr(value)},
+        )
     return choice
 
 
@@ -195,7 +217,7 @@ NULL_DEFAULTS = {"activity_description": "", "covid19": False}
 def _month(value):
     month = parse_month(value)
     if month is None:
-        raise RowError("invalid", MONTH_HELP)
+        raise RowError("invalid", str(MONTH_HELP))
     return month
 
 
@@ -205,7 +227,7 @@ def _breakdown(key: str, value, data: dict, add, *, partial: bool) -> None:
     if null:
         value = {}
     elif not isinstance(value, dict):
-        add(Violation(key, "invalid", "Invalid data. Expected a dictionary."))
+        add(Violation(key, "invalid", _("Invalid data. Expected a dictionary.")))
         return
     if null or not partial:
         for column in known.values():  # omitted groups count as 0; null: all of them
@@ -213,7 +235,7 @@ def _breakdown(key: str, value, data: dict, add, *, partial: bool) -> None:
     for name, item in value.items():
         column = known.get(name)
         if column is None:
-            add(Violation(f"{key}.{name}", "unknown_field", "Unknown field."))
+            add(Violation(f"{key}.{name}", "unknown_field", _("Unknown field.")))
             continue
         try:
             data[column] = _count(item) if item is not None else 0
@@ -233,7 +255,7 @@ def _read_fields(raw: dict, data: dict, references: ReferenceIndex, add, *, part
                 elif nullable:
                     data[model_field] = None
                 else:
-                    add(Violation(key, "null", "This field may not be null."))
+                    add(Violation(key, "null", _("This field may not be null.")))
                 continue
             try:
                 data[model_field] = convert(value, references)
@@ -242,7 +264,7 @@ def _read_fields(raw: dict, data: dict, references: ReferenceIndex, add, *, part
         elif key in BREAKDOWNS:
             _breakdown(key, value, data, add, partial=partial)
         elif key not in READ_ONLY and key not in CONSISTENCY:
-            add(Violation(str(key), "unknown_field", "Unknown field."))
+            add(Violation(str(key), "unknown_field", _("Unknown field.")))
 
 
 def parse_report(
@@ -257,13 +279,13 @@ def parse_report(
     out = ParsedReport()
     add = out.violations.append
     if not isinstance(raw, dict):
-        add(Violation(None, "invalid", "Expected an object of report fields."))
+        add(Violation(None, "invalid", _("Expected an object of report fields.")))
         return out
 
     if instance is None or not partial:  # create, or PUT: the whole report
         for key in REQUIRED:
             if key not in raw:
-                add(Violation(key, "required", "This field is required."))
+                add(Violation(key, "required", _("This field is required.")))
 
     _read_fields(raw, out.data, references, add, partial=partial)
     data = out.data
@@ -309,7 +331,7 @@ def _consistency(raw: dict, report: ActivityReport, add) -> None:
                     Violation(
                         "implementing_partner",
                         "implementing_partner_required",
-                        "Implementation set-up is yes: name the implementing partner.",
+                        _("Implementation set-up is yes: name the implementing partner."),
                     )
                 )
             elif not setup and report.implementing_partner_id is not None:
@@ -317,14 +339,17 @@ def _consistency(raw: dict, report: ActivityReport, add) -> None:
                     Violation(
                         "implementing_partner",
                         "implementing_partner_forbidden",
-                        "Implementation set-up is no: leave the implementing partner empty.",
+                        _("Implementation set-up is no: leave the implementing partner empty."),
                     )
                 )
     country = report.admin1.parent if report.admin1_id else None
     if raw.get("country") and country and not _same(raw["country"], country.pcode, country.name):
         add(
             Violation(
-                "country", "country_mismatch", f"{report.admin1.pcode} is in {country.pcode}."
+                "country",
+                "country_mismatch",
+                _("%(admin1)s is in %(country)s.")
+                % {"admin1": report.admin1.pcode, "country": country.pcode},
             )
         )
     sector = report.indicator.sector if report.indicator_id else None
@@ -333,7 +358,8 @@ def _consistency(raw: dict, report: ActivityReport, add) -> None:
             Violation(
                 "sector",
                 "sector_mismatch",
-                f"Indicator {report.indicator.code} belongs to sector {sector.code}.",
+                _("Indicator %(indicator)s belongs to sector %(sector)s.")
+                % {"indicator": report.indicator.code, "sector": sector.code},
             )
         )
 

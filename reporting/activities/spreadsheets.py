@@ -13,9 +13,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from config.api.exports import register_hxl_tags, xlsx_text
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from config.api.exports import register_hxl_tags, register_labels, xlsx_text
 from config.api.spreadsheets import SheetError, read_table
-from reporting.activities.choices import DeliveryMechanism
+from reporting.activities.choices import DELIVERY_MECHANISM_ES, DeliveryMechanism
 
 
 @dataclass(frozen=True)
@@ -23,58 +26,95 @@ class Column:
     label: str  # the 5W header, as in the template
     key: str  # the API field (dotted for breakdowns)
     hxl: str
-    aliases: tuple[str, ...] = ()
+    label_es: str  # the header of the regional Spanish 5W template
+    aliases: tuple[str, ...] = ()  # other names seen in partners' files (either language)
 
 
 COLUMNS = [
-    Column("External ID", "external_id", "#meta +id", ("id externo",)),
-    Column("Country", "country", "#country +code", ("pais",)),
-    Column("Admin1", "admin1", "#adm1 +code", ("admin 1", "departamento", "department")),
-    Column("Admin2", "admin2", "#adm2 +code", ("admin 2", "provincia", "province")),
-    Column("Appealing organisation", "partner", "#org +name",
-           ("appealing organization", "organisation", "organization", "organizacion", "socio")),
+    Column("External ID", "external_id", "#meta +id", "ID externo", ("id externo",)),
+    Column("Country", "country", "#country +code", "País", ("pais",)),
+    Column("Admin1", "admin1", "#adm1 +code", "Admin1",
+           ("admin 1", "departamento", "department", "estado")),
+    Column("Admin2", "admin2", "#adm2 +code", "Admin2",
+           ("admin 2", "provincia", "province", "municipio")),
+    Column("Appealing organisation", "partner", "#org +name", "Organización principal",
+           ("appealing organization", "organisation", "organization", "organizacion",
+            "socio", "socio principal", "organizacion solicitante",
+            "organizacion que reporta")),
     Column("Implementation set-up (yes/no)", "implementation_setup", "#org +impl +setup",
-           ("implementation set up", "implementation setup")),
-    Column("Implementing partner", "implementing_partner", "#org +impl",
-           ("implementing organisation", "implementing organization", "socio implementador")),
-    Column("Month", "month", "#date +month", ("mes", "reporting month")),
-    Column("Sector / subsector", "sector", "#sector", ("sector", "subsector", "sector subsector")),
-    Column("Indicator", "indicator", "#indicator +code", ("indicador",)),
-    Column("Activity name", "activity_name", "#activity +name", ("actividad", "activity")),
+           "Configuración de implementación (sí/no)",
+           ("implementation set up", "implementation setup", "configuracion de implementacion",
+            "implementacion a traves de socio")),
+    Column("Implementing partner", "implementing_partner", "#org +impl", "Socio implementador",
+           ("implementing organisation", "implementing organization", "socio implementador",
+            "organizacion implementadora")),
+    Column("Month", "month", "#date +month", "Mes", ("mes", "reporting month", "mes de reporte")),
+    Column("Sector / subsector", "sector", "#sector", "Sector / subsector",
+           ("sector", "subsector", "sector subsector")),
+    Column("Indicator", "indicator", "#indicator +code", "Indicador", ("indicador",)),
+    Column("Activity name", "activity_name", "#activity +name", "Nombre de la actividad",
+           ("actividad", "activity", "nombre de actividad")),
     Column("Activity description", "activity_description", "#activity +description",
-           ("descripcion de la actividad", "description")),
-    Column("RMRP activity (yes/no)", "rmrp", "#activity +rmrp", ("rmrp activity", "rmrp")),
+           "Descripción de la actividad",
+           ("descripcion de la actividad", "description", "descripcion")),
+    Column("RMRP activity (yes/no)", "rmrp", "#activity +rmrp", "Actividad RMRP (sí/no)",
+           ("rmrp activity", "rmrp", "actividad rmrp")),
     Column("COVID-19 situation (yes/no)", "covid19", "#activity +covid",
-           ("covid 19 situation", "covid 19", "covid")),
-    Column("CVA (yes/no)", "cva", "#activity +cva", ("cva", "cash and voucher assistance")),
-    Column("Value in USD", "cva_value_usd", "#value +usd",
-           ("cva value in usd", "cva value usd", "value usd", "cva value")),
-    Column("Delivery mechanism", "delivery_mechanism", "#delivery +type",
-           ("cva delivery mechanism", "mecanismo de entrega")),
-    Column("Quantity of output", "quantity", "#output +num", ("quantity", "cantidad")),
+           "Situación COVID-19 (sí/no)",
+           ("covid 19 situation", "covid 19", "covid", "situacion covid 19")),
+    Column("CVA (yes/no)", "cva", "#activity +cva", "CVA (sí/no)",
+           ("cva", "cash and voucher assistance", "transferencias monetarias",
+            "asistencia en efectivo y cupones")),
+    Column("Value in USD", "cva_value_usd", "#value +usd", "Valor en USD",
+           ("cva value in usd", "cva value usd", "value usd", "cva value", "valor en usd",
+            "valor usd", "valor cva en usd")),
+    Column("Delivery mechanism", "delivery_mechanism", "#delivery +type", "Mecanismo de entrega",
+           ("cva delivery mechanism", "mecanismo de entrega", "mecanismo de entrega cva")),
+    Column("Quantity of output", "quantity", "#output +num", "Cantidad de producto",
+           ("quantity", "cantidad", "cantidad de output", "cantidad de producto")),
     Column("Total monthly beneficiaries", "total_beneficiaries", "#reached +total",
-           ("total beneficiaries", "total monthly beneficiaries")),
+           "Beneficiarios totales",
+           ("total beneficiaries", "total monthly beneficiaries", "beneficiarios totales",
+            "total de beneficiarios", "beneficiarios totales mensuales",
+            "total de beneficiarios mensuales")),
     Column("New beneficiaries of the month", "new_beneficiaries", "#reached +new",
-           ("new beneficiaries", "new monthly beneficiaries")),
+           "Nuevos beneficiarios",
+           ("new beneficiaries", "new monthly beneficiaries", "nuevos beneficiarios",
+            "nuevos beneficiarios del mes")),
     Column("In destination", "population.in_destination", "#reached +new +destination",
-           ("population in destination", "refugees and migrants in destination")),
-    Column("In transit", "population.in_transit", "#reached +new +transit",
-           ("population in transit", "refugees and migrants in transit")),
+           "En destino",
+           ("population in destination", "refugees and migrants in destination", "en destino",
+            "refugiados y migrantes en destino")),
+    Column("In transit", "population.in_transit", "#reached +new +transit", "En tránsito",
+           ("population in transit", "refugees and migrants in transit", "en transito",
+            "refugiados y migrantes en transito")),
     Column("Host community", "population.host_community", "#reached +new +host",
-           ("population host community", "host communities")),
-    Column("Pendular", "population.pendular", "#reached +new +pendular",
-           ("population pendular", "pendulars")),
-    Column("Returnees", "population.returnees", "#reached +new +returnees",
-           ("population returnees", "colombian returnees")),
-    Column("Girls (<18)", "age_sex.girls", "#reached +new +f +children", ("girls", "ninas")),
-    Column("Boys (<18)", "age_sex.boys", "#reached +new +m +children", ("boys", "ninos")),
-    Column("Women", "age_sex.women", "#reached +new +f +adults", ("women", "mujeres")),
-    Column("Men", "age_sex.men", "#reached +new +m +adults", ("men", "hombres")),
+           "Comunidad de acogida",
+           ("population host community", "host communities", "comunidad de acogida",
+            "comunidades de acogida", "comunidad receptora")),
+    Column("Pendular", "population.pendular", "#reached +new +pendular", "Pendulares",
+           ("population pendular", "pendulars", "pendulares", "pendular")),
+    Column("Returnees", "population.returnees", "#reached +new +returnees", "Retornados",
+           ("population returnees", "colombian returnees", "retornados",
+            "colombianos retornados", "retornados colombianos")),
+    Column("Girls (<18)", "age_sex.girls", "#reached +new +f +children", "Niñas (<18)",
+           ("girls", "ninas")),
+    Column("Boys (<18)", "age_sex.boys", "#reached +new +m +children", "Niños (<18)",
+           ("boys", "ninos")),
+    Column("Women", "age_sex.women", "#reached +new +f +adults", "Mujeres (>=18)",
+           ("women", "mujeres", "mujeres 18")),
+    Column("Men", "age_sex.men", "#reached +new +m +adults", "Hombres (>=18)",
+           ("men", "hombres", "hombres 18")),
     Column("Other (<18)", "age_sex.other_under_18", "#reached +new +other +children",
-           ("other under 18",)),
+           "Otros (<18)", ("other under 18", "otros lt 18", "otros menores de 18")),
     Column("Other (18+)", "age_sex.other_over_18", "#reached +new +other +adults",
-           ("other over 18", "other 18 and over")),
+           "Otros (>=18)", ("other over 18", "other 18 and over", "otros 18", "otros 18 plus")),
 ]  # fmt: skip
+
+
+def label(column: Column) -> str:
+    """The column's header in the request's language."""
+    return column.label_es if (get_language() or "").startswith("es") else column.label
 
 
 CODE_KEYS = {"partner", "implementing_partner", "admin1", "admin2", "indicator", "country"}
@@ -104,12 +144,14 @@ def normalize(header: str) -> str:
 
 
 register_hxl_tags({c.key: c.hxl for c in COLUMNS})
+register_labels({c.key: (c.label, c.label_es) for c in COLUMNS})
 HEADERS: dict[str, str] = {}
 
 
 for _column in COLUMNS:
-    for _name in (_column.label, _column.key, *_column.aliases):
-        HEADERS[normalize(_name)] = _column.key
+    for _name in (_column.label, _column.label_es, _column.key, *_column.aliases):
+        # One header, one column: a name two columns claim would be read as either.
+        assert HEADERS.setdefault(normalize(_name), _column.key) == _column.key, _name
 
 
 HEADERS.update({"other lt 18": "age_sex.other_under_18", "other 18 plus": "age_sex.other_over_18"})
@@ -142,7 +184,9 @@ def header_keys(header: list[Any]) -> list[str | None]:
             unknown.append(text)
         elif key in seen:
             raise SheetError(
-                "duplicate_columns", f"Columns {seen[key]!r} and {text!r} both mean {key}."
+                "duplicate_columns",
+                _("Columns %(first)s and %(second)s both mean %(key)s.")
+                % {"first": repr(seen[key]), "second": repr(text), "key": key},
             )
         else:
             seen[key] = text
@@ -150,13 +194,17 @@ def header_keys(header: list[Any]) -> list[str | None]:
     if unknown:
         raise SheetError(
             "unknown_columns",
-            "Unknown columns: " + ", ".join(repr(u) for u in unknown)
-            + ". Use the 5W column names of the template or the API field names.",
+            _(
+                "Unknown columns: %(columns)s. Use the 5W column names of the template or the "
+                "API field names."
+            ) % {"columns": ", ".join(repr(u) for u in unknown)},
         )  # fmt: skip
     missing = REQUIRED_KEYS - seen.keys()
     if missing:
-        labels = [c.label for c in COLUMNS if c.key in missing]
-        raise SheetError("missing_columns", "Missing columns: " + ", ".join(labels) + ".")
+        labels = [str(label(c)) for c in COLUMNS if c.key in missing]
+        raise SheetError(
+            "missing_columns", _("Missing columns: %(columns)s.") % {"columns": ", ".join(labels)}
+        )
     return keys
 
 
@@ -209,13 +257,13 @@ def raw_reports(content: bytes, file_format: str) -> Iterator[tuple[int, dict[st
                 raw[key] = value
         yield number, raw
     if keys is None:
-        raise SheetError("empty_file", "The file has no header row.")
+        raise SheetError("empty_file", _("The file has no header row."))
 
 
 # --- Writing ------------------------------------------------------------------------------
 def read_header(content: bytes, file_format: str) -> list[str]:
     """The file's header row, as the user wrote it."""
-    for _, cells in read_table(content, file_format):
+    for _number, cells in read_table(content, file_format):
         if not _blank(cells):
             return ["" if c is None else str(c).strip() for c in cells]
     return []
@@ -269,7 +317,8 @@ def error_report(
     for number, cells in read_table(content, file_format):
         if not started and not _blank(cells):
             started = True
-            rows.append(["Row", *cells, *(f"Error {n + 1}" for n in range(width))])
+            errors = [_("Error %(n)s") % {"n": n + 1} for n in range(width)]
+            rows.append([_("Row"), *cells, *errors])
             continue
         problems = by_row.get(number, [])
         padding = [None] * (len(header) - len(cells))
@@ -282,32 +331,71 @@ def error_report(
     return rows, {cell: "\n".join(texts) for cell, texts in marks.items()}
 
 
+def _instructions() -> list[str]:
+    return [
+        _("How to fill in this 5W sheet"),
+        "",
+        _(
+            "One row per activity, indicator, place and month. Keep the first two rows: the "
+            "headers and the HXL hashtags."
+        ),
+        _(
+            "Codes: choose partners, indicators and places from the drop-down lists (a cell "
+            "may hold just the code, e.g. PE15)."
+        ),
+        _("Month: YYYY-MM, e.g. 2021-03. Yes/no columns: yes or no."),
+        _("Counts are whole numbers without thousands separators (1200, not 1.200)."),
+        _(
+            "Direct Assistance: new beneficiaries at most the total; the population types and "
+            "the age/sex groups each add up to the new beneficiaries."
+        ),
+        _("Cash (CVA = yes): a value in USD and a delivery mechanism."),
+        _(
+            "Upload the file at /api/v1/imports/ (try dry_run=true first). If rows are wrong, "
+            "download the error report, fix the highlighted cells and upload it as it is."
+        ),
+    ]
+
+
 def template_xlsx(*, partners, indicators, admin1, admin2) -> bytes:
-    """A blank 5W sheet with the HXL row, and drop-downs fed by a hidden Lists sheet."""
+    """A blank 5W sheet in the request's language (headers, yes/no and mechanism lists,
+    an instructions sheet), with the HXL row and drop-downs fed by a hidden Lists sheet."""
     import openpyxl
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    spanish = (get_language() or "").startswith("es")
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "5W"
-    sheet.append([c.label for c in COLUMNS])
+    sheet.append([label(c) for c in COLUMNS])
     sheet.append([c.hxl for c in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A3"
 
+    guide = workbook.create_sheet(str(_("Instructions")))
+    for line in _instructions():
+        guide.append([str(line)])
+    guide["A1"].font = Font(bold=True)
+    guide.column_dimensions["A"].width = 110
+
     lists = workbook.create_sheet("Lists")
     lists.sheet_state = "hidden"
+    mechanisms = (
+        [DELIVERY_MECHANISM_ES[m] for m in DeliveryMechanism]
+        if spanish
+        else [m.label for m in DeliveryMechanism]
+    )
     choices = {
         "partner": partners,
         "implementing_partner": partners,
         "indicator": indicators,
         "admin1": admin1,
         "admin2": admin2,
-        "delivery_mechanism": [m.label for m in DeliveryMechanism],
-        "yes_no": ["yes", "no"],
+        "delivery_mechanism": mechanisms,
+        "yes_no": [str(_("yes")), str(_("no"))],
     }
     ranges = {}
     for n, (name, values) in enumerate(choices.items(), start=1):
@@ -325,7 +413,7 @@ def template_xlsx(*, partners, indicators, admin1, admin2) -> bytes:
         validation.add(f"{get_column_letter(n)}3:{get_column_letter(n)}10000")
         sheet.add_data_validation(validation)
     for n, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(n)].width = max(12, len(column.label) + 2)
+        sheet.column_dimensions[get_column_letter(n)].width = max(12, len(label(column)) + 2)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -11,9 +11,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.api.exceptions import Violation
-from config.api.fields import MAX_COUNT
+from config.api.fields import MAX_COUNT, number
 from indicators.choices import IndicatorType
 from indicators.models import MPC_SECTOR_CODE
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
@@ -57,7 +58,11 @@ def activity_report_violations(report: ActivityReport) -> list[Violation]:
     for field in COUNT_FIELDS:
         value = getattr(report, field)
         if value is not None and not 0 <= value <= MAX_COUNT:
-            add(API_NAME.get(field, field), "out_of_range", f"Must be 0 to {MAX_COUNT:,}.")
+            add(
+                API_NAME.get(field, field),
+                "out_of_range",
+                _("Must be 0 to %(max)s.") % {"max": number(MAX_COUNT)},
+            )
     _cash(report, add)
     if report.indicator_id is not None:
         _indicator_rules(report, add)
@@ -66,33 +71,43 @@ def activity_report_violations(report: ActivityReport) -> list[Violation]:
 
 def _required(report: ActivityReport, add) -> None:
     if report.month is None:
-        add("month", "required", "The month is required (YYYY-MM).")
+        add("month", "required", _("The month is required (YYYY-MM)."))
     elif report.month > current_month():
-        add("month", "month_in_future", "Months after the current one cannot be reported.")
+        add("month", "month_in_future", _("Months after the current one cannot be reported."))
     if report.partner_id is None:
-        add("partner", "required", "The appealing organisation is required.")
+        add("partner", "required", _("The appealing organisation is required."))
     if report.indicator_id is None:
-        add("indicator", "required", "The indicator is required.")
+        add("indicator", "required", _("The indicator is required."))
     if not (report.activity_name or "").strip():
-        add("activity_name", "required", "The activity name is required.")
+        add("activity_name", "required", _("The activity name is required."))
     if report.rmrp is None:
-        add("rmrp", "required", "Say whether the activity is part of the RMRP (true/false).")
+        add("rmrp", "required", _("Say whether the activity is part of the RMRP (true/false)."))
     if report.cva is None:
-        add("cva", "required", "Say whether this is cash and voucher assistance (true/false).")
+        add("cva", "required", _("Say whether this is cash and voucher assistance (true/false)."))
 
 
 def _locations(report: ActivityReport, add) -> None:
     """Admin1 is an admin1 area; admin2, when given, an admin2 area inside it."""
     if report.admin1_id is None:
-        add("admin1", "required", "The admin1 P-code is required.")
+        add("admin1", "required", _("The admin1 P-code is required."))
     elif report.admin1.level != LocationLevel.ADMIN1:
-        add("admin1", "wrong_level", f"{report.admin1.pcode} is not an admin1 area.")
+        add(
+            "admin1",
+            "wrong_level",
+            _("%(pcode)s is not an admin1 area.") % {"pcode": report.admin1.pcode},
+        )
     if report.admin2_id is None:
         return
     if report.admin2.level != LocationLevel.ADMIN2:
-        add("admin2", "wrong_level", f"{report.admin2.pcode} is not an admin2 area.")
+        add(
+            "admin2",
+            "wrong_level",
+            _("%(pcode)s is not an admin2 area.") % {"pcode": report.admin2.pcode},
+        )
     elif report.admin1_id is not None and report.admin2.parent_id != report.admin1_id:
-        message = f"{report.admin2.pcode} does not lie in {report.admin1.pcode}."
+        message = _("%(admin2)s does not lie in %(admin1)s.") % {
+            "admin2": report.admin2.pcode, "admin1": report.admin1.pcode
+        }  # fmt: skip
         add("admin2", "admin2_not_in_admin1", message)
 
 
@@ -100,23 +115,29 @@ def _cash(report: ActivityReport, add) -> None:
     """Cash and voucher assistance: a value in USD and a mechanism, and only then."""
     if report.cva:
         if report.cva_value_usd is None or report.cva_value_usd <= 0:
-            add("cva_value_usd", "cva_value_required", "CVA rows need a value in USD above 0.")
+            add("cva_value_usd", "cva_value_required", _("CVA rows need a value in USD above 0."))
         if not report.delivery_mechanism:
-            add("delivery_mechanism", "delivery_mechanism_required", "CVA rows need a mechanism.")
+            add(
+                "delivery_mechanism", "delivery_mechanism_required", _("CVA rows need a mechanism.")
+            )
     elif report.cva is False:
         if report.cva_value_usd is not None:
-            add("cva_value_usd", "cva_value_forbidden", "Only CVA rows carry a USD value.")
+            add("cva_value_usd", "cva_value_forbidden", _("Only CVA rows carry a USD value."))
         if report.delivery_mechanism:
-            message = "Only CVA rows carry a delivery mechanism."
+            message = _("Only CVA rows carry a delivery mechanism.")
             add("delivery_mechanism", "delivery_mechanism_forbidden", message)
 
 
 def _indicator_rules(report: ActivityReport, add) -> None:
     indicator = report.indicator
     if not indicator.active:
-        add("indicator", "indicator_inactive", f"Indicator {indicator.code} is inactive.")
+        add(
+            "indicator",
+            "indicator_inactive",
+            _("Indicator %(code)s is inactive.") % {"code": indicator.code},
+        )
     if indicator.sector.root_code == MPC_SECTOR_CODE and report.cva is False:
-        add("cva", "cva_required_for_mpc", "Multipurpose cash indicators require CVA = true.")
+        add("cva", "cva_required_for_mpc", _("Multipurpose cash indicators require CVA = true."))
     population = sum(getattr(report, f) or 0 for _, f in POPULATION_FIELDS)
     age_sex = sum(getattr(report, f) or 0 for _, f in AGE_SEX_FIELDS)
     if indicator.indicator_type in IndicatorType.counting_new_beneficiaries():
@@ -134,25 +155,30 @@ def _beneficiary_rules(report: ActivityReport, population: int, age_sex: int, ad
         add(
             "total_beneficiaries",
             "total_required",
-            f"{label} rows need total beneficiaries above 0.",
+            _("%(type)s rows need total beneficiaries above 0.") % {"type": label},
         )
     if kind == IndicatorType.DIRECT_ASSISTANCE and not new:
-        message = "Direct Assistance rows need new beneficiaries above 0."
+        message = _("Direct Assistance rows need new beneficiaries above 0.")
         add("new_beneficiaries", "new_required", message)
     if total and new and new > total:
-        message = f"New beneficiaries ({new:,}) exceed the total ({total:,})."
+        message = _("New beneficiaries (%(new)s) exceed the total (%(total)s).") % {
+            "new": number(new), "total": number(total)
+        }  # fmt: skip
         add("new_beneficiaries", "new_exceeds_total", message)
     # Breakdowns describe the new beneficiaries: mandatory for Direct Assistance,
     # and when given for Capacity Building they must add up as well.
     if not (kind == IndicatorType.DIRECT_ASSISTANCE or population or age_sex):
         return
     if population != (new or 0):
-        message = (
-            f"Population types sum to {population:,}, not to new beneficiaries ({new or 0:,})."
-        )
+        message = _("Population types sum to %(sum)s, not to new beneficiaries (%(new)s).") % {
+            "sum": number(population),
+            "new": number(new or 0),
+        }
         add("population", "population_sum_mismatch", message)
     if age_sex != (new or 0):
-        message = f"Age/sex groups add up to {age_sex:,}, not to new beneficiaries ({new or 0:,})."
+        message = _("Age/sex groups add up to %(sum)s, not to new beneficiaries (%(new)s).") % {
+            "sum": number(age_sex), "new": number(new or 0)
+        }  # fmt: skip
         add("age_sex", "age_sex_sum_mismatch", message)
 
 
@@ -160,13 +186,29 @@ def _output_rules(report: ActivityReport, population: int, age_sex: int, add) ->
     """Other indicator types count outputs (a quantity), not people."""
     label = report.indicator.get_indicator_type_display()
     if not report.quantity:
-        add("quantity", "quantity_required", f"{label} rows need a quantity above 0.")
+        add(
+            "quantity",
+            "quantity_required",
+            _("%(type)s rows need a quantity above 0.") % {"type": label},
+        )
     if report.new_beneficiaries:
-        add("new_beneficiaries", "new_not_allowed", f"{label} rows do not count new beneficiaries.")
+        add(
+            "new_beneficiaries",
+            "new_not_allowed",
+            _("%(type)s rows do not count new beneficiaries.") % {"type": label},
+        )
     if population:
-        add("population", "breakdown_not_allowed", f"{label} rows carry no population breakdown.")
+        add(
+            "population",
+            "breakdown_not_allowed",
+            _("%(type)s rows carry no population breakdown.") % {"type": label},
+        )
     if age_sex:
-        add("age_sex", "breakdown_not_allowed", f"{label} rows carry no age/sex breakdown.")
+        add(
+            "age_sex",
+            "breakdown_not_allowed",
+            _("%(type)s rows carry no age/sex breakdown.") % {"type": label},
+        )
 
 
 def raise_if_invalid(report: ActivityReport) -> None:

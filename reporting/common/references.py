@@ -11,6 +11,7 @@ import difflib
 import unicodedata
 from collections.abc import Iterable
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -208,13 +209,25 @@ class ReferenceField(serializers.Field):
         return getattr(value, "code", value)
 
 
+KIND_NAMES = {
+    "partner": _("partner"), "location": _("location"), "indicator": _("indicator"),
+    "sector": _("sector"), "border_point": _("border point"),
+}  # fmt: skip
+
+
+def kind_name(kind: str) -> str:
+    return str(KIND_NAMES.get(kind, kind.replace("_", " ")))
+
+
 def unknown_code_message(kind: str, value, suggestions: list[str]) -> str:
     """The message for a code that is not one: "Unknown location 'Lima'; did you mean PE15
     Lima?" when something close exists."""
-    message = f"Unknown {kind.replace('_', ' ')} {value!r}"
+    names = {"kind": kind_name(kind), "value": repr(value)}
     if suggestions:
-        return message + "; did you mean " + " or ".join(suggestions) + "?"
-    return message + "."
+        return _("Unknown %(kind)s %(value)s; did you mean %(suggestions)s?") % {
+            **names, "suggestions": _(" or ").join(suggestions)
+        }  # fmt: skip
+    return _("Unknown %(kind)s %(value)s.") % names
 
 
 def references_in(context: dict) -> ReferenceIndex:

@@ -24,6 +24,7 @@ def test_valid_token_identifies_user_organisation_and_role(client):
         "username": "ana",
         "organization": user.partner.code,
         "role": "viewer",
+        "language": "",
     }
 
 

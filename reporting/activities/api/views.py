@@ -13,7 +13,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config.api.exceptions import RequestTooLarge, RowsInvalid, UnprocessableEntity
-from config.api.exports import ExportListMixin, OctetStreamRenderer, XLSXFileRenderer
+from config.api.exports import (
+    ExportListMixin,
+    OctetStreamRenderer,
+    XLSXFileRenderer,
+    table_options,
+)
 from config.api.filters import FilterBackend
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin, idempotent_response
 from config.api.pagination import KeysetPagination, PageNumberPagination
@@ -258,7 +263,8 @@ class ImportViewSet(
         try:
             rows, marks = error_report(bytes(record.content), record.file_format, record.errors)
             if file_format == "csv":
-                return _download(write_csv(rows), "text/csv; charset=utf-8", name)
+                content = write_csv(rows, table_options(self.request))
+                return _download(content, "text/csv; charset=utf-8", name)
             return _download(write_xlsx(rows, "Errors", marks), XLSX, name)
         except SheetError as error:  # a file stored before today's reading limits
             raise UnprocessableEntity(error.message, code=error.code) from None

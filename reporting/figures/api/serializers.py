@@ -71,6 +71,8 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         "listed in `proportions_uncovered`.",
     )
     format = serializers.CharField(required=False, help_text="json, csv, xlsx or hxl.")
+    sep = serializers.CharField(required=False, help_text="CSV: comma, semicolon or tab.")
+    headers = serializers.CharField(required=False, help_text="Exports: names or labels.")
 
     def validate(self, attrs):
         errors: dict[str, list] = {}
