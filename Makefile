@@ -11,7 +11,7 @@ PORT ?= 8000
 SCHEMA := docs/openapi.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve demo test lint format migrations-check schema schema-check check client-check schemathesis lock clean
+.PHONY: help run serve demo test lint format migrations-check schema schema-check check client-check schemathesis lock clean messages
 
 help:
 	@echo "make run     install, migrate, load demo data, print a token, serve http://$(HOST):$(PORT)"
@@ -22,6 +22,7 @@ help:
 	@echo "make client-check  generate a Python client from $(SCHEMA) and drive a live server"
 	@echo "make schemathesis  a long schemathesis run (PostgreSQL on 127.0.0.1:5432)"
 	@echo "make lock    re-lock requirements/*.txt after editing pyproject.toml"
+	@echo "make messages  extract and compile the Spanish catalogue (locale/; needs xgettext)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -99,6 +100,13 @@ schemathesis: $(VENV)/.installed-dev
 # Generate a Python client from docs/openapi.yaml and drive a live server with it.
 client-check: $(VENV)/.installed-dev
 	bash .ci/client-check
+
+# Extract the messages to translate (needs GNU gettext's xgettext, for developers only),
+# fill the Spanish ones from locale/translate_es.py and compile the .mo with polib. Running
+# the service needs neither: the compiled catalogue is committed.
+messages: $(VENV)/.installed-dev
+	DEBUG=1 $(MANAGE) makemessages -l es --no-location --ignore=.venv --ignore=build --ignore=bench --ignore=tests --ignore=locale
+	$(BIN)/python locale/compile.py
 
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from partners.models import ApiToken, hash_token
@@ -31,12 +32,12 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if len(header) != 2:
             logger.info("bearer auth failed: malformed header from %s", _client(request))
             raise exceptions.AuthenticationFailed(
-                "Malformed Authorization header: expected 'Bearer <token>'."
+                _("Malformed Authorization header: expected 'Bearer <token>'.")
             )
         try:
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("Invalid token.") from None
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         token = (
             ApiToken.objects.select_related("user", "user__partner")
             .filter(key_hash=hash_token(raw))
@@ -48,7 +49,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             logger.info(
                 "bearer auth failed (%s) prefix=%s from %s", reason, raw[:8], _client(request)
             )
-            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         self._touch(token)
         speak_to(request, token.user)
         return token.user, token

@@ -7,12 +7,13 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from partners.choices import PartnerType, Role
 
 code_validator = RegexValidator(
     r"^[A-Z0-9][A-Z0-9_.\-]{0,39}$",
-    "Codes are uppercase letters, digits, '-', '_' and '.', at most 40 characters.",
+    _("Codes are uppercase letters, digits, '-', '_' and '.', at most 40 characters."),
     code="invalid_code",
 )
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework import throttling
 from rest_framework.exceptions import Throttled
 
@@ -72,5 +73,5 @@ def count_failed_sign_in(request) -> None:
 def _too_many_failures(seconds_left: float) -> Throttled:
     return Throttled(
         wait=seconds_left,
-        detail="Too many failed sign-ins from this address; wait before trying again.",
+        detail=_("Too many failed sign-ins from this address; wait before trying again."),
     )

@@ -285,7 +285,8 @@ class ExportListMixin:
             from config.api.exceptions import RequestTooLarge  # not at import: settings load this
 
             raise RequestTooLarge(
-                f"More than {XLSX_MAX_ROWS:,} rows do not fit in Excel; export CSV instead.",
+                gettext("More than %(max)s rows do not fit in Excel; export CSV instead.")
+                % {"max": f"{XLSX_MAX_ROWS:,}"},
                 code="too_many_rows_for_xlsx",
             )
         serializer = self.get_serializer()

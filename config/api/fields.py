@@ -3,6 +3,7 @@ from datetime import date, datetime
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -97,7 +98,13 @@ def parse_month(value) -> date | None:
 def assert_within_dates(**days: date | None) -> None:
     """400 naming each parameter outside FIRST_DAY..LAST_DAY."""
     errors = {
-        name: [ErrorDetail(f"Give a date from {FIRST_DAY} to {LAST_DAY}.", "out_of_range")]
+        name: [
+            ErrorDetail(
+                gettext("Give a date from %(first)s to %(last)s.")
+                % {"first": FIRST_DAY, "last": LAST_DAY},
+                "out_of_range",
+            )
+        ]
         for name, day in days.items()
         if day is not None and not FIRST_DAY <= day <= LAST_DAY
     }

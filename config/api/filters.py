@@ -71,7 +71,9 @@ def assert_known_parameters(request, view) -> None:
             {
                 name: [
                     ErrorDetail(
-                        f"Unknown parameter; this list takes: {choices}.", "unknown_parameter"
+                        gettext("Unknown parameter; this list takes: %(choices)s.")
+                        % {"choices": choices},
+                        "unknown_parameter",
                     )
                 ]
                 for name in unknown
@@ -94,7 +96,9 @@ class StrictOrderingFilter(OrderingFilter):
                     {
                         self.ordering_param: [
                             ErrorDetail(
-                                f"Order by one of: {', '.join(sorted(allowed))}.", "invalid_choice"
+                                gettext("Order by one of: %(choices)s.")
+                                % {"choices": ", ".join(sorted(allowed))},
+                                "invalid_choice",
                             )
                         ]
                     }

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
@@ -61,7 +62,7 @@ def idempotent_response(request, handler: Callable[[], Response]) -> Response:
         raise ValidationError(
             {
                 IDEMPOTENCY_HEADER: [
-                    ErrorDetail("Use 1 to 255 printable characters.", code="invalid")
+                    ErrorDetail(_("Use 1 to 255 printable characters."), code="invalid")
                 ]
             }
         )
@@ -148,8 +149,10 @@ def _wait_for_key(user_id: int, key: str) -> None:
                 return
             if time.monotonic() >= deadline:
                 raise Conflict(
-                    "A request with this Idempotency-Key is still being processed; retry "
-                    "after it finishes to get its answer.",
+                    _(
+                        "A request with this Idempotency-Key is still being processed; retry "
+                        "after it finishes to get its answer."
+                    ),
                     code="idempotency_key_in_flight",
                     retry_after=1,
                 )
@@ -164,8 +167,10 @@ def expiry_cutoff() -> datetime:
 def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
     if record.fingerprint != fingerprint:
         raise UnprocessableEntity(
-            "This Idempotency-Key was already used with a different request (method, path, "
-            "query string or body); use a new key for a new request.",
+            _(
+                "This Idempotency-Key was already used with a different request (method, path, "
+                "query string or body); use a new key for a new request."
+            ),
             code="idempotency_key_reused",
         )
     headers = {**record.response_headers, "Idempotent-Replayed": "true"}

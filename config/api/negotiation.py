@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotAcceptable
 from rest_framework.negotiation import DefaultContentNegotiation
 
@@ -9,5 +10,8 @@ class ContentNegotiation(DefaultContentNegotiation):
         matching = [renderer for renderer in renderers if renderer.format == format]
         if not matching:
             offered = ", ".join(sorted({r.format for r in renderers if r.format != "api"}))
-            raise NotAcceptable(f"Unknown format {format!r}; use one of: {offered}.")
+            raise NotAcceptable(
+                _("Unknown format %(format)s; use one of: %(offered)s.")
+                % {"format": repr(format), "offered": offered}
+            )
         return matching

@@ -5,6 +5,7 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.response import Response
@@ -28,7 +29,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
             return super().paginate_queryset(queryset, request, view)
         except NotFound:
             raise ValidationError(
-                {self.page_query_param: [ErrorDetail("No such page.", code="invalid_page")]}
+                {self.page_query_param: [ErrorDetail(_("No such page."), code="invalid_page")]}
             ) from None
 
     def get_paginated_response(self, data):
@@ -79,7 +80,14 @@ def keyset_ordering(request, view) -> tuple[str, bool]:
     if name not in view.keyset_orderings:
         choices = ", ".join(sorted(view.keyset_orderings))
         raise ValidationError(
-            {ORDERING_PARAM: [ErrorDetail(f"Order by one of: {choices}.", code="invalid_choice")]}
+            {
+                ORDERING_PARAM: [
+                    ErrorDetail(
+                        _("Order by one of: %(choices)s.") % {"choices": choices},
+                        code="invalid_choice",
+                    )
+                ]
+            }
         )
     return view.keyset_orderings[name], raw.strip().startswith("-")
 
@@ -206,7 +214,9 @@ class KeysetPagination(pagination.BasePagination):
             raise ValidationError(
                 {
                     self.page_size_query_param: [
-                        ErrorDetail(f"Enter 1 to {self.max_page_size}.", code="invalid")
+                        ErrorDetail(
+                            _("Enter 1 to %(max)s.") % {"max": self.max_page_size}, code="invalid"
+                        )
                     ]
                 }
             )
@@ -214,7 +224,7 @@ class KeysetPagination(pagination.BasePagination):
 
     def _invalid_cursor(self) -> ValidationError:
         return ValidationError(
-            {self.cursor_query_param: [ErrorDetail("Invalid cursor.", code="invalid_cursor")]}
+            {self.cursor_query_param: [ErrorDetail(_("Invalid cursor."), code="invalid_cursor")]}
         )
 
     def _decode_cursor(self, request) -> dict | None:

@@ -1,10 +1,11 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions
 
 
 class IsCoordinatorOrReadOnly(permissions.BasePermission):
     """Reference data: everyone signed in reads it; only coordinators change it."""
 
-    message = "Only coordinators change reference data."
+    message = _("Only coordinators change reference data.")
 
     def has_permission(self, request, view):
         if not request.user or not request.user.is_authenticated:
@@ -13,7 +14,7 @@ class IsCoordinatorOrReadOnly(permissions.BasePermission):
 
 
 class IsCoordinator(permissions.BasePermission):
-    message = "Only coordinators may do this."
+    message = _("Only coordinators may do this.")
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and request.user.is_coordinator)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from config.api.fields import BooleanField
@@ -43,7 +44,7 @@ class StrictFieldsMixin:
             if unknown:
                 raise serializers.ValidationError(
                     {
-                        key: [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
+                        key: [serializers.ErrorDetail(_("Unknown field."), code="unknown_field")]
                         for key in unknown
                     }
                 )

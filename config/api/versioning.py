@@ -5,6 +5,7 @@ Responses carry `ETag: "<version>"`; PUT, PATCH and DELETE with a stale `If-Matc
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -63,7 +64,8 @@ class VersionedResourceMixin:
                 tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
                 if etag(obj) not in tags:
                     raise PreconditionFailed(
-                        f"The resource is now at ETag {etag(obj)}; read it again first."
+                        _("The resource is now at ETag %(etag)s; read it again first.")
+                        % {"etag": etag(obj)}
                     )
         return obj
 

@@ -102,7 +102,8 @@ def run_batch(result: BatchResult, write: Callable[[], None], *, what: str) -> B
                 transaction.set_rollback(True)
     except IntegrityError:
         raise Conflict(
-            f"Another request wrote the same {what} at the same time; send the batch again.",
+            _("Another request wrote the same %(what)s at the same time; send the batch again.")
+            % {"what": what},
             code="concurrent_write",
         ) from None
     return result

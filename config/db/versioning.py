@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 
 from config.api.exceptions import PreconditionFailed
@@ -23,11 +24,14 @@ def lock_for_change(queryset: models.QuerySet, pk: int, expected_version: int | 
         current = queryset.select_for_update(of=("self",)).get(pk=pk)
     except queryset.model.DoesNotExist:
         # Deleted since the request read it (a concurrent DELETE committed first).
-        raise NotFound("This record was deleted while the request ran.") from None
+        raise NotFound(_("This record was deleted while the request ran.")) from None
     if expected_version is not None and current.version != expected_version:
         raise PreconditionFailed(
-            f"This record is at version {current.version}, not {expected_version}; "
-            "read it again before changing it."
+            _(
+                "This record is at version %(current)s, not %(expected)s; read it again before "
+                "changing it."
+            )
+            % {"current": current.version, "expected": expected_version}
         )
     return current
 

@@ -8,8 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.api.exceptions import Conflict, RowsInvalid, Violation, violations_error
+from config.api.fields import number
 from config.db.batches import BatchResult, KeysSeen, row_error, run_batch
 from config.db.bulk import bulk_insert_objects, bulk_update
 from config.db.choices import ChangeChannel, HistoryAction
@@ -32,10 +34,11 @@ def border_crossing_violations(crossing: BorderCrossing) -> list[Violation]:
     today = timezone.localdate()
     if crossing.date_from and crossing.date_to:
         if crossing.date_to < crossing.date_from:
-            out.append(Violation("date_to", "period_reversed", "The period ends before it starts."))
+            message = _("The period ends before it starts.")
+            out.append(Violation("date_to", "period_reversed", message))
         if crossing.date_to > today:
             out.append(
-                Violation("date_to", "date_in_future", "Observations cannot be in the future.")
+                Violation("date_to", "date_in_future", _("Observations cannot be in the future."))
             )
     breakdown = sum(getattr(crossing, f) or 0 for f in AGE_SEX)
     if crossing.people is not None and breakdown > crossing.people:
@@ -43,14 +46,17 @@ def border_crossing_violations(crossing: BorderCrossing) -> list[Violation]:
             Violation(
                 "age_sex",
                 "breakdown_exceeds_count",
-                f"Age/sex groups add up to {breakdown:,}, above the {crossing.people:,} counted.",
+                _("Age/sex groups add up to %(sum)s, above the %(people)s counted.")
+                % {"sum": number(breakdown), "people": number(crossing.people)},
             )
         )
     shares = [getattr(crossing, f) for _, f in MODES if getattr(crossing, f) is not None]
     if sum(shares, Decimal(0)) > 100:
         out.append(
             Violation(
-                "travel_modes", "shares_exceed_100", "Travel-mode shares add up to more than 100%."
+                "travel_modes",
+                "shares_exceed_100",
+                _("Travel-mode shares add up to more than 100%."),
             )
         )
     return out
@@ -83,8 +89,15 @@ def crossing_values(crossing: BorderCrossing) -> dict[str, Any]:
 
 def _duplicate(existing_id: int | None) -> Conflict:
     return Conflict(
-        "An observation of the same point, period, direction, nationality and source exists"
-        + (f" (id {existing_id}); change that one instead." if existing_id else "."),
+        _(
+            "An observation of the same point, period, direction, nationality and source "
+            "exists (id %(id)s); change that one instead."
+        )
+        % {"id": existing_id}
+        if existing_id
+        else _(
+            "An observation of the same point, period, direction, nationality and source exists."
+        ),
         code="duplicate_observation",
         extra={"existing_id": existing_id},
     )
@@ -167,7 +180,7 @@ def border_crossings_batch(
     errors = [e for _, _, row_errors in rows for e in row_errors]
     seen = KeysSeen()
     planned = []
-    for index, data, _ in rows:
+    for index, data, _errors in rows:
         if data is None:
             continue
         candidate = BorderCrossing(**data)
@@ -187,7 +200,7 @@ def border_crossings_batch(
 def _write_crossings(result: BatchResult, *, user, planned: list) -> None:
     creates, updates = _plan_crossings(result, user=user, planned=planned)
     now = timezone.now()
-    for _, candidate in creates:
+    for _index, candidate in creates:
         candidate.created_at = candidate.updated_at = now
         candidate.created_by = candidate.updated_by = user
     if not result.dry_run:  # one statement per table, whatever the number of rows
@@ -236,7 +249,7 @@ def _plan_crossings(result: BatchResult, *, user, planned: list) -> tuple[list, 
         if target is None:
             creates.append((index, candidate))
         elif not can_write_for_partner(user, target.partner_id):
-            message = "This observation belongs to another organisation."
+            message = _("This observation belongs to another organisation.")
             errors.append(row_error(index, "partner", "partner_not_allowed", message))
         else:
             before = crossing_values(target)

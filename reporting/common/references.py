@@ -187,8 +187,7 @@ class ReferenceField(serializers.Field):
         super().__init__(**kwargs)
 
     default_error_messages = {
-        "does_not_exist": "Unknown {kind} {value!r}.",
-        "invalid": "Expected a code (text).",
+        "invalid": _("Expected a code (text)."),
     }
 
     def to_internal_value(self, data):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.api.exceptions import Conflict, RowsInvalid, Violation, violations_error
 from config.db.batches import BatchResult, KeysSeen, run_batch
@@ -31,7 +32,8 @@ MILLION = 1_000_000
 def proportions_violations(row: AgeSexProportions) -> list[Violation]:
     out: list[Violation] = []
     if row.admin1_id and row.admin1.level != LocationLevel.ADMIN1:
-        out.append(Violation("admin1", "wrong_level", f"{row.admin1.pcode} is not an admin1 area."))
+        message = _("%(pcode)s is not an admin1 area.") % {"pcode": row.admin1.pcode}
+        out.append(Violation("admin1", "wrong_level", message))
     shares = [getattr(row, f) for f in SHARE_FIELDS]
     if all(s is not None for s in shares):
         total = sum(shares, Decimal(0))
@@ -40,8 +42,11 @@ def proportions_violations(row: AgeSexProportions) -> list[Violation]:
                 Violation(
                     "shares",
                     "shares_do_not_add_up",
-                    f"Girls, boys, women and men add up to {total.normalize():f}; they must "
-                    f"add up to 1 (± {TOLERANCE}).",
+                    _(
+                        "Girls, boys, women and men add up to %(total)s; they must add up to 1 "
+                        "(± %(tolerance)s)."
+                    )
+                    % {"total": f"{total.normalize():f}", "tolerance": TOLERANCE},
                 )
             )
     return out
@@ -60,8 +65,13 @@ def proportions_values(row: AgeSexProportions) -> dict[str, Any]:
 
 def _duplicate(existing_id: int | None) -> Conflict:
     return Conflict(
-        "Proportions for this admin1, sector, variant and population type exist"
-        + (f" (id {existing_id}); change that row instead." if existing_id else "."),
+        _(
+            "Proportions for this admin1, sector, variant and population type exist (id "
+            "%(id)s); change that row instead."
+        )
+        % {"id": existing_id}
+        if existing_id
+        else _("Proportions for this admin1, sector, variant and population type exist."),
         code="duplicate_proportions",
         extra={"existing_id": existing_id},
     )

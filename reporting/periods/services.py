@@ -3,6 +3,7 @@ from datetime import date
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from config.api.exceptions import Conflict
 from config.api.fields import month_str
@@ -43,7 +44,8 @@ def periods_assert_open(*, months: Iterable[date]) -> None:
     if locked:
         names = ", ".join(month_str(m) for m in locked)
         raise Conflict(
-            f"Reporting month {names} is locked; ask a coordinator to unlock it.",
+            _("Reporting month %(months)s is locked; ask a coordinator to unlock it.")
+            % {"months": names},
             code="period_locked",
             extra={"months": [month_str(m) for m in locked]},
         )

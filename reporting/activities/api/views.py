@@ -3,6 +3,7 @@ from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
@@ -19,6 +20,7 @@ from config.api.exports import (
     XLSXFileRenderer,
     table_options,
 )
+from config.api.fields import number
 from config.api.filters import FilterBackend
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin, idempotent_response
 from config.api.pagination import KeysetPagination, PageNumberPagination
@@ -137,7 +139,7 @@ class ActivityReportViewSet(
             raise ValidationError(
                 {
                     "non_field_errors": [
-                        ErrorDetail("Send a JSON list of reports.", code="not_a_list")
+                        ErrorDetail(_("Send a JSON list of reports."), code="not_a_list")
                     ]
                 }
             )
@@ -229,7 +231,8 @@ class ImportViewSet(
         file = upload.validated_data["file"]
         if file.size > settings.IMPORT_MAX_BYTES:
             raise RequestTooLarge(
-                f"Files up to {settings.IMPORT_MAX_BYTES:,} bytes; this one has {file.size:,}.",
+                _("Files up to %(max)s bytes; this one has %(size)s.")
+                % {"max": number(settings.IMPORT_MAX_BYTES), "size": number(file.size)},
                 code="file_too_large",
             )
         try:

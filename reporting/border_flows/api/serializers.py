@@ -1,5 +1,6 @@
 """Border points and border-crossing observations."""
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
@@ -172,7 +173,7 @@ class BorderCrossingSerializer(StrictFieldsMixin, serializers.ModelSerializer):
         if self.instance is None:
             missing = [f for f in ("date_from", "date_to") if f not in attrs]
             if missing:
-                message = "Give `date`, or `date_from` and `date_to`."
+                message = _("Give `date`, or `date_from` and `date_to`.")
                 raise ValidationError({f: [ErrorDetail(message, "required")] for f in missing})
         partner, refused = partner_of_write(
             user,
@@ -241,7 +242,7 @@ class SeriesQuerySerializer(StrictFieldsMixin, serializers.Serializer):
             raise ValidationError({"end": [ErrorDetail("end is before start.", "period_reversed")]})
         if (attrs["end"] - attrs["start"]).days > 3 * 366:
             raise ValidationError(
-                {"end": [ErrorDetail("At most three years at once.", "range_too_long")]}
+                {"end": [ErrorDetail(_("At most three years at once."), "range_too_long")]}
             )
         return attrs
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
@@ -7,6 +8,7 @@ from rest_framework.response import Response
 
 from config.api.exceptions import RequestTooLarge, flatten_errors
 from config.api.exports import ExportListMixin
+from config.api.fields import number
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin, idempotent_response
 from config.api.permissions import IsCoordinatorOrReadOnly
 from config.api.serializers import BatchResultSerializer, DryRunSerializer
@@ -125,11 +127,12 @@ class BorderCrossingViewSet(
         period, direction, nationality, source). 422 lists every `{row, field, code, message}`."""
         if not isinstance(request.data, list):
             raise ValidationError(
-                {"non_field_errors": [ErrorDetail("Send a JSON list.", "not_a_list")]}
+                {"non_field_errors": [ErrorDetail(_("Send a JSON list."), "not_a_list")]}
             )
         if len(request.data) > settings.API_MAX_BATCH_ROWS:
             raise RequestTooLarge(
-                f"At most {settings.API_MAX_BATCH_ROWS:,} rows.", code="batch_too_large"
+                _("At most %(max)s rows.") % {"max": number(settings.API_MAX_BATCH_ROWS)},
+                code="batch_too_large",
             )
         options = DryRunSerializer(data=request.query_params)
         options.is_valid(raise_exception=True)

@@ -2,12 +2,13 @@
 
 from datetime import date
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from config.api.fields import BooleanField, MonthField
 from config.api.serializers import StrictFieldsMixin
-from reporting.common.references import ReferenceField, ReferenceIndex
+from reporting.common.references import ReferenceField, ReferenceIndex, unknown_code_message
 from reporting.figures.choices import Accumulation, ConsolidationModel, Proportions
 from reporting.figures.models import CountryFigureSettings, PlanTarget
 from reporting.figures.selectors import GROUP_DIMENSIONS, FigureQuery
@@ -78,7 +79,7 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         errors: dict[str, list] = {}
         month_to = attrs.get("month_to") or attrs.get("month")
         if month_to is None:
-            errors["month"] = [ErrorDetail("Give month (or month_to), as YYYY-MM.", "required")]
+            errors["month"] = [ErrorDetail(_("Give month (or month_to), as YYYY-MM."), "required")]
         group_by = [g.strip() for g in attrs.get("group_by", "").split(",") if g.strip()]
         dimensions = self.context.get("dimensions", GROUP_DIMENSIONS)
         unknown = [g for g in group_by if g not in dimensions]
@@ -87,7 +88,9 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
             or len(set(group_by)) != len(group_by)
             or {"sector", "subsector"} <= set(group_by)
         ):
-            message = "Group by distinct values among " + ", ".join(dimensions) + "."
+            message = _("Group by distinct values among %(dimensions)s.") % {
+                "dimensions": ", ".join(dimensions)
+            }  # fmt: skip
             errors["group_by"] = [ErrorDetail(message, "invalid")]
         attrs["group_by"] = group_by
         self._resolve_codes(attrs, errors)
@@ -106,7 +109,7 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
                 found = references.get(kind, attrs[name].strip().upper())
                 if found is None or (name in levels and found.level != levels[name]):
                     errors[name] = [
-                        ErrorDetail(f"Unknown {name} {attrs[name]!r}.", "does_not_exist")
+                        ErrorDetail(unknown_code_message(name, attrs[name], []), "does_not_exist")
                     ]
                 else:
                     attrs[name] = found
@@ -114,7 +117,9 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
             found = references.sector(attrs["sector"].strip().upper())
             if found is None:
                 errors["sector"] = [
-                    ErrorDetail(f"Unknown sector {attrs['sector']!r}.", "does_not_exist")
+                    ErrorDetail(
+                        unknown_code_message("sector", attrs["sector"], []), "does_not_exist"
+                    )
                 ]
             else:
                 attrs["sector"] = found

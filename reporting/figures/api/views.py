@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from dataclasses import replace
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -9,6 +10,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from config.api.exports import ExportListMixin
+from config.api.fields import number
 from config.api.permissions import IsCoordinatorOrReadOnly
 from config.api.spreadsheets import SheetError, detect_format, read_table, validated_rows
 from config.db.generations import cached
@@ -54,8 +56,11 @@ def _bounded(rows: list) -> list:
             {
                 "group_by": [
                     ErrorDetail(
-                        f"This figure has {len(rows):,} rows, more than the {FIGURES_MAX_ROWS:,} "
-                        "one answer holds; group by fewer dimensions or ask for fewer months.",
+                        _(
+                            "This figure has %(rows)s rows, more than the %(max)s one answer "
+                            "holds; group by fewer dimensions or ask for fewer months."
+                        )
+                        % {"rows": number(len(rows)), "max": number(FIGURES_MAX_ROWS)},
                         "too_many_rows",
                     )
                 ]
@@ -252,7 +257,7 @@ class CountryFigureSettingsViewSet(
             pcode=self.kwargs["country"].upper(), level=LocationLevel.COUNTRY
         ).first()
         if country is None:
-            raise NotFound("No such country.")
+            raise NotFound(_("No such country."))
         setting = CountryFigureSettings.objects.filter(country=country).first()
         return setting or CountryFigureSettings(country=country)
 

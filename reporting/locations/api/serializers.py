@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
@@ -31,9 +32,10 @@ class LocationSerializer(serializers.ModelSerializer):
         expected = PARENT_LEVEL.get(level)
         if (parent.level if parent else None) != expected:
             message = (
-                "A country has no parent."
+                _("A country has no parent.")
                 if expected is None
-                else f"An {level}'s parent is an {expected}."
+                else _("An %(level)s's parent is an %(expected)s.")
+                % {"level": level, "expected": expected}
             )
             raise serializers.ValidationError(
                 {"parent": [serializers.ErrorDetail(message, code="wrong_parent_level")]}

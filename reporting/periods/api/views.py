@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -36,7 +37,7 @@ class ReportingPeriodViewSet(ExportListMixin, mixins.ListModelMixin, viewsets.Ge
         """One month; a month nobody reported or locked yet is shown as open."""
         parsed = parse_month(month)
         if parsed is None:
-            raise NotFound("Months are written YYYY-MM, e.g. 2021-03.")
+            raise NotFound(_("Months are written YYYY-MM, e.g. 2021-03."))
         period = self.get_queryset().filter(month=parsed).first() or ReportingPeriod(month=parsed)
         return Response(self.get_serializer(period).data)
 
