@@ -1,4 +1,5 @@
-"""Issues 6 and 13: figures against hand-written SQL, and the memory of a full CSV export.
+"""Issues 6 and 13: figures (age/sex proportions too) against hand-written SQL, and the
+memory of a full CSV export.
 
 With a million reports in PostgreSQL (bench/common.py fills them):
 - people reached by sector and admin1 for March 2021, cumulative from January;
@@ -72,6 +73,38 @@ SELECT admin1_id, SUM(d + t + h + p + re), SUM(d), SUM(t), SUM(h), SUM(p), SUM(r
        SUM(b), SUM(w), SUM(m), SUM(ou), SUM(oo)
 FROM intersector GROUP BY 1
 """
+# The same with age/sex proportions (pin): each (sub)sector's population types split into
+# girls/boys/women/men by the admin1's table, rounded half up; the highest sector per
+# population type x age/sex cell; the cells added.
+PROPORTIONS_SQL = """
+WITH cells AS (
+  SELECT r.month, r.admin1_id, i.sector_id,
+         SUM(pop_in_destination) AS d, SUM(pop_in_transit) AS t, SUM(pop_host_community) AS h,
+         SUM(pop_pendular) AS p, SUM(pop_returnees) AS re
+  FROM reporting_activityreport r JOIN indicators_indicator i ON i.id = r.indicator_id
+  WHERE r.deleted_at IS NULL AND r.rmrp AND r.month BETWEEN '2021-01-01' AND '2021-03-01'
+    AND i.indicator_type = 'direct_assistance'
+  GROUP BY 1, 2, 3
+), split AS (
+  SELECT c.month, c.admin1_id, x.population_type,
+         FLOOR(x.n * x.girls + 0.5) AS g, FLOOR(x.n * x.boys + 0.5) AS b,
+         FLOOR(x.n * x.women + 0.5) AS w, FLOOR(x.n * x.men + 0.5) AS m
+  FROM cells c
+  CROSS JOIN LATERAL (
+    SELECT pp.population_type, pp.girls, pp.boys, pp.women, pp.men,
+           CASE pp.population_type WHEN 'in_destination' THEN c.d WHEN 'in_transit' THEN c.t
+             WHEN 'host_community' THEN c.h WHEN 'pendular' THEN c.p ELSE c.re END AS n
+    FROM reporting_agesexproportions pp
+    WHERE pp.admin1_id = c.admin1_id AND pp.sector_id = c.sector_id AND pp.variant = 'pin'
+      AND pp.deleted_at IS NULL
+  ) x
+), highest AS (
+  SELECT month, admin1_id, population_type, MAX(g) AS g, MAX(b) AS b, MAX(w) AS w, MAX(m) AS m
+  FROM split GROUP BY 1, 2, 3
+)
+SELECT admin1_id, SUM(g + b + w + m), SUM(g), SUM(b), SUM(w), SUM(m)
+FROM highest GROUP BY 1
+"""
 CASH_SQL = """
 SELECT COALESCE(s.parent_id, s.id), r.delivery_mechanism, SUM(r.cva_value_usd),
        SUM(r.total_beneficiaries), SUM(r.new_beneficiaries), COUNT(*)
@@ -100,8 +133,12 @@ FROM reached LEFT JOIN reporting_plantarget t
 """
 FIGURES = {
     "people reached by admin1, regional monthly order (max_sector)": (
-        "/api/v1/figures/people-reached/?month=2021-03&group_by=admin1",
+        "/api/v1/figures/people-reached/?month=2021-03&group_by=admin1&proportions=none",
         REGIONAL_SQL,
+    ),
+    "people reached by admin1, regional order, age/sex proportions (pin)": (
+        "/api/v1/figures/people-reached/?month=2021-03&group_by=admin1&proportions=pin",
+        PROPORTIONS_SQL,
     ),
     "cash by sector and delivery mechanism": (
         "/api/v1/figures/cash/?month=2021-03&group_by=sector,delivery_mechanism",
@@ -117,6 +154,36 @@ FIGURES = {
         MONTHLY_SQL,
     ),
 }
+
+
+def fill_proportions() -> None:
+    """A pin table for every admin1 and sector (illustrative shares, one per sector), once."""
+    from decimal import Decimal
+
+    from indicators.models import Sector
+    from partners.models import User
+    from reporting.activities.models import POPULATION_FIELDS
+    from reporting.figures.models import SHARE_FIELDS, AgeSexProportions
+    from reporting.figures.proportions import proportions_batch
+    from reporting.locations.models import Location
+
+    if AgeSexProportions.objects.exists():
+        return
+    splits = [("0.2", "0.2", "0.3", "0.3"), ("0.5", "0.5", "0", "0"), ("0.1", "0", "0.6", "0.3"),
+              ("0.25", "0.25", "0.25", "0.25"), ("0.15", "0.15", "0.35", "0.35")]  # fmt: skip
+    rows = []
+    for admin1 in Location.objects.filter(level="admin1"):
+        for n, sector in enumerate(Sector.objects.order_by("code")):
+            shares = dict(zip(SHARE_FIELDS, map(Decimal, splits[n % len(splits)]), strict=True))
+            for population, _ in POPULATION_FIELDS:
+                data = {"admin1": admin1, "sector": sector, "variant": "pin",
+                        "population_type": population, **shares}  # fmt: skip
+                rows.append((len(rows), data))
+    user, _ = User.objects.get_or_create(
+        username="bench-coordinator", defaults={"role": "coordinator"}
+    )
+    proportions_batch(user=user, rows=rows, errors=[])
+    print(f"age/sex proportions loaded: {len(rows):,} rows")
 
 
 def timings(run, repeat: int) -> list[float]:
@@ -148,6 +215,7 @@ def main():
     from reporting.activities.models import ActivityReport
 
     print(f"reports in the table: {ActivityReport.objects.count():,}")
+    fill_proportions()
     analyst, _ = User.objects.update_or_create(
         username="bench-analyst",
         defaults={"role": "analyst", "partner": Partner.objects.get(code="OCHA")},
