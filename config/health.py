@@ -1,7 +1,9 @@
 """Probes for load balancers: no authentication, no HTML, no redirect to HTTPS."""
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
+from django.utils import timezone
 
 from config.api.exceptions import PROBLEM_CONTENT_TYPE, problem
 
@@ -12,12 +14,36 @@ def healthz(request):
 
 
 def readyz(request):
-    """The process can serve: its database answers."""
+    """The process can serve: its database answers, and no job has waited for a worker
+    longer than JOBS_STALLED_SECONDS (no worker runs, or too few)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        oldest = _oldest_waiting_job()
     except DatabaseError:
         body = problem(503, "database_unavailable", "The database does not answer.")
         return JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
-    return JsonResponse({"status": "ready"})
+    waited = (timezone.now() - oldest).total_seconds() if oldest else 0
+    if waited > settings.JOBS_STALLED_SECONDS:
+        body = problem(
+            503, "jobs_stalled",
+            f"A background job has waited {waited:.0f} s for a worker; start one "
+            "(manage.py run_worker) or more.",
+            oldest_waiting_since=oldest.isoformat(),
+        )  # fmt: skip
+        return JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
+    return JsonResponse({"status": "ready", "jobs_waiting_seconds": round(waited)})
+
+
+def _oldest_waiting_job():
+    """When the longest-waiting job due now became due (enqueued, or its run_after)."""
+    from django.db.models import Min
+    from django.utils import timezone as tz
+    from django_tasks_db.models import DBTaskResult
+
+    due = DBTaskResult.objects.ready()
+    now = tz.now()
+    without_delay = due.filter(run_after__gt=now).aggregate(t=Min("enqueued_at"))["t"]
+    delayed = due.filter(run_after__lte=now).aggregate(t=Min("run_after"))["t"]
+    return min((t for t in (without_delay, delayed) if t is not None), default=None)

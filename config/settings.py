@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "partners",
@@ -140,6 +142,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         timeout=20,
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Jobs report their progress (and see a cancel) on a connection of their own: the job's
+# rows stay in one transaction, all or nothing, while others read how far it got.
+DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+
+# Background jobs (django-tasks, database backend): imports of large files, webhook
+# deliveries, housekeeping. `make run` and `make serve` start a worker (manage.py
+# run_worker); more worker processes, on any machine, share the queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job queued longer than this without a worker taking it makes /readyz answer 503.
+JOBS_STALLED_SECONDS = int(os.environ.get("JOBS_STALLED_SECONDS", "300"))
+# An import file larger than this runs as a job (202); `?async=true` asks for one anyway.
+IMPORT_ASYNC_BYTES = int(os.environ.get("IMPORT_ASYNC_BYTES", str(2 * 1024 * 1024)))
+# A job import whose worker stopped (killed, lost its database) is run again this many
+# times in all, then marked failed.
+IMPORT_MAX_ATTEMPTS = int(os.environ.get("IMPORT_MAX_ATTEMPTS", "3"))
+HOUSEKEEPING_SECONDS = int(os.environ.get("HOUSEKEEPING_SECONDS", "60"))
+# Months are locked on this day of the following month; partners that have not reported
+# are reminded this many days before (by email: the console unless EMAIL_BACKEND is set).
+REPORTING_LOCK_DAY = int(os.environ.get("REPORTING_LOCK_DAY", "10"))
+REMINDER_DAYS_BEFORE_LOCK = int(os.environ.get("REMINDER_DAYS_BEFORE_LOCK", "3"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "5w@localhost")
 
 # The cache holds cached figures and rate-limit counters: shared by every worker (the
 # database, or Redis for several machines) in production, in process memory for
@@ -213,8 +238,8 @@ API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "1200/min") or None  # "" disa
 AUTH_FAILURE_RATE_LIMIT = os.environ.get("AUTH_FAILURE_RATE_LIMIT", "30/min") or None
 API_MAX_PAGE_SIZE = 1000
 API_MAX_BATCH_ROWS = int(os.environ.get("API_MAX_BATCH_ROWS", "5000"))
-IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
-IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "50000"))
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(100 * 1024 * 1024)))
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "500000"))
 IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
 API_TOKEN_LAST_USED_RESOLUTION_SECONDS = 60
 # A request's database work stops this long after it started (503 `request_timeout`);

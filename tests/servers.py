@@ -11,18 +11,56 @@ from contextlib import contextmanager
 from django.db import connection
 
 
+def test_database_url() -> str:
+    """The test database, for another process."""
+    settings_dict = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings_dict['NAME']}"
+    return (
+        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@"
+        f"{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}/"
+        f"{settings_dict['NAME']}"
+    )
+
+
+def worker_env(**extra_env: str) -> dict:
+    return dict(
+        os.environ, DATABASE_URL=test_database_url(), DJANGO_SETTINGS_MODULE="config.settings_test",
+        ALLOWED_HOSTS="127.0.0.1", **extra_env,
+    )  # fmt: skip
+
+
+def run_worker_until_idle(timeout: float = 120, **extra_env: str) -> str:
+    """A real task worker (manage.py run_worker --batch) on the test database, until the
+    queue holds nothing due; its output."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "run_worker", "--batch", "--interval", "0.1"],
+        env=worker_env(**extra_env), capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout + done.stderr
+
+
+@contextmanager
+def task_worker(**extra_env: str):
+    """A real task worker running in the background (killable), on the test database."""
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--interval", "0.1"],
+        env=worker_env(**extra_env), start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
 @contextmanager
 def api_server(*extra_args: str, **extra_env: str):
     """The API in gunicorn, on the test database: a worker process that can be killed."""
-    settings_dict = connection.settings_dict
-    if connection.vendor == "sqlite":
-        url = f"sqlite:///{settings_dict['NAME']}"
-    else:
-        url = (
-            f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@"
-            f"{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}/"
-            f"{settings_dict['NAME']}"
-        )
+    url = test_database_url()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

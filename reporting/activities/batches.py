@@ -82,22 +82,43 @@ def activity_reports_write(
     replace_months: bool = False,
     channel: str = ChangeChannel.BULK,
     batch_id: uuid.UUID | None = None,
+    progress=None,
 ) -> BatchResult:
     """The engine behind batches and imports. `rows` yields (row number, raw report); the
     numbers are what errors and results refer to (batch positions, spreadsheet lines). Rows
-    may be a generator: they are read once."""
+    may be a generator: they are read once. A job passes `progress` (reporting.activities.
+    jobs.Progress): told of rows validated and written, and of the phase; it may stop the
+    run (a cancel), which rolls everything back."""
     result = BatchResult(batch_id=batch_id or uuid.uuid4(), dry_run=dry_run)
     return run_batch(
         result,
-        lambda: _run(result, user=user, rows=rows, replace_months=replace_months, channel=channel),
+        lambda: _run(
+            result,
+            user=user,
+            rows=rows,
+            replace_months=replace_months,
+            channel=channel,
+            progress=progress or NO_PROGRESS,
+        ),  # fmt: skip
         what="reports",
     )
 
 
-def _run(result: BatchResult, *, user, rows, replace_months: bool, channel: str) -> None:
+class _NoProgress:
+    def validated(self, count: int) -> None: ...
+
+    def writing(self) -> None: ...
+
+    def written(self, count: int) -> None: ...
+
+
+NO_PROGRESS = _NoProgress()
+
+
+def _run(result: BatchResult, *, user, rows, replace_months: bool, channel: str, progress) -> None:
     references = ReferenceIndex()
     errors: list[dict[str, Any]] = []
-    parsed = _read(rows, user=user, references=references, errors=errors)
+    parsed = _read(rows, user=user, references=references, errors=errors, progress=progress)
     _lock_partners({c.partner_id for _, c in parsed})
     found = _Existing.look_up(parsed, replace_months=replace_months)
     plan = _plan(parsed, found, errors)
@@ -110,21 +131,26 @@ def _run(result: BatchResult, *, user, rows, replace_months: bool, channel: str)
     errors += _locked_month_errors(plan, periods_hold(months=months))
     if errors:
         raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
+    progress.writing()
     writer = _Writer(result, user=user, references=references, channel=channel)
     creates, updates = writer.plan(plan)
     writer.write(creates, updates, stale, months)
+    progress.written(len(creates) + len(updates) + len(stale))
 
 
-def _read(rows, *, user, references, errors: list) -> list[tuple[int, ActivityReport]]:
+def _read(rows, *, user, references, errors: list, progress) -> list[tuple[int, ActivityReport]]:
     """Each row read and checked against the 5W rules; (row, candidate) of the valid ones."""
-    parsed = []
-    for index, raw in rows:
+    parsed, count = [], 0
+    for count, (index, raw) in enumerate(rows, start=1):  # noqa: B007 (count after the loop)
+        if count % 2000 == 0:
+            progress.validated(count)
         row = parse_report(raw, user=user, references=references)
         errors += [row_error(index, v.field, v.code, v.message) for v in row.violations]
         report_id = _report_id(raw, index, errors)
         if row.ok and report_id is not False:
             row.candidate.__dict__["_report_id"] = report_id
             parsed.append((index, row.candidate))
+    progress.validated(count)
     return parsed
 
 

@@ -19,7 +19,7 @@ from reporting.activities.models import Import
 from reporting.activities.spreadsheets import raw_reports, read_header, with_columns
 
 
-def _limited(rows: Iterator, counter: list[int]) -> Iterator:
+def limited_rows(rows: Iterator, counter: list[int]) -> Iterator:
     limit = settings.IMPORT_MAX_ROWS
     for item in rows:
         counter[0] += 1
@@ -33,10 +33,12 @@ def _limited(rows: Iterator, counter: list[int]) -> Iterator:
 
 
 def import_create(
-    *, user, file_name: str, content: bytes, dry_run: bool = False, replace_months: bool = False
-) -> Import:
+    *, user, file_name: str, content: bytes, dry_run: bool = False,
+    replace_months: bool = False, as_job: bool = False,
+) -> Import:  # fmt: skip
     """Read and apply a 5W file. Raises SheetError when the file cannot be read as a 5W
-    table; returns the Import, whose status says whether its rows were written."""
+    table; returns the Import, whose status says whether its rows were written. `as_job`:
+    only record it, queued (reporting.activities.jobs runs it)."""
     file_format = detect_format(content, file_name)
     batch_id = uuid.uuid4()
     counter = [0]
@@ -52,11 +54,17 @@ def import_create(
         replace_months=replace_months,
         batch_id=batch_id,
     )
+    if as_job:
+        upload.status, upload.run_as_job = Import.Status.QUEUED, True
+        if file_format == "csv":  # for the percentage; XLSX rows are known once read
+            upload.rows_expected = max(0, content.count(b"\n") - 1)
+        upload.save()
+        return upload
     with transaction.atomic():
         try:
             result = activity_reports_write(
                 user=user,
-                rows=_limited(raw_reports(content, file_format), counter),
+                rows=limited_rows(raw_reports(content, file_format), counter),
                 dry_run=dry_run,
                 replace_months=replace_months,
                 channel=ChangeChannel.IMPORT,

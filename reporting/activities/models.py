@@ -235,9 +235,18 @@ class Import(models.Model):
     """One uploaded 5W spreadsheet: who sent which file, when, and what became of it."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", "Queued: waiting for a worker"
+        VALIDATING = "validating", "Validating: reading and checking the rows"
+        WRITING = "writing", "Writing: every row is valid; writing them"
         COMPLETED = "completed", "Completed: every row written"
         VALIDATED = "validated", "Validated (dry run): nothing written"
         REJECTED = "rejected", "Rejected: some rows are invalid; nothing written"
+        FAILED = "failed", "Failed: the job stopped (see error); nothing written"
+        CANCELLED = "cancelled", "Cancelled: nothing written"
+
+        @classmethod
+        def running(cls) -> set[str]:
+            return {cls.QUEUED, cls.VALIDATING, cls.WRITING}
 
     class FileFormat(models.TextChoices):
         CSV = "csv", "CSV"
@@ -269,6 +278,18 @@ class Import(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     deleted = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, help_text="[{row, field, code, message}]")
+    # A job import (a large file, or ?async=true): its progress, as other requests see it.
+    run_as_job = models.BooleanField(default=False)
+    rows_expected = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Lines in the file, as counted before reading."
+    )
+    rows_validated = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True, default="", help_text="Why a job failed.")
 
     class Meta:
         ordering = ["-id"]

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
 from config.api.exceptions import violations_error
@@ -222,6 +223,17 @@ class ImportUploadSerializer(StrictFieldsMixin, serializers.Serializer):
     )
 
 
+class ImportQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    async_ = BooleanField(
+        default=False, help_text="Run the import as a job (202) whatever the file's size."
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["async"] = fields.pop("async_")  # a Python keyword, as a field name
+        return fields
+
+
 class ImportSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
     partner = serializers.CharField(source="partner.code", read_only=True, allow_null=True)
@@ -232,6 +244,7 @@ class ImportSerializer(serializers.ModelSerializer):
         help_text="The uploaded rows with an error column per problem, as XLSX."
     )
     error_report_csv = serializers.SerializerMethodField(help_text="The same, as CSV.")
+    percent = serializers.SerializerMethodField()
 
     class Meta:
         model = Import
@@ -239,8 +252,23 @@ class ImportSerializer(serializers.ModelSerializer):
             "id", "file_name", "file_size", "file_format", "checksum", "uploaded_by", "partner",
             "uploaded_at", "dry_run", "replace_months", "status", "batch_id", "rows", "created",
             "updated", "unchanged", "deleted", "errors", "error_report_xlsx", "error_report_csv",
+            "run_as_job", "rows_expected", "rows_validated", "rows_written", "percent",
+            "attempts", "cancel_requested", "finished_at", "failure",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField(min_value=0, max_value=100))
+    def get_percent(self, upload) -> int:
+        """How far a job got: validating counts to 80 (by the rows the file holds, when
+        known), writing is 80, any end is 100."""
+        status = upload.status
+        if status not in Import.Status.running():
+            return 100
+        if status == Import.Status.WRITING:
+            return 80
+        if status == Import.Status.VALIDATING and upload.rows_expected:
+            return min(79, 80 * upload.rows_validated // upload.rows_expected)
+        return 0
 
     def get_error_report_xlsx(self, upload) -> str:
         return reverse("import-error-report-xlsx", kwargs={"pk": upload.pk})

@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from config.api.exceptions import RequestTooLarge, RowsInvalid, UnprocessableEntity
+from config.api.exceptions import Conflict, RequestTooLarge, RowsInvalid, UnprocessableEntity
 from config.api.exports import (
     ExportListMixin,
     OctetStreamRenderer,
@@ -33,6 +33,7 @@ from reporting.activities.api.serializers import (
     ActivityReportHistoryEntrySerializer,
     ActivityReportSerializer,
     BatchOptionsSerializer,
+    ImportQuerySerializer,
     ImportSerializer,
     ImportUploadSerializer,
 )
@@ -40,6 +41,7 @@ from reporting.activities.batches import activity_reports_batch
 from reporting.activities.filtersets import ActivityReportFilterSet
 from reporting.activities.history import complete_history
 from reporting.activities.imports import import_create
+from reporting.activities.jobs import import_cancel, import_enqueue
 from reporting.activities.models import ActivityReport, Import
 from reporting.activities.selectors import activity_reports_visible_to, imports_visible_to
 from reporting.activities.services import (
@@ -195,6 +197,7 @@ class ImportViewSet(
     mixins.CreateModelMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
     """5W spreadsheet uploads. Each import is all or nothing, like a JSON batch; a rejected
@@ -207,6 +210,7 @@ class ImportViewSet(
     parser_classes = [MultiPartParser, FormParser]
     problem_statuses = {
         "create": ["409", "413", "422"],
+        "destroy": ["409"],
         "error_report_xlsx": ["422"],
         "error_report_csv": ["422"],
     }
@@ -221,14 +225,21 @@ class ImportViewSet(
         )
 
     @extend_schema(
-        request={"multipart/form-data": ImportUploadSerializer}, responses={201: ImportSerializer}
+        request={"multipart/form-data": ImportUploadSerializer},
+        parameters=[ImportQuerySerializer],
+        responses={201: ImportSerializer, 202: ImportSerializer},
     )
     def create(self, request):
         """Upload a 5W file (CSV or XLSX). 201 when every row is valid (and written, unless
-        `dry_run`); 422 with every error, nothing written, when any row is invalid."""
+        `dry_run`); 422 with every error, nothing written, when any row is invalid. A file
+        over IMPORT_ASYNC_BYTES (or `?async=true`) runs as a job: 202 with the import's URL,
+        where its status and progress show; `DELETE` on it cancels."""
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
+        options = ImportQuerySerializer(data=request.query_params)
+        options.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
+        as_job = options.validated_data["async"] or file.size > settings.IMPORT_ASYNC_BYTES
         if file.size > settings.IMPORT_MAX_BYTES:
             raise RequestTooLarge(
                 _("Files up to %(max)s bytes; this one has %(size)s.")
@@ -242,23 +253,42 @@ class ImportViewSet(
                 content=file.read(),
                 dry_run=upload.validated_data["dry_run"],
                 replace_months=upload.validated_data.get("replace") == "months",
+                as_job=as_job,
             )
         except SheetError as error:
             raise ValidationError({"file": [ErrorDetail(error.message, code=error.code)]}) from None
+        location = {"Location": reverse("import-detail", kwargs={"pk": record.pk})}
+        if as_job:
+            import_enqueue(record)
+            return Response(ImportSerializer(record).data, status=202, headers=location)
         data = ImportSerializer(record).data
         if record.status == Import.Status.REJECTED:
             raise RowsInvalid(
                 data["errors"],
-                detail=f"{len(record.errors)} problem(s) in the file; nothing was written. "
-                f"Download {data['error_report_xlsx']} to fix them.",
+                detail=_(
+                    "%(count)s problem(s) in the file; nothing was written. Download "
+                    "%(report)s to fix them."
+                )
+                % {"count": len(record.errors), "report": data["error_report_xlsx"]},
                 extra={"import_id": record.pk, "error_report_xlsx": data["error_report_xlsx"],
                        "error_report_csv": data["error_report_csv"]},
             )  # fmt: skip
-        return Response(
-            data,
-            status=201,
-            headers={"Location": reverse("import-detail", kwargs={"pk": record.pk})},
-        )
+        return Response(data, status=201, headers=location)
+
+    @extend_schema(responses={200: ImportSerializer, 202: ImportSerializer})
+    def destroy(self, request, pk=None):
+        """Cancel an import: a queued one at once (200, `cancelled`), a running one at its
+        next check (202; it rolls back, nothing written). A finished import answers 409."""
+        record = self.get_object()
+        if record.status not in Import.Status.running():
+            raise Conflict(
+                _("This import has finished (%(status)s); there is nothing to cancel.")
+                % {"status": record.status},
+                code="import_finished",
+            )
+        status = import_cancel(record)
+        record.refresh_from_db()
+        return Response(ImportSerializer(record).data, status=200 if status == "cancelled" else 202)
 
     def _report(self, pk, file_format: str) -> HttpResponse:
         record = get_object_or_404(self.get_queryset().defer(None), pk=pk)

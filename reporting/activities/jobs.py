@@ -1,0 +1,197 @@
+"""5W imports as background jobs (django-tasks): a large file is queued, a worker reads,
+checks and writes it in one transaction (all or nothing), and reports its progress on a
+connection of its own so that `GET /imports/{id}/` sees it while the rows are uncommitted.
+
+A cancel, an invalid row, a killed worker or a lost database connection all leave no row of
+the file written: the transaction never commits. A worker that stopped is noticed by
+`imports_reap` (housekeeping): on PostgreSQL because the job's transaction-scoped advisory
+lock is free, on SQLite because its heartbeat is old; the import is queued again, or marked
+failed after IMPORT_MAX_ATTEMPTS.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, connection, connections, transaction
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+
+from config.api.exceptions import RequestTooLarge, RowsInvalid
+from config.api.spreadsheets import SheetError
+from config.db.choices import ChangeChannel
+from reporting.activities.batches import activity_reports_write
+from reporting.activities.imports import limited_rows
+from reporting.activities.models import Import
+from reporting.activities.spreadsheets import raw_reports, read_header, with_columns
+
+logger = logging.getLogger("reporting.jobs")
+LOCK_NAMESPACE = 5_006  # pg_advisory_xact_lock(namespace, import id) while a job runs
+STALE_SQLITE = timedelta(minutes=30)  # no heartbeat inside a SQLite write transaction
+Status = Import.Status
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+class Progress:
+    """What the engine tells a job as it goes, written through the `jobs` connection (in
+    autocommit, so visible at once); it also notices a cancel. SQLite holds one writer at a
+    time, so there the counts are written only between the job's phases."""
+
+    def __init__(self, import_id: int):
+        self.import_id = import_id
+        self.live = connections["jobs"].vendor == "postgresql"
+
+    def _jobs(self):
+        return Import.objects.using("jobs").filter(pk=self.import_id)
+
+    def _update(self, **fields) -> None:
+        if self.live:
+            self._jobs().update(heartbeat_at=timezone.now(), **fields)
+
+    def _check(self) -> None:
+        if self._jobs().filter(cancel_requested=True).exists():
+            raise ImportCancelled
+
+    def validated(self, count: int) -> None:
+        self._check()
+        self._update(rows_validated=count)
+
+    def writing(self) -> None:
+        self._check()
+        self._update(status=Status.WRITING)
+
+    def written(self, count: int) -> None:
+        self._check()  # a cancel that came while writing: still nothing committed
+        self._update(rows_written=count)
+
+
+def import_enqueue(record: Import) -> None:
+    """Queue the import's job once the transaction that created it commits."""
+    transaction.on_commit(lambda: run_import.enqueue(record.pk))
+
+
+@task()
+def run_import(import_id: int) -> str:
+    return import_run(import_id)
+
+
+def import_run(import_id: int) -> str:
+    """Run a queued import; returns its final status."""
+    claimed = Import.objects.filter(
+        pk=import_id, status=Status.QUEUED, cancel_requested=False
+    ).update(status=Status.VALIDATING, attempts=F("attempts") + 1, heartbeat_at=timezone.now())
+    if not claimed:
+        Import.objects.filter(pk=import_id, status=Status.QUEUED, cancel_requested=True).update(
+            status=Status.CANCELLED, finished_at=timezone.now()
+        )
+        return Import.objects.get(pk=import_id).status
+    record = Import.objects.select_related("uploaded_by").get(pk=import_id)
+    content = bytes(record.content)
+    counter = [0]
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, import_id]
+                    )
+            result = activity_reports_write(
+                user=record.uploaded_by,
+                rows=limited_rows(raw_reports(content, record.file_format), counter),
+                dry_run=record.dry_run,
+                replace_months=record.replace_months,
+                channel=ChangeChannel.IMPORT,
+                batch_id=record.batch_id,
+                progress=Progress(import_id),
+            )
+            _finish(
+                record, Status.VALIDATED if record.dry_run else Status.COMPLETED, counter[0],
+                created=result.created, updated=result.updated, unchanged=result.unchanged,
+                deleted=result.deleted, rows_written=result.created + result.updated
+                + result.deleted,
+            )  # fmt: skip
+    except RowsInvalid as invalid:
+        errors = with_columns(invalid.errors, read_header(content, record.file_format))
+        _finish(record, Status.REJECTED, counter[0], errors=errors)
+    except (SheetError, RequestTooLarge) as error:
+        code = getattr(error, "code", None) or error.get_codes()
+        message = getattr(error, "message", None) or str(error.detail)
+        errors = [{"row": None, "field": "file", "code": code, "message": message}]
+        _finish(record, Status.REJECTED, counter[0], errors=errors)
+    except ImportCancelled:
+        _finish(record, Status.CANCELLED, counter[0])
+    except DatabaseError as error:  # the database went away: try again, a few times
+        logger.warning("import %s stopped: %s", import_id, error)
+        _retry_or_fail(import_id, f"The database connection was lost: {error}")
+    except Exception as error:
+        logger.exception("import %s failed", import_id)
+        _finish(record, Status.FAILED, counter[0], failure=f"{type(error).__name__}: {error}")
+    return Import.objects.get(pk=import_id).status
+
+
+def _finish(record: Import, status: str, rows: int, **fields) -> None:
+    """The import's outcome, saved with the rows it wrote (in their transaction) or alone."""
+    for name, value in {"status": status, "rows": rows, "finished_at": timezone.now(),
+                        "heartbeat_at": timezone.now(), **fields}.items():  # fmt: skip
+        setattr(record, name, value)
+    if status in (Status.VALIDATED, Status.COMPLETED, Status.REJECTED):
+        record.rows_validated = rows  # every row was read and checked
+    if status != Status.COMPLETED:
+        record.rows_written = 0
+    record.save()
+
+
+def _retry_or_fail(import_id: int, reason: str) -> None:
+    from django.db import close_old_connections
+
+    close_old_connections()
+    record = Import.objects.get(pk=import_id)
+    if record.attempts < settings.IMPORT_MAX_ATTEMPTS:
+        Import.objects.filter(pk=import_id).update(
+            status=Status.QUEUED, rows_validated=0, rows_written=0, failure=reason
+        )
+        run_import.using(run_after=timezone.now() + timedelta(seconds=5 * record.attempts)).enqueue(
+            import_id
+        )
+    else:
+        Import.objects.filter(pk=import_id).update(
+            status=Status.FAILED, failure=reason, finished_at=timezone.now()
+        )
+
+
+def import_cancel(record: Import) -> str:
+    """Cancel a queued import at once; ask a running one to stop (it rolls back)."""
+    now = timezone.now()
+    if Import.objects.filter(pk=record.pk, status=Status.QUEUED).update(
+        status=Status.CANCELLED, cancel_requested=True, finished_at=now
+    ):
+        return Status.CANCELLED
+    Import.objects.filter(pk=record.pk, status__in=[Status.VALIDATING, Status.WRITING]).update(
+        cancel_requested=True
+    )
+    return Import.objects.get(pk=record.pk).status
+
+
+def imports_reap() -> int:
+    """Imports whose worker stopped (killed, machine lost): queued again, or failed once
+    they used their attempts. Returns how many were found."""
+    found = 0
+    running = Import.objects.filter(status__in=[Status.VALIDATING, Status.WRITING])
+    for record in running.filter(heartbeat_at__lt=timezone.now() - timedelta(seconds=30)):
+        if not _worker_gone(record):
+            continue
+        found += 1
+        _retry_or_fail(record.pk, "The worker running this import stopped.")
+    return found
+
+
+def _worker_gone(record: Import) -> bool:
+    if connection.vendor != "postgresql":
+        return record.heartbeat_at < timezone.now() - STALE_SQLITE
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, record.pk])
+        return bool(cursor.fetchone()[0])  # free: nobody runs it

@@ -1,0 +1,46 @@
+"""Scheduled housekeeping, run by the task engine itself: every run queues the next one.
+
+Each run: imports whose worker stopped are queued again (or failed), expired
+Idempotency-Key replies and sessions are deleted, and partners that have not reported a
+month are reminded before it locks. `manage.py run_worker` makes sure one run is queued.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from django_tasks import task
+
+from config.api.idempotency import expiry_cutoff
+from config.db.models import IdempotencyRecord
+from reporting.activities.jobs import imports_reap
+from reporting.reminders import send_reminders
+
+logger = logging.getLogger("reporting.housekeeping")
+TASK_PATH = "reporting.housekeeping.housekeeping"
+
+
+@task()
+def housekeeping() -> dict:
+    done = {
+        "imports_requeued": imports_reap(),
+        "idempotency_keys_deleted": IdempotencyRecord.objects.filter(
+            created_at__lt=expiry_cutoff()
+        ).delete()[0],
+        "sessions_deleted": Session.objects.filter(expire_date__lt=timezone.now()).delete()[0],
+        "reminders_sent": send_reminders(),
+    }
+    schedule_housekeeping()
+    return done
+
+
+def schedule_housekeeping() -> None:
+    """Queue the next run, unless one is queued already (several workers share one)."""
+    from django_tasks_db.models import DBTaskResult
+
+    pending = DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY")
+    if not pending.exists():
+        later = timezone.now() + timedelta(seconds=settings.HOUSEKEEPING_SECONDS)
+        housekeeping.using(run_after=later).enqueue()
