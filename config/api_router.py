@@ -19,6 +19,7 @@ from reporting.figures.api.views import (
 )
 from reporting.locations.api.views import LocationViewSet
 from reporting.periods.api.views import ReportingPeriodViewSet
+from reporting.webhooks.api.views import WebhookSubscriptionViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -35,6 +36,7 @@ router.register("figures", FiguresViewSet, basename="figures")
 router.register("figure-settings", CountryFigureSettingsViewSet, basename="figuresettings")
 router.register("targets", PlanTargetViewSet, basename="plantarget")
 router.register("proportions", AgeSexProportionsViewSet, basename="agesexproportions")
+router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 
 
 class ApiRootView(APIView):

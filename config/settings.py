@@ -157,6 +157,11 @@ IMPORT_ASYNC_BYTES = int(os.environ.get("IMPORT_ASYNC_BYTES", str(2 * 1024 * 102
 # A job import whose worker stopped (killed, lost its database) is run again this many
 # times in all, then marked failed.
 IMPORT_MAX_ATTEMPTS = int(os.environ.get("IMPORT_MAX_ATTEMPTS", "3"))
+# Webhooks: subscriptions must name public https URLs; development and tests may allow
+# http and private addresses (127.0.0.1). Retries wait RETRY_SCHEDULE x this scale.
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=DEBUG)
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_RETRY_SCALE = float(os.environ.get("WEBHOOK_RETRY_SCALE", "1"))
 HOUSEKEEPING_SECONDS = int(os.environ.get("HOUSEKEEPING_SECONDS", "60"))
 # Months are locked on this day of the following month; partners that have not reported
 # are reminded this many days before (by email: the console unless EMAIL_BACKEND is set).

@@ -1,7 +1,7 @@
 """Every model of the reporting app, for Django (which looks for them here) and for the
 migrations. Code imports each model from its domain package, never from this module."""
 
-from config.db.models import DataGeneration, IdempotencyRecord
+from config.db.models import DataGeneration, IdempotencyRecord, OutboxEvent
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry, Import
 from reporting.border_flows.models import BorderCrossing, BorderCrossingHistoryEntry, BorderPoint
 from reporting.figures.models import (
@@ -12,6 +12,7 @@ from reporting.figures.models import (
 )
 from reporting.locations.models import Location
 from reporting.periods.models import ReportingPeriod
+from reporting.webhooks.models import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "ActivityReport",
@@ -26,6 +27,9 @@ __all__ = [
     "IdempotencyRecord",
     "Import",
     "Location",
+    "OutboxEvent",
     "PlanTarget",
     "ReportingPeriod",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

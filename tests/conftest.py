@@ -31,6 +31,16 @@ def reload_reference_data(django_db_blocker):
         reference_data_load()
 
 
+@pytest.fixture
+def committed_data(reload_reference_data, transactional_db):
+    """Rows committed for real (another process, a worker, reads them), on the reference
+    data (put back if an earlier transactional test emptied the tables)."""
+    from reporting.locations.models import Location
+
+    if not Location.objects.exists():
+        reference_data_load()
+
+
 def codes(response, key="code"):
     assert response.status_code == 200, response.content
     return [row[key] for row in response.json()["results"]]

@@ -16,6 +16,7 @@ DOMAINS = (
     "reporting.activities",
     "reporting.border_flows",
     "reporting.figures",
+    "reporting.webhooks",
 )
 PROJECT = ("config", "partners", "indicators", "reporting")
 

@@ -80,7 +80,7 @@ def test_odd_query_strings_never_500(analyst, query):
 
 def test_health_probes(client):
     assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ready"}
+    assert client.get("/readyz").json() == {"status": "ready", "jobs_waiting_seconds": 0}
 
 
 def test_a_blocked_database_answers_503_with_retry_after(reload_reference_data, transactional_db):

@@ -47,3 +47,29 @@ class DataGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: {self.value}"
+
+
+class OutboxEvent(models.Model):
+    """Something a partner system may want to hear of (a report changed, an import ended, a
+    month locked), written in the same transaction as the change itself: an event exists
+    if and only if its change committed. Webhooks (reporting.webhooks) send them on.
+    `partner`: whose data it is (only that organisation's subscriptions hear it); null for
+    platform news (months locked, figures final)."""
+
+    type = models.CharField(max_length=60)
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    occurred_at = models.DateTimeField()
+    data = models.JSONField(encoder=DjangoJSONEncoder)
+    dispatched = models.BooleanField(default=False)
+
+    class Meta:
+        app_label = "reporting"
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(dispatched=False), name="outbox_pending")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} #{self.pk}"

@@ -29,9 +29,11 @@ from config.db.batches import (
 from config.db.bulk import bulk_insert, bulk_insert_objects, bulk_insert_per_value, bulk_update
 from config.db.choices import ChangeChannel, HistoryAction
 from config.db.generations import data_changed
+from config.db.outbox import record_events
 from partners.models import User
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from reporting.activities.rows import parse_report
+from reporting.activities.services import report_event
 from reporting.activities.snapshots import report_values
 from reporting.common.references import ReferenceIndex
 from reporting.periods.services import periods_hold
@@ -344,6 +346,12 @@ class _Writer:
             bulk_update(updates, [*WRITABLE_FIELDS, "version", "updated_at", "updated_by"])
             self._delete(stale)
             bulk_insert(ActivityReportHistoryEntry, self.history, with_ids=False)
+            record_events(
+                report_event(action, report, channel=self.channel, user=self.user)
+                for action, reports in (("created", [r for _, r in creates]),
+                                        ("updated", updates), ("deleted", stale))
+                for report in reports
+            )  # fmt: skip
             data_changed(months)  # last: its row locks are held until the commit (see there)
         result.created = len(creates)
         result.deleted, result.deleted_ids = len(stale), [r.pk for r in stale]

@@ -14,6 +14,7 @@ from config.api.exceptions import RequestTooLarge, RowsInvalid
 from config.api.fields import number
 from config.api.spreadsheets import detect_format
 from config.db.choices import ChangeChannel
+from config.db.outbox import record_events
 from reporting.activities.batches import activity_reports_write
 from reporting.activities.models import Import
 from reporting.activities.spreadsheets import raw_reports, read_header, with_columns
@@ -79,4 +80,18 @@ def import_create(
             upload.unchanged, upload.deleted = result.unchanged, result.deleted
         upload.rows = counter[0]
         upload.save()
+        record_events([import_event(upload)])
     return upload
+
+
+def import_event(upload: Import) -> tuple:
+    """import.finished (completed, validated) or import.failed (rejected, failed,
+    cancelled), for the uploading organisation."""
+    ok = upload.status in (Import.Status.COMPLETED, Import.Status.VALIDATED)
+    return (
+        f"import.{'finished' if ok else 'failed'}",
+        upload.partner_id,
+        {"id": upload.pk, "status": upload.status, "file_name": upload.file_name,
+         "rows": upload.rows, "created": upload.created, "updated": upload.updated,
+         "deleted": upload.deleted, "errors": len(upload.errors)},
+    )  # fmt: skip

@@ -21,8 +21,9 @@ from django_tasks import task
 from config.api.exceptions import RequestTooLarge, RowsInvalid
 from config.api.spreadsheets import SheetError
 from config.db.choices import ChangeChannel
+from config.db.outbox import record_events
 from reporting.activities.batches import activity_reports_write
-from reporting.activities.imports import limited_rows
+from reporting.activities.imports import import_event, limited_rows
 from reporting.activities.models import Import
 from reporting.activities.spreadsheets import raw_reports, read_header, with_columns
 
@@ -142,7 +143,9 @@ def _finish(record: Import, status: str, rows: int, **fields) -> None:
         record.rows_validated = rows  # every row was read and checked
     if status != Status.COMPLETED:
         record.rows_written = 0
-    record.save()
+    with transaction.atomic():
+        record.save()
+        record_events([import_event(record)])
 
 
 def _retry_or_fail(import_id: int, reason: str) -> None:
@@ -158,9 +161,11 @@ def _retry_or_fail(import_id: int, reason: str) -> None:
             import_id
         )
     else:
-        Import.objects.filter(pk=import_id).update(
-            status=Status.FAILED, failure=reason, finished_at=timezone.now()
-        )
+        with transaction.atomic():
+            Import.objects.filter(pk=import_id).update(
+                status=Status.FAILED, failure=reason, finished_at=timezone.now()
+            )
+            record_events([import_event(Import.objects.get(pk=import_id))])
 
 
 def import_cancel(record: Import) -> str:

@@ -4,10 +4,12 @@ goes through these functions, so locks, history and concurrency rules hold every
 
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 
 from config.api.exceptions import Conflict, violations_error
 from config.db.choices import ChangeChannel
+from config.db.outbox import record_events
 from config.db.versioning import VersionedRecords
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from reporting.activities.snapshots import report_values
@@ -67,6 +69,18 @@ def _assert_valid(report: ActivityReport, references: ReferenceIndex) -> None:
         raise violations_error(violations)
 
 
+def report_event(action: str, report: ActivityReport, *, channel: str, user) -> tuple:
+    """The outbox event of a report's change: only its own organisation hears of it."""
+    return (
+        f"activity_report.{action}",
+        report.partner_id,
+        {"id": report.pk, "external_id": report.external_id, "month": f"{report.month:%Y-%m}",
+         "version": report.version, "channel": channel,
+         "changed_by": getattr(user, "username", None)},
+    )  # fmt: skip
+
+
+@transaction.atomic
 def activity_report_create(
     *,
     data: dict[str, Any],
@@ -81,12 +95,15 @@ def activity_report_create(
         periods_assert_open(months=[report.month])
         _assert_key_free(report)
 
-    return REPORTS.create(
+    report = REPORTS.create(
         ActivityReport(**data), values=_values(references), user=user, channel=channel,
         batch_id=batch_id, check=check,
     )  # fmt: skip
+    record_events([report_event("created", report, channel=channel, user=user)])
+    return report
 
 
+@transaction.atomic
 def activity_report_update(
     *,
     report: ActivityReport,
@@ -106,12 +123,16 @@ def activity_report_update(
         _assert_valid(current, references)
         _assert_key_free(current)
 
-    return REPORTS.update(
+    updated = REPORTS.update(
         report.pk, data, values=_values(references), user=user, channel=channel,
         expected_version=expected_version, batch_id=batch_id, check=check,
     )  # fmt: skip
+    if updated.version != report.version:  # a change that changed nothing is no news
+        record_events([report_event("updated", updated, channel=channel, user=user)])
+    return updated
 
 
+@transaction.atomic
 def activity_report_delete(
     *,
     report: ActivityReport,
@@ -127,3 +148,5 @@ def activity_report_delete(
         expected_version=expected_version, batch_id=batch_id,
         check=lambda current: periods_assert_open(months=[current.month]),
     )  # fmt: skip
+    report.version += 1
+    record_events([report_event("deleted", report, channel=channel, user=user)])

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from config.api.exceptions import Conflict
 from config.api.fields import month_str
 from config.db.generations import data_changed
+from config.db.outbox import record_events
 from reporting.periods.choices import PeriodStatus
 from reporting.periods.models import ReportingPeriod
 
@@ -70,4 +71,12 @@ def periods_set_status(
     ReportingPeriod.objects.bulk_update(changed, ["status", "reason", "changed_at", "changed_by"])
     if changed:
         data_changed({p.month for p in changed})  # figures say if their months are provisional
+        action = "locked" if status == PeriodStatus.LOCKED else "unlocked"
+        events = [
+            (f"period.{action}", None, {"month": month_str(p.month), "reason": reason})
+            for p in changed
+        ]
+        if action == "locked":  # no report of a locked month changes: its figures are final
+            events += [("figures.final", None, {"month": month_str(p.month)}) for p in changed]
+        record_events(events)
     return changed

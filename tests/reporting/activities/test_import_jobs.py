@@ -19,7 +19,7 @@ URL = "/api/v1/imports/"
 
 
 @pytest.fixture(autouse=True)
-def committed(reload_reference_data, transactional_db):
+def committed(committed_data):
     """The worker is another process: it sees committed rows only."""
 
 

@@ -1,0 +1,206 @@
+"""Sending events to subscribers, as Standard Webhooks (https://www.standardwebhooks.com):
+headers `webhook-id` (the same on every retry of one message), `webhook-timestamp` (seconds)
+and `webhook-signature` = `v1,` + base64(HMAC-SHA256(secret key, "{id}.{timestamp}.{body}")),
+the key being the base64 after `whsec_` in the subscription's secret.
+
+A subscription receives its events one at a time, in the order they happened; a failure
+stops it there and it is tried again later (RETRY_SCHEDULE), so order holds. After a day of
+failing the subscription is disabled and says why. The URL is checked when subscribing and
+again before every send, after DNS resolution, and the connection goes to the address that
+was checked: only public addresses over https, unless WEBHOOKS_ALLOW_PRIVATE (development,
+tests) allows http and private ones.
+"""
+
+import base64
+import hashlib
+import hmac
+import http.client
+import ipaddress
+import json
+import socket
+import ssl
+import time
+from datetime import timedelta
+from http.client import HTTPConnection, HTTPSConnection
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.utils import timezone
+
+from config.db.models import OutboxEvent
+from reporting.webhooks.models import WebhookDelivery, WebhookSubscription
+
+# Seconds to wait after the n-th failure (the last repeats) until the subscription has
+# failed for a day.
+RETRY_SCHEDULE = [5, 30, 120, 600, 1800, 3600, 7200, 14400]
+FAILING_FOR = timedelta(days=1)
+LOCK_NAMESPACE = 5_007  # one sender per subscription (PostgreSQL)
+
+
+class UrlNotAllowed(Exception):
+    pass
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
+    key = base64.b64decode(secret.removeprefix("whsec_"))
+    signed = f"{message_id}.{timestamp}.".encode() + body
+    digest = hmac.new(key, signed, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def checked_address(url: str) -> tuple[str, str, int, str]:
+    """(scheme, host, port, IP to connect to), or UrlNotAllowed saying why."""
+    parts = urlsplit(url)
+    allow_private = settings.WEBHOOKS_ALLOW_PRIVATE
+    if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
+        raise UrlNotAllowed("Webhook URLs must use https.")
+    if not parts.hostname:
+        raise UrlNotAllowed("The URL has no host.")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError):
+        raise UrlNotAllowed(f"{parts.hostname} does not resolve.") from None
+    addresses = [info[4][0] for info in infos]
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global and not allow_private:
+            raise UrlNotAllowed(f"{parts.hostname} resolves to {ip}, which is not public.")
+    return parts.scheme, parts.hostname, port, addresses[0]
+
+
+def _open(scheme: str, host: str, port: int, address: str):
+    """A connection to the checked address (not a second DNS answer), with TLS verified
+    for the host name."""
+    timeout = settings.WEBHOOK_TIMEOUT_SECONDS
+    if scheme == "http":
+        conn = HTTPConnection(address, port, timeout=timeout)
+    else:
+        conn = HTTPSConnection(address, port, timeout=timeout, context=ssl.create_default_context())
+        conn._tunnel_host = None
+        # Verify the certificate against the name, connect to the checked address.
+        conn.host = host
+        sock = socket.create_connection((address, port), timeout=timeout)
+        conn.sock = conn._context.wrap_socket(sock, server_hostname=host)
+    return conn
+
+
+def payload(event: OutboxEvent) -> bytes:
+    return json.dumps(
+        {"type": event.type, "timestamp": event.occurred_at.isoformat(), "data": event.data},
+        cls=DjangoJSONEncoder, separators=(",", ":"),
+    ).encode()  # fmt: skip
+
+
+def deliver_pending(subscription_id: int) -> float | None:
+    """Send the subscription's due deliveries in event order; stop at the first failure.
+    Returns the seconds until the next try when one is due later, else None."""
+    if connection.vendor != "postgresql":  # SQLite: one worker; no write lock held meanwhile
+        return _send_in_order(subscription_id)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, subscription_id]
+            )
+            if not cursor.fetchone()[0]:
+                return None  # another worker sends this subscription's events now
+        return _send_in_order(subscription_id)
+
+
+def _send_in_order(subscription_id: int) -> float | None:
+    subscription = WebhookSubscription.objects.filter(pk=subscription_id, active=True).first()
+    if subscription is None:
+        return None
+    pending = (
+        WebhookDelivery.objects.filter(subscription=subscription, status="pending")
+        .select_related("event")
+        .order_by("event_id")
+    )
+    conn, target = None, None
+    try:
+        for delivery in pending.iterator(chunk_size=200):
+            now = timezone.now()
+            if delivery.next_attempt_at and delivery.next_attempt_at > now:
+                return (delivery.next_attempt_at - now).total_seconds()
+            try:
+                address = checked_address(subscription.url)
+                reused = conn is not None and target == address
+                if not reused:
+                    if conn is not None:
+                        conn.close()
+                    conn, target = _open(*address), address
+                try:
+                    code = _post(conn, subscription, delivery, address[1])
+                except (ConnectionError, http.client.RemoteDisconnected):
+                    if not reused:
+                        raise
+                    conn.close()  # the receiver closed a kept-alive connection: once more
+                    conn = _open(*address)
+                    code = _post(conn, subscription, delivery, address[1])
+                error = "" if 200 <= code < 300 else f"The receiver answered {code}."
+            except (UrlNotAllowed, OSError, TimeoutError) as problem:
+                code, error = None, str(problem)[:500] or type(problem).__name__
+                if conn is not None:
+                    conn.close()
+                conn = None
+            if not error:
+                _delivered(delivery, code)
+                continue
+            return _failed(subscription, delivery, code, error)
+    finally:
+        if conn is not None:
+            conn.close()
+    if subscription.failing_since:
+        WebhookSubscription.objects.filter(pk=subscription.pk).update(failing_since=None)
+    return None
+
+
+def _post(conn, subscription, delivery, host: str) -> int:
+    body = payload(delivery.event)
+    timestamp = int(time.time())
+    message_id = f"msg_{delivery.message_id.hex}"
+    conn.request(
+        "POST",
+        urlsplit(subscription.url).path or "/",
+        body=body,
+        headers={
+            "Host": host,
+            "Content-Type": "application/json",
+            "User-Agent": "r4v-webhooks/1",
+            "webhook-id": message_id,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": sign(subscription.secret, message_id, timestamp, body),
+        },
+    )
+    response = conn.getresponse()
+    response.read()
+    return response.status
+
+
+def _delivered(delivery: WebhookDelivery, code: int) -> None:
+    now = timezone.now()
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status="delivered", attempts=delivery.attempts + 1, last_attempt_at=now,
+        delivered_at=now, last_status_code=code, last_error="", next_attempt_at=None,
+    )  # fmt: skip
+
+
+def _failed(subscription, delivery, code, error) -> float | None:
+    now = timezone.now()
+    attempts = delivery.attempts + 1
+    failing_since = subscription.failing_since or now
+    wait = RETRY_SCHEDULE[min(attempts, len(RETRY_SCHEDULE)) - 1] * settings.WEBHOOK_RETRY_SCALE
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        attempts=attempts, last_attempt_at=now, last_status_code=code, last_error=error,
+        next_attempt_at=now + timedelta(seconds=wait),
+    )  # fmt: skip
+    if now - failing_since >= FAILING_FOR:
+        reason = f"Disabled at {now:%Y-%m-%d %H:%M} UTC after a day of failing: {error}"
+        WebhookSubscription.objects.filter(pk=subscription.pk).update(
+            active=False, disabled_reason=reason[:300], failing_since=failing_since
+        )
+        return None
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(failing_since=failing_since)
+    return wait

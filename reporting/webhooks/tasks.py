@@ -1,0 +1,59 @@
+"""The webhook jobs: fan each committed event out to the subscriptions that want it, then
+send each subscription's deliveries in order (reporting.webhooks.delivery)."""
+
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tasks import task
+
+from config.db.models import OutboxEvent
+from reporting.webhooks.delivery import deliver_pending
+from reporting.webhooks.models import WebhookDelivery, WebhookSubscription
+
+DISPATCH_LOCK = (5_008, 0)  # one fan-out at a time keeps deliveries in event order
+
+
+@task()
+def dispatch_events() -> int:
+    touched = fan_out()
+    for subscription_id in sorted(touched):
+        deliver.enqueue(subscription_id)
+    return len(touched)
+
+
+@task()
+def deliver(subscription_id: int) -> None:
+    wait = deliver_pending(subscription_id)
+    if wait is not None:
+        later = timezone.now() + timedelta(seconds=wait)
+        deliver.using(run_after=later).enqueue(subscription_id)
+
+
+def fan_out(chunk: int = 1000) -> set[int]:
+    """A delivery per (event, subscription that wants it): a partner's events go to that
+    partner's subscriptions only; platform events (no partner) to every subscriber of
+    their type. Returns the subscriptions that got deliveries."""
+    subscriptions = list(WebhookSubscription.objects.filter(active=True))
+    touched: set[int] = set()
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", DISPATCH_LOCK)
+            events = list(OutboxEvent.objects.filter(dispatched=False).order_by("id")[:chunk])
+            if not events:
+                return touched
+            deliveries = [
+                WebhookDelivery(subscription=s, event=e)
+                for e in events
+                for s in subscriptions
+                if e.type in s.events and e.partner_id in (None, s.partner_id)
+            ]
+            WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+            OutboxEvent.objects.filter(pk__in=[e.pk for e in events]).update(dispatched=True)
+            touched |= {d.subscription_id for d in deliveries}
+
+
+def on_events_committed() -> None:
+    dispatch_events.enqueue()
