@@ -55,5 +55,13 @@ def fan_out(chunk: int = 1000) -> set[int]:
             touched |= {d.subscription_id for d in deliveries}
 
 
+DISPATCH_PATH = "reporting.webhooks.tasks.dispatch_events"
+
+
 def on_events_committed() -> None:
-    dispatch_events.enqueue()
+    """After a commit with events: a fan-out, unless one is already waiting (it will see
+    these events too; one that is running may not, so a new one is queued then)."""
+    from django_tasks_db.models import DBTaskResult
+
+    if not DBTaskResult.objects.filter(task_path=DISPATCH_PATH, status="READY").exists():
+        dispatch_events.enqueue()
