@@ -163,6 +163,8 @@ WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=DEBUG)
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
 WEBHOOK_RETRY_SCALE = float(os.environ.get("WEBHOOK_RETRY_SCALE", "1"))
 HOUSEKEEPING_SECONDS = int(os.environ.get("HOUSEKEEPING_SECONDS", "60"))
+# Delivered webhooks, dispatched events and finished jobs are kept this long.
+LOG_RETENTION_DAYS = int(os.environ.get("LOG_RETENTION_DAYS", "30"))
 # Months are locked on this day of the following month; partners that have not reported
 # are reminded this many days before (by email: the console unless EMAIL_BACKEND is set).
 REPORTING_LOCK_DAY = int(os.environ.get("REPORTING_LOCK_DAY", "10"))

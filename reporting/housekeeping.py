@@ -14,9 +14,10 @@ from django.utils import timezone
 from django_tasks import task
 
 from config.api.idempotency import expiry_cutoff
-from config.db.models import IdempotencyRecord
+from config.db.models import IdempotencyRecord, OutboxEvent
 from reporting.activities.jobs import imports_reap
 from reporting.reminders import send_reminders
+from reporting.webhooks.models import WebhookDelivery
 
 logger = logging.getLogger("reporting.housekeeping")
 TASK_PATH = "reporting.housekeeping.housekeeping"
@@ -31,9 +32,29 @@ def housekeeping() -> dict:
         ).delete()[0],
         "sessions_deleted": Session.objects.filter(expire_date__lt=timezone.now()).delete()[0],
         "reminders_sent": send_reminders(),
+        **_prune_logs(),
     }
     schedule_housekeeping()
     return done
+
+
+def _prune_logs() -> dict:
+    """Delivered webhooks, dispatched events and finished jobs older than LOG_RETENTION_DAYS:
+    the tables stay the size of what is still useful."""
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - timedelta(days=settings.LOG_RETENTION_DAYS)
+    deliveries = WebhookDelivery.objects.filter(status="delivered", delivered_at__lt=cutoff)
+    waiting = WebhookDelivery.objects.filter(status="pending").values("event_id")
+    events = OutboxEvent.objects.filter(dispatched=True, occurred_at__lt=cutoff).exclude(
+        pk__in=waiting
+    )
+    jobs = DBTaskResult.objects.filter(status__in=["SUCCESSFUL", "FAILED"], finished_at__lt=cutoff)
+    return {
+        "deliveries_pruned": deliveries.delete()[0],
+        "events_pruned": events.delete()[0],
+        "jobs_pruned": jobs.delete()[0],
+    }
 
 
 def schedule_housekeeping() -> None:
