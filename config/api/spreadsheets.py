@@ -202,3 +202,18 @@ def validated_rows(
         else:
             errors += [{"row": row_number, **e} for e in flatten_errors(checked.errors)]
     return rows, errors
+
+
+def uploaded_rows(
+    file, serializer: Callable[[dict], Any], *, columns: set[str] | None = None
+) -> tuple[list[tuple[int, dict]], list[dict]]:
+    """validated_rows of an uploaded CSV or XLSX reference-data file; a file that cannot be
+    read as a table is a 400 naming `file` (nothing written)."""
+    from rest_framework.exceptions import ErrorDetail, ValidationError
+
+    content = file.read()
+    try:
+        table = read_table(content, detect_format(content, file.name or ""))
+        return validated_rows(table, serializer, columns=columns)
+    except SheetError as error:
+        raise ValidationError({"file": [ErrorDetail(error.message, error.code)]}) from None

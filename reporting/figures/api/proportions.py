@@ -6,7 +6,6 @@ import copy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -14,7 +13,7 @@ from config.api.exceptions import violations_error
 from config.api.exports import ExportListMixin
 from config.api.permissions import IsCoordinatorOrReadOnly
 from config.api.serializers import BatchResultSerializer, DryRunSerializer, StrictFieldsMixin
-from config.api.spreadsheets import SheetError, detect_format, read_table, validated_rows
+from config.api.spreadsheets import uploaded_rows
 from config.api.versioning import (
     HistoryEntrySerializer,
     VersionedResourceMixin,
@@ -177,17 +176,12 @@ class AgeSexProportionsViewSet(ExportListMixin, VersionedResourceMixin, viewsets
         options.is_valid(raise_exception=True)
         upload = ProportionsUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        content = upload.validated_data["file"].read()
-        try:
-            table = read_table(content, detect_format(content, upload.validated_data["file"].name))
-            context = self.get_serializer_context()
-            rows, errors = validated_rows(
-                table,
-                lambda raw: AgeSexProportionsSerializer(data=raw, context=context),
-                columns=UPLOAD_COLUMNS,
-            )
-        except SheetError as error:
-            raise ValidationError({"file": [ErrorDetail(error.message, error.code)]}) from None
+        context = self.get_serializer_context()
+        rows, errors = uploaded_rows(
+            upload.validated_data["file"],
+            lambda raw: AgeSexProportionsSerializer(data=raw, context=context),
+            columns=UPLOAD_COLUMNS,
+        )
         result = proportions_batch(
             user=request.user, rows=rows, errors=errors,
             dry_run=options.validated_data["dry_run"],

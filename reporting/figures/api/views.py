@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from config.api.exports import ExportListMixin
 from config.api.fields import number
 from config.api.permissions import IsCoordinatorOrReadOnly
-from config.api.spreadsheets import SheetError, detect_format, read_table, validated_rows
+from config.api.spreadsheets import uploaded_rows
 from config.db.generations import cached
 from reporting.common.references import ReferenceIndex
 from reporting.figures.api.serializers import (
@@ -302,14 +302,10 @@ class PlanTargetViewSet(ExportListMixin, viewsets.ModelViewSet):
         present replaces its target."""
         upload = PlanTargetUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        content = upload.validated_data["file"].read()
-        try:
-            table = read_table(content, detect_format(content, upload.validated_data["file"].name))
-            context = self.get_serializer_context()
-            rows, errors = validated_rows(
-                table, lambda raw: PlanTargetSerializer(data=raw, context=context)
-            )
-            rows = [(number, {"population_type": "", **data}) for number, data in rows]
-        except SheetError as error:
-            raise ValidationError({"file": [ErrorDetail(error.message, error.code)]}) from None
+        context = self.get_serializer_context()
+        rows, errors = uploaded_rows(
+            upload.validated_data["file"],
+            lambda raw: PlanTargetSerializer(data=raw, context=context),
+        )
+        rows = [(number, {"population_type": "", **data}) for number, data in rows]
         return Response(plan_targets_upsert(rows=rows, user=request.user, errors=errors))
