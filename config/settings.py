@@ -39,6 +39,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "config.api.exceptions.csrf_failure"  # problem+json under /api/
 # Browser apps on other origins that may call the API (e.g. https://dashboard.example.org);
 # empty: no CORS headers at all (django-cors-headers). Only the API answers them; tokens
 # travel in the Authorization header, so cookies are never allowed across origins.

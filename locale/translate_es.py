@@ -207,4 +207,8 @@ ES = {
     "A country has no parent.": "Un país no tiene unidad superior.",
     "An %(level)s's parent is an %(expected)s.": "La unidad superior de un %(level)s es un %(expected)s.",
     "Expected a code (text).": "Se esperaba un código (texto).",
+    "CSRF check failed; API clients send a bearer token.": "Falló la verificación CSRF; los clientes de la API envían un token bearer.",
+    "%(count)s problem(s) in the file; nothing was written. Download %(report)s to fix them.": "%(count)s problema(s) en el archivo; no se guardó nada. Descargue %(report)s para corregirlos.",
+    "This import has finished (%(status)s); there is nothing to cancel.": "Esta importación ya terminó (%(status)s); no hay nada que cancelar.",
+    "Name each event type once.": "Indique cada tipo de evento una sola vez.",
 }

@@ -134,6 +134,19 @@ def test_missing_trailing_slash_is_a_404_problem_not_an_html_redirect(reporter):
     assert_problem(response, 404, "not_found")
 
 
+def test_wrong_export_options_are_400_and_a_post_to_no_url_is_a_404_problem(reporter):
+    """Both seen from schemathesis: `sep` checked while rendering answered 500, and an
+    unknown /api/ URL sent without a CSRF token answered Django's HTML 403 page."""
+    bad = reporter.client.get("/api/v1/partners/?format=hxl&sep=r&headers=x")
+    body = assert_problem(bad, 400, "validation_error")
+    assert {e["field"] for e in body["errors"]} == {"sep", "headers"}
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    assert_problem(browser.patch("/api/v1/activity-reports/abc/", {}), 404, "not_found")
+    assert_problem(browser.post("/api/v1/nothing-here/"), 404, "not_found")
+
+
 def test_unknown_format_is_406_problem_json(reporter):
     body = assert_problem(reporter.get("/api/v1/partners/?format=pdf"), 406, "not_acceptable")
     assert "csv" in body["detail"] and "xlsx" in body["detail"]

@@ -276,6 +276,17 @@ def bad_request(request, exception=None):
     return _django_problem(400, "bad_request", gettext("The request could not be understood."))
 
 
+def csrf_failure(request, reason=""):
+    """A refused CSRF check: problem+json under /api/, Django's page elsewhere (the admin)."""
+    if request.path.startswith("/api/"):
+        return _django_problem(
+            403, "csrf_failed", gettext("CSRF check failed; API clients send a bearer token.")
+        )
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    return django_csrf_failure(request, reason)
+
+
 def permission_denied(request, exception=None):
     return _django_problem(403, "permission_denied", gettext("You may not do this."))
 

@@ -37,9 +37,11 @@ class TableOptions:
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t"}
 
 
-def table_options(request) -> TableOptions:
+def table_options(request, *, strict: bool = True) -> TableOptions:
     """`?sep=comma|semicolon|tab` (default: semicolon when the request speaks Spanish, as
-    Excel does there, else comma) and `?headers=names|labels`; 400 for anything else."""
+    Excel does there, else comma) and `?headers=names|labels`; 400 for anything else (the
+    content negotiation checks them, before the view; a renderer, `strict=False`, falls
+    back to the defaults rather than fail half-way through an answer)."""
     params = getattr(request, "query_params", None) or getattr(request, "GET", {})
     spanish = (get_language() or "").startswith("es")
     sep, headers = params.get("sep"), params.get("headers", "names")
@@ -48,7 +50,9 @@ def table_options(request) -> TableOptions:
         problems["sep"] = gettext("Use comma, semicolon or tab.")
     if headers not in ("names", "labels"):
         problems["headers"] = gettext("Use names (the API's) or labels (for people).")
-    if problems:
+    if problems and not strict:
+        sep, headers = None, "names"
+    elif problems:
         from rest_framework.exceptions import ErrorDetail, ValidationError
 
         raise ValidationError({k: [ErrorDetail(v, "invalid")] for k, v in problems.items()})
@@ -323,7 +327,8 @@ class _TableRenderer(renderers.BaseRenderer):
             return orjson.dumps(data)  # problem+json stays JSON whatever was asked
         columns, rows = self.table(data)
         request = (renderer_context or {}).get("request")
-        return self.encode(columns, rows, table_options(request) if request else PLAIN)
+        options = table_options(request, strict=False) if request else PLAIN
+        return self.encode(columns, rows, options)
 
     @staticmethod
     def table(data) -> tuple[list[str], list[dict]]:
