@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 
 from reporting.activities.jobs import imports_reap
 from reporting.activities.models import ActivityReport, Import
@@ -124,3 +125,21 @@ def test_a_worker_killed_mid_import_leaves_nothing_then_the_job_runs_again(repor
     done = Import.objects.get(pk=import_id)
     assert (done.status, done.attempts, done.created) == ("completed", 2, 3000)
     assert ActivityReport.objects.count() == 3000
+
+
+@postgresql_only
+def test_a_lost_database_connection_leaves_nothing_and_the_job_runs_again(reporter):
+    import_id = send(reporter, rows(2500)).json()["id"]
+    with task_worker():
+        with held_at("reporting_activityreport") as hold:
+            pid = hold(timeout=120)  # the job's connection, stopped inside its transaction
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        wait_for(
+            "SELECT 1 FROM reporting_import WHERE id = %s AND status = 'completed'",
+            [import_id], timeout=90, what="the import done on its second attempt",
+        )  # fmt: skip
+    done = Import.objects.get(pk=import_id)
+    assert (done.attempts, done.created) == (2, 2500)
+    assert "connection was lost" in done.failure
+    assert ActivityReport.objects.count() == 2500
