@@ -1,9 +1,32 @@
-"""Models of the plumbing: replies to Idempotency-Keys, counters of data generations, and
-the manager of soft-deleted records."""
+"""Models of the plumbing: the history entry every versioned record keeps, replies to
+Idempotency-Keys, counters of data generations, the outbox of events, and the manager of
+soft-deleted records."""
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+
+from config.db.choices import ChangeChannel, HistoryAction
+
+
+class HistoryEntry(models.Model):
+    """One create, change or delete of a versioned record (config.db.versioning), with its
+    values before and after; a subclass adds the foreign key to its record."""
+
+    action = models.CharField(max_length=10, choices=HistoryAction.choices)
+    channel = models.CharField(max_length=10, choices=ChangeChannel.choices)
+    batch_id = models.UUIDField(null=True, blank=True)
+    version = models.PositiveIntegerField()
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        db_index=False,
+    )  # fmt: skip
+    before = models.JSONField(null=True)
+    after = models.JSONField(null=True)
+
+    class Meta:
+        abstract = True
 
 
 class IdempotencyRecord(models.Model):

@@ -4,7 +4,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 
 from config.api.fields import count_validators
-from config.db.choices import ChangeChannel, HistoryAction
+from config.db.models import HistoryEntry
 from reporting.activities.choices import DeliveryMechanism
 from reporting.locations.models import Location
 
@@ -204,24 +204,11 @@ class ActivityReport(models.Model):
         raise_if_invalid(self)
 
 
-class ActivityReportHistoryEntry(models.Model):
+class ActivityReportHistoryEntry(HistoryEntry):
     """One create, change or delete of a report, with the values before and after."""
 
     report = models.ForeignKey(ActivityReport, on_delete=models.PROTECT, related_name="history")
-    action = models.CharField(max_length=10, choices=HistoryAction.choices)
-    channel = models.CharField(max_length=10, choices=ChangeChannel.choices)
-    batch_id = models.UUIDField(null=True, blank=True)
     version = models.PositiveIntegerField(help_text="The report's version after this change.")
-    changed_at = models.DateTimeField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        related_name="+",
-        db_index=False,
-    )
-    before = models.JSONField(null=True)
-    after = models.JSONField(null=True)
 
     class Meta:
         ordering = ["report_id", "id"]

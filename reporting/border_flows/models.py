@@ -3,8 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from config.api.fields import count_validators
-from config.db.choices import ChangeChannel, HistoryAction
-from config.db.models import LiveManager
+from config.db.models import HistoryEntry, LiveManager
 from reporting.border_flows.choices import BorderPointKind, CountType, Direction, ObservationMethod
 from reporting.common.references import ReferenceIndex
 from reporting.locations.models import Location
@@ -111,21 +110,10 @@ class BorderCrossing(models.Model):
         return tuple(getattr(self, name) for name in self.KEY)
 
 
-class BorderCrossingHistoryEntry(models.Model):
+class BorderCrossingHistoryEntry(HistoryEntry):
     """One create, change or delete of a border-crossing observation."""
 
     crossing = models.ForeignKey(BorderCrossing, on_delete=models.PROTECT, related_name="history")
-    action = models.CharField(max_length=10, choices=HistoryAction.choices)
-    channel = models.CharField(max_length=10, choices=ChangeChannel.choices)
-    batch_id = models.UUIDField(null=True, blank=True)
-    version = models.PositiveIntegerField()
-    changed_at = models.DateTimeField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-        db_index=False,
-    )  # fmt: skip
-    before = models.JSONField(null=True)
-    after = models.JSONField(null=True)
 
     class Meta:
         ordering = ["crossing_id", "id"]

@@ -3,8 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from config.db.choices import ChangeChannel, HistoryAction
-from config.db.models import LiveManager
+from config.db.models import HistoryEntry, LiveManager
 from reporting.activities.models import POPULATION_FIELDS
 from reporting.figures.choices import (
     Accumulation,
@@ -154,23 +153,12 @@ class AgeSexProportions(models.Model):
         return tuple(getattr(self, name) for name in self.KEY)
 
 
-class AgeSexProportionsHistoryEntry(models.Model):
+class AgeSexProportionsHistoryEntry(HistoryEntry):
     """One create, change or delete of an age/sex proportions row."""
 
     proportions = models.ForeignKey(
         AgeSexProportions, on_delete=models.PROTECT, related_name="history"
     )
-    action = models.CharField(max_length=10, choices=HistoryAction.choices)
-    channel = models.CharField(max_length=10, choices=ChangeChannel.choices)
-    batch_id = models.UUIDField(null=True, blank=True)
-    version = models.PositiveIntegerField()
-    changed_at = models.DateTimeField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-        db_index=False,
-    )  # fmt: skip
-    before = models.JSONField(null=True)
-    after = models.JSONField(null=True)
 
     class Meta:
         ordering = ["proportions_id", "id"]
