@@ -36,6 +36,15 @@ def lock_for_change(queryset: models.QuerySet, pk: int, expected_version: int | 
     return current
 
 
+def holder_of_key(record: models.Model) -> int | None:
+    """The id of another live record with `record`'s key (its model's KEY fields), or None:
+    what a create or change would collide with."""
+    model = type(record)
+    others = model.objects.exclude(pk=record.pk) if record.pk else model.objects
+    key = dict(zip(model.KEY, record.key, strict=True))
+    return others.filter(**key).values_list("pk", flat=True).first()
+
+
 def bump(record: models.Model, user, *, delete: bool = False) -> list[str]:
     """A new version by `user`, now (and deleted, softly, if asked); returns the fields set."""
     record.version += 1

@@ -15,7 +15,7 @@ from config.api.fields import number
 from config.db.batches import BatchResult, KeysSeen, row_error, run_batch
 from config.db.bulk import bulk_insert_objects, bulk_update
 from config.db.choices import ChangeChannel, HistoryAction
-from config.db.versioning import VersionedRecords, bump, history_entry
+from config.db.versioning import VersionedRecords, bump, history_entry, holder_of_key
 from partners.permissions import can_write_for_partner
 from reporting.border_flows.models import BorderCrossing, BorderCrossingHistoryEntry
 
@@ -104,11 +104,7 @@ def _duplicate(existing_id: int | None) -> Conflict:
 
 
 def _assert_unique(crossing: BorderCrossing) -> None:
-    others = (
-        BorderCrossing.objects.exclude(pk=crossing.pk) if crossing.pk else BorderCrossing.objects
-    )
-    key = dict(zip(BorderCrossing.KEY, crossing.key, strict=True))
-    existing = others.filter(**key).values_list("pk", flat=True).first()
+    existing = holder_of_key(crossing)
     if existing is not None:
         raise _duplicate(existing)
 

@@ -20,7 +20,7 @@ from config.db.bulk import bulk_insert_objects, bulk_update
 from config.db.choices import ChangeChannel, HistoryAction
 from config.db.generations import data_changed
 from config.db.routing import read_alias
-from config.db.versioning import VersionedRecords, bump, history_entry
+from config.db.versioning import VersionedRecords, bump, history_entry, holder_of_key
 from reporting.activities.models import POPULATION_FIELDS
 from reporting.figures.models import SHARE_FIELDS, AgeSexProportions, AgeSexProportionsHistoryEntry
 from reporting.locations.choices import LocationLevel
@@ -81,12 +81,7 @@ def _assert_valid_and_unique(row: AgeSexProportions, previous=None) -> None:
     violations = proportions_violations(row)
     if violations:
         raise violations_error(violations)
-    others = AgeSexProportions.objects.exclude(pk=row.pk) if row.pk else AgeSexProportions.objects
-    existing = (
-        others.filter(**dict(zip(AgeSexProportions.KEY, row.key, strict=True)))
-        .values_list("pk", flat=True)
-        .first()
-    )
+    existing = holder_of_key(row)
     if existing is not None:
         raise _duplicate(existing)
 

@@ -79,9 +79,7 @@ def _open(scheme: str, host: str, port: int, address: str):
         conn = HTTPConnection(address, port, timeout=timeout)
     else:
         conn = HTTPSConnection(address, port, timeout=timeout, context=ssl.create_default_context())
-        conn._tunnel_host = None
-        # Verify the certificate against the name, connect to the checked address.
-        conn.host = host
+        # Connect to the checked address; verify the certificate against the host name.
         sock = socket.create_connection((address, port), timeout=timeout)
         conn.sock = conn._context.wrap_socket(sock, server_hostname=host)
     return conn
