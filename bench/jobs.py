@@ -49,7 +49,10 @@ def worker(env: dict) -> subprocess.Popen:
 
 
 def import_job(rows: int, client, user, env) -> None:
+    from datetime import timedelta
+
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
 
     from reporting.activities.imports import import_create
     from reporting.activities.models import Import
@@ -61,11 +64,13 @@ def import_job(rows: int, client, user, env) -> None:
         "/api/v1/imports/?async=true", {"file": SimpleUploadedFile("big.csv", content)}
     )
     assert response.status_code == 202, response.content[:500]
+    print(f"POST (upload stored, job queued): {time.perf_counter() - started:.1f} s")
+    posted = timezone.now() - timedelta(seconds=time.perf_counter() - started)
     job = worker(env)
-    peak = peak_memory_of(job)
-    seconds = time.perf_counter() - started
+    peak = peak_memory_of(job)  # until the worker exits: its fan-out of the events included
     record = Import.objects.get(pk=response.json()["id"])
     assert record.status == "completed", (record.status, record.failure, job.stderr.read()[-2000:])
+    seconds = (record.finished_at - posted).total_seconds()  # from the POST to completed
     rate = record.created / seconds
     print(f"job import: {record.created:,} rows in {seconds:.1f} s = {rate:,.0f} rows/s "
           f"(goal >= 8,000); worker peak memory {peak / 1024:.0f} MB (goal < 500 MB)")  # fmt: skip

@@ -2,6 +2,7 @@
 limits counted from what the file holds (never from what it declares), and rows written as
 CSV (UTF-8 with BOM, formulas neutralised) or XLSX."""
 
+import codecs
 import csv
 import io
 import zipfile
@@ -32,13 +33,21 @@ def detect_format(content: bytes, file_name: str) -> str:
     return "csv"
 
 
-def _decode(content: bytes) -> str:
+def _encoding(content: bytes) -> str:
+    """utf-8 (with or without BOM) if the whole file is valid UTF-8, else cp1252 (what
+    Excel writes on Windows). Checked piece by piece: a 100 MiB file is never held as
+    text at once."""
     if b"\x00" in content:
         raise SheetError("invalid_file", _("The file contains NUL bytes: not a CSV text file."))
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(content)
     try:
-        return content.decode("utf-8-sig")
+        for start in range(0, len(content), 1 << 20):
+            decoder.decode(view[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return content.decode("cp1252", errors="replace")  # what Excel writes on Windows
+        return "cp1252"
+    return "utf-8-sig"
 
 
 # What a 5W file can really hold: far more columns than the template has, never the
@@ -58,11 +67,14 @@ EXTRA_LINES = 1_000
 
 
 def _csv_rows(content: bytes) -> Iterator[list[Any]]:
-    text = _decode(content)
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    encoding = _encoding(content)
+    first_line = content[:65536].split(b"\n", 1)[0]
+    delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
+    # Decoded as it is read: the text of a 100 MiB file never sits in memory whole (a
+    # StringIO of it would hold four bytes per character).
+    text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, errors="replace", newline="")
     try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        yield from csv.reader(text, delimiter=delimiter)
     except csv.Error as error:
         raise SheetError(
             "invalid_file", _("Unreadable CSV: %(error)s.") % {"error": error}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from config.api.exceptions import Conflict, RequestTooLarge
@@ -37,10 +37,17 @@ class BatchResult:
     deleted: int = 0
     rows: list[BatchRow] = field(default_factory=list)
     deleted_ids: list[int] = field(default_factory=list)
+    keep_rows: bool = True  # False: counts only (an import of 500,000 rows answers counts)
 
     def add(self, row: int, action: str, pk: int | None) -> None:
-        self.rows.append(BatchRow(row, action, pk))
+        if self.keep_rows:
+            self.rows.append(BatchRow(row, action, pk))
         setattr(self, action, getattr(self, action) + 1)
+
+    def add_rows(self, rows) -> None:
+        """(row, action, id) of many rows at once; the caller counts them."""
+        if self.keep_rows:
+            self.rows.extend(BatchRow(*row) for row in rows)
 
 
 def batch_result_data(result: BatchResult) -> dict[str, Any]:
@@ -74,14 +81,19 @@ def assert_batch_size(rows: list, what: str) -> None:
 
 
 class KeysSeen:
-    """The first row of each key in a batch; a later row with the same key is an error."""
+    """The first row of each key in a batch; a later row with the same key is an error.
+
+    A 500,000-row import streams through in chunks while this remembers every key, so it
+    keeps each key's 64-bit hash rather than the key (its strings would be most of a job's
+    memory). Two different keys sharing a hash in one file (odds about 10^-8 at 500,000
+    rows) would be reported as a duplicate: an error to read, never a wrong write."""
 
     def __init__(self):
-        self._first: dict[Hashable, int] = {}
+        self._first: dict[int, int] = {}
 
     def duplicate(self, key: Hashable, row: int, field_name: str | None = None) -> dict | None:
         """None for the first row of `key` (remembered); the row error for a later one."""
-        first = self._first.setdefault(key, row)
+        first = self._first.setdefault(hash(key), row)
         if first == row:
             return None
         return row_error(
@@ -92,6 +104,9 @@ class KeysSeen:
         )
 
 
+DEADLOCK = "40P01"  # two batches locking the same partners in opposite orders (PostgreSQL)
+
+
 def run_batch(result: BatchResult, write: Callable[[], None], *, what: str) -> BatchResult:
     """`write()` in one transaction: rolled back for a dry run, and answered 409
     `concurrent_write` (nothing written) if a concurrent request took one of its keys."""
@@ -100,7 +115,10 @@ def run_batch(result: BatchResult, write: Callable[[], None], *, what: str) -> B
             write()
             if result.dry_run:
                 transaction.set_rollback(True)
-    except IntegrityError:
+    except (IntegrityError, OperationalError) as error:
+        deadlock = getattr(error.__cause__, "sqlstate", None) == DEADLOCK
+        if isinstance(error, OperationalError) and not deadlock:
+            raise
         raise Conflict(
             _("Another request wrote the same %(what)s at the same time; send the batch again.")
             % {"what": what},

@@ -6,6 +6,8 @@ months, and writes history naming the batch. Queries do not grow with the number
 """
 
 import operator
+import queue
+import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -13,14 +15,13 @@ from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.api.exceptions import RowsInvalid
 from config.api.fields import month_str
 from config.db.batches import (
     BatchResult,
-    BatchRow,
     KeysSeen,
     assert_batch_size,
     row_error,
@@ -29,11 +30,10 @@ from config.db.batches import (
 from config.db.bulk import bulk_insert, bulk_insert_objects, bulk_insert_per_value, bulk_update
 from config.db.choices import ChangeChannel, HistoryAction
 from config.db.generations import data_changed
-from config.db.outbox import record_events
 from partners.models import User
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from reporting.activities.rows import parse_report
-from reporting.activities.services import report_event
+from reporting.activities.services import record_report_events
 from reporting.activities.snapshots import report_values
 from reporting.common.references import ReferenceIndex
 from reporting.periods.services import periods_hold
@@ -41,7 +41,7 @@ from reporting.periods.services import periods_hold
 ADVISORY_LOCK_NAMESPACE = 5_005  # pg_advisory_xact_lock(namespace, partner id)
 
 
-WRITE_CHUNK = 5_000  # rows per COPY: statements stay constant up to a full JSON batch
+READ_CHUNK = 5_000  # rows read, checked and written at a time: a full JSON batch is one
 
 
 def _lock_partners(partner_ids: set[int]) -> None:
@@ -85,13 +85,15 @@ def activity_reports_write(
     channel: str = ChangeChannel.BULK,
     batch_id: uuid.UUID | None = None,
     progress=None,
+    keep_rows: bool = True,
 ) -> BatchResult:
     """The engine behind batches and imports. `rows` yields (row number, raw report); the
     numbers are what errors and results refer to (batch positions, spreadsheet lines). Rows
     may be a generator: they are read once. A job passes `progress` (reporting.activities.
     jobs.Progress): told of rows validated and written, and of the phase; it may stop the
-    run (a cancel), which rolls everything back."""
-    result = BatchResult(batch_id=batch_id or uuid.uuid4(), dry_run=dry_run)
+    run (a cancel), which rolls everything back. Without `keep_rows` the result holds
+    counts only, not a line per row."""
+    result = BatchResult(batch_id=batch_id or uuid.uuid4(), dry_run=dry_run, keep_rows=keep_rows)
     return run_batch(
         result,
         lambda: _run(
@@ -118,42 +120,147 @@ NO_PROGRESS = _NoProgress()
 
 
 def _run(result: BatchResult, *, user, rows, replace_months: bool, channel: str, progress) -> None:
-    references = ReferenceIndex()
-    errors: list[dict[str, Any]] = []
-    parsed = _read(rows, user=user, references=references, errors=errors, progress=progress)
-    _lock_partners({c.partner_id for _, c in parsed})
-    found = _Existing.look_up(parsed, replace_months=replace_months)
-    plan = _plan(parsed, found, errors)
-    targeted = {target for _, _, target in plan if target is not None}
-    stale_ids = found.stale(plan, targeted) if replace_months else set()
-    reports = {r.pk: r for r in ActivityReport.objects.filter(pk__any=targeted | stale_ids)}
-    plan = [(index, candidate, reports.get(target)) for index, candidate, target in plan]
-    stale = [reports[pk] for pk in sorted(stale_ids)]
-    months = {c.month for _, c in parsed} | {t.month for _, _, t in plan if t is not None}
-    errors += _locked_month_errors(plan, periods_hold(months=months))
-    if errors:
-        raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
-    progress.writing()
-    writer = _Writer(result, user=user, references=references, channel=channel)
-    creates, updates = writer.plan(plan)
-    writer.write(creates, updates, stale, months)
-    progress.written(len(creates) + len(updates) + len(stale))
+    run = _Stream(result, user=user, replace_months=replace_months, channel=channel)
+    if connection.vendor == "postgresql":
+        # Foreign keys checked by each chunk's statements, while the next chunk is read,
+        # rather than all together at the end (deferred, as Django declares them).
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for count, parsed, errors in _read_ahead(rows, user=user, references=run.references):
+        run.take(count, parsed, errors, progress)
+    run.finish(progress)
 
 
-def _read(rows, *, user, references, errors: list, progress) -> list[tuple[int, ActivityReport]]:
-    """Each row read and checked against the 5W rules; (row, candidate) of the valid ones."""
-    parsed, count = [], 0
-    for count, (index, raw) in enumerate(rows, start=1):  # noqa: B007 (count after the loop)
-        if count % 2000 == 0:
-            progress.validated(count)
+_DONE = object()
+
+
+def _read_ahead(rows, *, user, references: ReferenceIndex):
+    """(rows read, valid rows, errors) chunk by chunk. The rows are read and checked by a
+    thread of its own, one chunk ahead: while this thread waits for the database to write a
+    chunk, that one reads the next (Python's lock is free during the wait), so a large
+    import costs about the larger of the two, not their sum. The checks run no query (the
+    reference data is loaded here first) and in the caller's language; whatever the reading
+    raises (an unreadable file, too many rows) is raised here."""
+    for kind in ("partner", "indicator", "location"):
+        references.get(kind, "")  # loaded now, on this thread's connection
+    chunks: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+    language = translation.get_language()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                chunks.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            with translation.override(language):
+                chunk, count = [], 0
+                for item in rows:
+                    chunk.append(item)
+                    if len(chunk) == READ_CHUNK:
+                        count += len(chunk)
+                        if not put((count, *_read(chunk, user=user, references=references))):
+                            return
+                        chunk = []
+                if chunk:
+                    count += len(chunk)
+                    put((count, *_read(chunk, user=user, references=references)))
+            put(_DONE)
+        except BaseException as error:  # raised again on the caller's thread
+            put(error)
+
+    reader = threading.Thread(target=read, name="batch-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := chunks.get()) is not _DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()  # the caller stopped (an error, a cancel): the reader stops too
+        reader.join()
+
+
+class _Stream:
+    """A batch read, checked and written a chunk of rows at a time, so a 500,000-row import
+    holds one chunk in memory (plus each row's key) and its writes overlap its reading.
+
+    Still all or nothing: everything runs in run_batch's transaction, and once a row is
+    found invalid nothing more is written (the rest is only checked, so that every problem
+    comes back) and the transaction is rolled back. Rows are matched against the reports
+    as they were before the batch: look-ups skip the reports it created (ids from
+    `created_from` on) and keep the keys of those it updated as they were first found."""
+
+    def __init__(self, result: BatchResult, *, user, replace_months: bool, channel: str):
+        self.result, self.user, self.replace_months = result, user, replace_months
+        self.references = ReferenceIndex()
+        self.writer = _Writer(result, user=user, references=self.references, channel=channel)
+        self.found, self.seen = _Existing(), KeysSeen()
+        self.errors: list[dict[str, Any]] = []
+        self.partners: set[int] = set()  # locked
+        self.months: set[date] = set()  # of the rows and of the reports they change
+        self.locked: set[date] = set()
+        self.batch_months: set[tuple[int, date]] = set()  # (partner, month) of the rows
+        self.targeted: set[int] = set()  # replace=months: reports a row names
+
+    def take(self, count: int, parsed: list, errors: list, progress) -> None:
+        """One chunk: `count` rows read so far, the chunk's valid rows and its errors."""
+        self.errors += errors
+        progress.validated(count)
+        partners = {c.partner_id for _, c in parsed} - self.partners
+        _lock_partners(partners)
+        self.partners |= partners
+        self.found.look_up(
+            parsed, replace_months=self.replace_months, below=self.writer.created_from
+        )
+        plan = _plan(parsed, self.found, self.errors, self.seen)
+        targeted = {target for _, _, target in plan if target is not None}
+        reports = {r.pk: r for r in ActivityReport.objects.filter(pk__any=targeted)}
+        plan = [(index, candidate, reports.get(target)) for index, candidate, target in plan]
+        months = {c.month for _, c in parsed} | {t.month for _, _, t in plan if t is not None}
+        if months - self.months:
+            self.locked |= periods_hold(months=months - self.months)
+            self.months |= months
+        self.errors += _locked_month_errors(plan, self.locked)
+        if self.replace_months:
+            self.targeted |= targeted
+            self.batch_months |= {(c.partner_id, c.month) for _, c, _ in plan}
+        if self.errors:
+            return  # nothing more is written; the rest is still checked
+        creates, updates = self.writer.plan(plan)
+        if not self.result.dry_run:
+            progress.writing()
+            self.writer.write(creates, updates)
+            progress.written(self.writer.written)
+
+    def finish(self, progress) -> None:
+        if self.errors:
+            raise RowsInvalid(sorted(self.errors, key=lambda e: e["row"]))
+        stale_ids = self.found.stale(self.batch_months, self.targeted)
+        stale = list(ActivityReport.objects.filter(pk__any=stale_ids).order_by("pk"))
+        if not self.result.dry_run:
+            progress.writing()
+        self.writer.finish(stale, self.months)
+        progress.written(self.writer.written)
+
+
+def _read(rows, *, user, references) -> tuple[list[tuple[int, ActivityReport]], list[dict]]:
+    """Each row read and checked against the 5W rules: (row, candidate) of the valid ones,
+    and the errors of the others."""
+    parsed, errors = [], []
+    for index, raw in rows:
         row = parse_report(raw, user=user, references=references)
         errors += [row_error(index, v.field, v.code, v.message) for v in row.violations]
         report_id = _report_id(raw, index, errors)
         if row.ok and report_id is not False:
             row.candidate.__dict__["_report_id"] = report_id
             parsed.append((index, row.candidate))
-    progress.validated(count)
-    return parsed
+    return parsed, errors
 
 
 def _report_id(raw, index: int, errors: list) -> int | None | bool:
@@ -174,16 +281,18 @@ def _report_id(raw, index: int, errors: list) -> int | None | bool:
 
 class _Existing:
     """Keys of the live reports a batch could touch, as plain tuples (a partner's month can
-    hold thousands of reports); full rows are read only for those it does touch."""
+    hold thousands of reports), gathered chunk by chunk; full rows are read only for those
+    it does touch. A report keeps the keys it had when first found."""
 
     def __init__(self):
         self.by_external_id: dict[tuple, int] = {}
         self.by_natural_key: dict[tuple, list[int]] = defaultdict(list)
         self.month_of: dict[int, tuple] = {}  # id -> (partner, month)
+        self.months_read: set[tuple[int, date]] = set()  # replace=months: (partner, month)
 
-    @classmethod
-    def look_up(cls, parsed, *, replace_months: bool) -> "_Existing":
-        found = cls()
+    def look_up(self, parsed, *, replace_months: bool, below: int | None) -> None:
+        """The reports these rows may name. `below`: ids from there on were created by this
+        batch and are not looked at."""
         partner_ids = {c.partner_id for _, c in parsed}
         months = {c.month for _, c in parsed}
         external_ids = {c.external_id for _, c in parsed if c.external_id}
@@ -193,6 +302,8 @@ class _Existing:
         # activity_name), (partner, month)); OR-ed together PostgreSQL would filter the
         # partner's every report instead. `__any`: one array parameter, not thousands.
         live = ActivityReport.objects.filter(partner_id__in=partner_ids)
+        if below is not None:
+            live = live.filter(pk__lt=below)
         scopes = []
         if report_ids:
             scopes.append(live.filter(pk__any=report_ids))
@@ -200,32 +311,35 @@ class _Existing:
             scopes.append(live.filter(external_id__any=external_ids))
         if names:
             scopes.append(live.filter(activity_name__any=names, month__any=months))
-        if replace_months:
-            scopes.append(live.filter(month__any=months))
+        pairs = {(c.partner_id, c.month) for _, c in parsed} - self.months_read
+        if replace_months and pairs:
+            partners, new_months = {p for p, _ in pairs}, {m for _, m in pairs}
+            scopes.append(live.filter(partner_id__in=partners, month__any=new_months))
+            self.months_read |= pairs
         for scope in scopes:
-            found._add(scope.values_list("pk", "external_id", *ActivityReport.NATURAL_KEY))
-        return found
+            self._add(scope.values_list("pk", "external_id", *ActivityReport.NATURAL_KEY))
 
     def _add(self, rows) -> None:
         for pk, external_id, *natural_key in rows:
             if pk in self.month_of:
-                continue  # found by an earlier look-up
+                continue  # found earlier: its keys as they were then
             if external_id:
                 self.by_external_id[(natural_key[0], external_id)] = pk
             self.by_natural_key[tuple(natural_key)].append(pk)
             self.month_of[pk] = (natural_key[0], natural_key[2])
 
-    def stale(self, plan, targeted: set[int]) -> set[int]:
+    def stale(self, batch_months: set[tuple[int, date]], targeted: set[int]) -> set[int]:
         """replace=months: the partner's reports of the batch's months that no row names."""
-        batch_months = {(c.partner_id, c.month) for _, c, _ in plan}
         return {pk for pk, pm in self.month_of.items() if pm in batch_months} - targeted
 
 
-def _plan(parsed, found: _Existing, errors: list) -> list[tuple[int, ActivityReport, int | None]]:
+def _plan(
+    parsed, found: _Existing, errors: list, seen: KeysSeen
+) -> list[tuple[int, ActivityReport, int | None]]:
     """(row, candidate, id of the report it updates or None) for each row. A row finds its
     report by `id` (an exported row sent back), else by external id, else by natural key;
-    rows sharing a key or a report, or matching several reports, are errors."""
-    seen = KeysSeen()
+    rows sharing a key or a report (in any chunk), or matching several reports, are
+    errors."""
     plan = []
     for index, candidate in parsed:
         by_external_id = found.by_external_id.get((candidate.partner_id, candidate.external_id))
@@ -278,23 +392,25 @@ def _locked_month_errors(plan, locked: set[date]) -> list[dict[str, Any]]:
 
 
 class _Writer:
-    """Creates, updates and (replace=months) deletes of one batch, with their history."""
+    """Creates, updates and (replace=months) deletes of one batch, chunk by chunk, with
+    their history and events."""
 
     def __init__(self, result: BatchResult, *, user, references, channel: str):
         self.result, self.user, self.references = result, user, references
         self.channel, self.now = channel, timezone.now()
         self.history: list[dict] = []
+        self.created_from: int | None = None  # the first id this batch gave a report
+        self.written = 0
 
     def record(self, report, action, before, after) -> None:
+        if self.result.dry_run:
+            return
         self.history.append(
             {"report_id": report.pk, "action": action, "channel": self.channel,
              "batch_id": self.result.batch_id, "version": report.version,
              "changed_at": self.now, "changed_by_id": self.user.pk, "before": before,
              "after": after}
         )  # fmt: skip
-        if len(self.history) >= WRITE_CHUNK and not self.result.dry_run:
-            bulk_insert(ActivityReportHistoryEntry, self.history, with_ids=False)
-            self.history.clear()
 
     def plan(self, plan) -> tuple[list, list]:
         """New reports to insert, and changed ones to update (unchanged ones are counted)."""
@@ -312,6 +428,9 @@ class _Writer:
                 creates.append((index, candidate))
             elif self._apply(index, candidate, target):
                 updates.append(target)
+        self.result.created += len(creates)
+        if self.result.dry_run:
+            self.result.add_rows((index, "created", None) for index, _ in creates)
         return creates, updates
 
     def _apply(self, index: int, candidate, target) -> bool:
@@ -337,43 +456,51 @@ class _Writer:
         self.result.add(index, "updated", target.pk)
         return True
 
-    def write(self, creates, updates, stale, months: set[date]) -> None:
+    def write(self, creates, updates) -> None:
+        """One chunk's creates and updates, with their history and events."""
+        self._insert(creates)
+        bulk_update(updates, [*WRITABLE_FIELDS, "version", "updated_at", "updated_by"])
+        self._flush_history()
+        created = [report for _index, report in creates]
+        for action, reports in (("created", created), ("updated", updates)):
+            record_report_events(action, reports, channel=self.channel, user=self.user)
+        self.written += len(creates) + len(updates)
+
+    def finish(self, stale, months: set[date]) -> None:
+        """replace=months: the stale reports deleted; the months marked as changed."""
         result = self.result
-        if result.dry_run:
-            result.rows.extend(BatchRow(index, "created", None) for index, _ in creates)
-        else:
-            self._insert(creates)
-            bulk_update(updates, [*WRITABLE_FIELDS, "version", "updated_at", "updated_by"])
-            self._delete(stale)
-            bulk_insert(ActivityReportHistoryEntry, self.history, with_ids=False)
-            record_events(
-                report_event(action, report, channel=self.channel, user=self.user)
-                for action, reports in (("created", [r for _, r in creates]),
-                                        ("updated", updates), ("deleted", stale))
-                for report in reports
-            )  # fmt: skip
-            data_changed(months)  # last: its row locks are held until the commit (see there)
-        result.created = len(creates)
         result.deleted, result.deleted_ids = len(stale), [r.pk for r in stale]
+        if not result.dry_run:
+            self._delete(stale)
+            self._flush_history()
+            record_report_events("deleted", stale, channel=self.channel, user=self.user)
+            self.written += len(stale)
+            data_changed(months)  # last: its row locks are held until the commit (see there)
         result.rows.sort(key=lambda r: r.row)
 
+    def _flush_history(self) -> None:
+        bulk_insert(ActivityReportHistoryEntry, self.history, with_ids=False)
+        self.history.clear()
+
     def _insert(self, creates) -> None:
-        # In chunks, so a 50,000-row import holds one chunk's history in memory at a time.
-        for start in range(0, len(creates), WRITE_CHUNK):
-            chunk = creates[start : start + WRITE_CHUNK]
-            bulk_insert_objects([report for _, report in chunk])
-            # A create's history entry holds no values: its `after` is derived when read
-            # (activities.history) from the report row or the next entry's `before`. So the
-            # entries differ only in their report and the database builds them itself.
-            bulk_insert_per_value(
-                ActivityReportHistoryEntry,
-                "report_id",
-                [report.pk for _, report in chunk],
-                {"action": HistoryAction.CREATE, "channel": self.channel,
-                 "batch_id": self.result.batch_id, "version": 1, "changed_at": self.now,
-                 "changed_by_id": self.user.pk},
-            )  # fmt: skip
-            self.result.rows.extend(BatchRow(index, "created", r.pk) for index, r in chunk)
+        if not creates:
+            return
+        bulk_insert_objects([report for _, report in creates])
+        ids = [report.pk for _, report in creates]
+        if self.created_from is None:
+            self.created_from = min(ids)
+        # A create's history entry holds no values: its `after` is derived when read
+        # (activities.history) from the report row or the next entry's `before`. So the
+        # entries differ only in their report and the database builds them itself.
+        bulk_insert_per_value(
+            ActivityReportHistoryEntry,
+            "report_id",
+            ids,
+            {"action": HistoryAction.CREATE, "channel": self.channel,
+             "batch_id": self.result.batch_id, "version": 1, "changed_at": self.now,
+             "changed_by_id": self.user.pk},
+        )  # fmt: skip
+        self.result.add_rows((index, "created", r.pk) for index, r in creates)
 
     def _delete(self, stale) -> None:
         for report in stale:

@@ -70,6 +70,7 @@ def import_create(
                 replace_months=replace_months,
                 channel=ChangeChannel.IMPORT,
                 batch_id=batch_id,
+                keep_rows=False,
             )
         except RowsInvalid as invalid:
             upload.status = Import.Status.REJECTED

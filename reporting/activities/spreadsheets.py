@@ -165,8 +165,15 @@ def _blank(cells) -> bool:
 
 
 def _is_hxl(cells) -> bool:
-    filled = [c for c in cells if c is not None and str(c).strip()]
-    return bool(filled) and all(str(c).strip().startswith("#") for c in filled)
+    """Every filled cell a hashtag (#adm1+code): HXL's line under the header. Stops at the
+    first filled cell that is not one (every data row, at once)."""
+    filled = False
+    for cell in cells:
+        text = "" if cell is None else str(cell).strip()
+        if text and not text.startswith("#"):
+            return False
+        filled = filled or bool(text)
+    return filled
 
 
 def header_keys(header: list[Any]) -> list[str | None]:

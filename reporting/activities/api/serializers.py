@@ -259,16 +259,14 @@ class ImportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.IntegerField(min_value=0, max_value=100))
     def get_percent(self, upload) -> int:
-        """How far a job got: validating counts to 80 (by the rows the file holds, when
-        known), writing is 80, any end is 100."""
-        status = upload.status
-        if status not in Import.Status.running():
+        """How far a job got: the share of the file's rows read and checked (each chunk is
+        written as soon as it is checked), at most 99 until it ends; 100 at any end. 0
+        while the number of rows is not known (XLSX before it is read)."""
+        if upload.status not in Import.Status.running():
             return 100
-        if status == Import.Status.WRITING:
-            return 80
-        if status == Import.Status.VALIDATING and upload.rows_expected:
-            return min(79, 80 * upload.rows_validated // upload.rows_expected)
-        return 0
+        if not upload.rows_expected:
+            return 0
+        return min(99, 100 * upload.rows_validated // upload.rows_expected)
 
     def get_error_report_xlsx(self, upload) -> str:
         return reverse("import-error-report-xlsx", kwargs={"pk": upload.pk})
