@@ -94,6 +94,9 @@ ROOT_URLCONF = "config.urls"
 APPEND_SLASH = False
 WSGI_APPLICATION = "config.wsgi.application"
 
+LOGIN_URL = "console-login"  # the web console's sign-in (the admin has its own)
+LOGIN_REDIRECT_URL = "console-dashboard"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("api-auth/", include("rest_framework.urls")),
+    path("console/", include("reporting.console.urls")),
     # Anything else under /api/ is a problem+json 404, with DEBUG on too (Django's debug
     # page is for the rest of the site only).
     re_path(r"^api/", csrf_exempt(not_found), name="api-not-found"),

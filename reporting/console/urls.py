@@ -1,0 +1,20 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from reporting.console import views
+
+urlpatterns = [
+    path("", views.dashboard, name="console-dashboard"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="console/login.html"),
+        name="console-login",
+    ),
+    path(
+        "logout/", auth_views.LogoutView.as_view(next_page="console-login"), name="console-logout"
+    ),
+    path("imports/", views.imports, name="console-imports"),
+    path("imports/<int:pk>/", views.import_detail, name="console-import"),
+    path("imports/<int:pk>/confirm/", views.import_confirm, name="console-import-confirm"),
+    path("completeness/", views.completeness, name="console-completeness"),
+]

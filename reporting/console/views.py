@@ -1,0 +1,263 @@
+"""The web console: pages for people who do not write code, on the API's own rules (the
+session user, the same roles and partner scoping). Figures come through the API views
+(console.calls), uploads through the import service, month locks through the periods
+service."""
+
+from datetime import date
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required as _login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.api.exceptions import RequestTooLarge
+from config.api.fields import month_str, parse_month
+from config.api.spreadsheets import SheetError, read_table
+from partners.authentication import speak_to
+from partners.models import Partner
+from reporting.activities.imports import import_create
+from reporting.activities.jobs import import_enqueue
+from reporting.activities.models import ActivityReport, Import
+from reporting.activities.selectors import imports_visible_to
+from reporting.console.calls import api_get, download_url
+from reporting.console.charts import bar_chart
+from reporting.periods.choices import PeriodStatus
+from reporting.periods.models import ReportingPeriod
+from reporting.periods.services import periods_set_status
+
+
+def login_required(view):
+    """Signed-in users only (else the login page), answered in their chosen language."""
+
+    @_login_required
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        speak_to(request, request.user)
+        return view(request, *args, **kwargs)
+
+    return page
+
+
+FILTERS = ("month", "country", "admin1", "sector", "partner")
+FORMATS = ("csv", "xlsx", "hxl")
+
+
+def _figure(request, title: str, url_name: str, params: dict, label, parts) -> dict:
+    """One figure: the API's rows, its chart (one mark per row), its downloads, or the
+    API's error."""
+    status, data = api_get(request, url_name, params)
+    if status != 200:
+        detail = data.get("detail") if isinstance(data, dict) else None
+        return {"title": title, "error": detail or _("This figure is not available.")}
+    rows = data["results"]
+    chart = bar_chart(title, [(label(r), parts(r)) for r in rows])
+    downloads = {f: download_url(url_name, params, f) for f in FORMATS}
+    return {"title": title, "rows": rows, "chart": chart, "downloads": downloads, "data": data}
+
+
+def _latest_month() -> date | None:
+    return ActivityReport.objects.aggregate(latest=Max("month"))["latest"]
+
+
+@login_required
+def dashboard(request):
+    chosen = {name: request.GET.get(name, "").strip() for name in FILTERS}
+    if not chosen["month"]:
+        latest = _latest_month()
+        chosen["month"] = month_str(latest) if latest else ""
+    month = parse_month(chosen["month"]) if chosen["month"] else None
+    figures = []
+    if month:
+        base = {k: v for k, v in chosen.items() if v}
+        by_sector = _figure(
+            request, _("People reached by sector"), "figures-people-reached",
+            {**base, "group_by": "sector"},
+            lambda r: r.get("sector_name") or r["sector"],
+            lambda r: [(_("People reached"), r["people_reached"])],
+        )  # fmt: skip
+        by_admin1 = _figure(
+            request, _("People reached by admin1"), "figures-people-reached",
+            {**base, "group_by": "admin1"},
+            lambda r: r.get("admin1_name") or r["admin1"],
+            lambda r: [(_("People reached"), r["people_reached"])],
+        )  # fmt: skip
+        year = {**base, "month_from": f"{month.year}-01", "month_to": month_str(month)}
+        year.pop("month")
+        trend = _figure(
+            request, _("People reached, cumulative by month"), "figures-people-reached",
+            {**year, "group_by": "month"},
+            lambda r: r["month"],
+            lambda r: [(_("People reached"), r["people_reached"])],
+        )  # fmt: skip
+        rmrp = _figure(
+            request, _("Monthly beneficiaries: RMRP and non-RMRP"),
+            "figures-monthly-beneficiaries", {**year, "group_by": "month"},
+            lambda r: r["month"],
+            lambda r: [(_("RMRP"), r["rmrp"]), (_("Non-RMRP"), r["no_rmrp"])],
+        )  # fmt: skip
+        figures = [by_sector, by_admin1, trend, rmrp]
+    context = {"chosen": chosen, "figures": figures, "month": month}
+    return render(request, "console/dashboard.html", context)
+
+
+def _upload_size_ok(request, upload) -> bool:
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+        return False
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        messages.error(request, _("The file is larger than the import limit."))
+        return False
+    return True
+
+
+@login_required
+def imports(request):
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if not _upload_size_ok(request, upload):
+            return redirect("console-imports")
+        content = upload.read()
+        as_job = len(content) > settings.IMPORT_ASYNC_BYTES
+        try:
+            record = import_create(
+                user=request.user, file_name=upload.name, content=content,
+                dry_run=request.POST.get("dry_run") == "on",
+                replace_months=request.POST.get("replace_months") == "on", as_job=as_job,
+            )  # fmt: skip
+        except SheetError as error:
+            messages.error(request, error.message)
+            return redirect("console-imports")
+        except RequestTooLarge as error:
+            messages.error(request, str(error.detail))
+            return redirect("console-imports")
+        if as_job:
+            import_enqueue(record)
+        return redirect("console-import", pk=record.pk)
+    history = imports_visible_to(user=request.user).defer("content").order_by("-pk")[:50]
+    return render(request, "console/imports.html", {"imports": history})
+
+
+def _visible_import(request, pk: int) -> Import:
+    try:
+        return imports_visible_to(user=request.user).get(pk=pk)
+    except Import.DoesNotExist:
+        raise Http404 from None
+
+
+def _error_grid(record: Import) -> dict:
+    """The rows with errors, every cell as uploaded, the bad ones marked with their
+    messages: {"header": [...], "rows": [(row number, [(value, [messages])])]}."""
+    by_row: dict[int | None, dict[str, list[str]]] = {}
+    for error in record.errors:
+        by_row.setdefault(error.get("row"), {}).setdefault(error.get("column") or "", []).append(
+            error["message"]
+        )
+    header, rows = [], []
+    try:
+        table = read_table(bytes(record.content), record.file_format)
+        for number, cells in table:
+            if not header:
+                header = ["" if c is None else str(c).strip() for c in cells]
+                continue
+            if number in by_row:
+                marks = by_row[number]
+                padded = [*cells, *[None] * (len(header) - len(cells))]
+                row = [
+                    ("" if v is None else v, marks.get(h, []))
+                    for h, v in zip(header, padded, strict=False)  # a longer row: cut
+                ]
+                rows.append((number, row, marks.get("", [])))
+    except SheetError:
+        pass
+    file_errors = [m for m in by_row.get(None, {}).values() for m in m]
+    return {"header": header, "rows": rows[:500], "file_errors": file_errors}
+
+
+@login_required
+def import_detail(request, pk: int):
+    record = _visible_import(request, pk)
+    running = record.status in Import.Status.running()
+    grid = _error_grid(record) if record.errors else None
+    can_confirm = (
+        record.status == Import.Status.VALIDATED and record.partner_id == request.user.partner_id
+    ) or (record.status == Import.Status.VALIDATED and request.user.is_coordinator)
+    context = {"record": record, "running": running, "grid": grid, "can_confirm": can_confirm}
+    return render(request, "console/import_detail.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request, pk: int):
+    """Write a file whose dry run passed: the same stored file, imported for real."""
+    record = _visible_import(request, pk)
+    if record.status != Import.Status.VALIDATED:
+        messages.error(request, _("Only a dry run that passed can be confirmed."))
+        return redirect("console-import", pk=pk)
+    content = bytes(record.content)
+    as_job = len(content) > settings.IMPORT_ASYNC_BYTES
+    done = import_create(
+        user=request.user, file_name=record.file_name, content=content,
+        replace_months=record.replace_months, as_job=as_job,
+    )  # fmt: skip
+    if as_job:
+        import_enqueue(done)
+    return redirect("console-import", pk=done.pk)
+
+
+def _months_up_to(month: date, count: int) -> list[date]:
+    out = []
+    year, number = month.year, month.month
+    for _n in range(count):
+        out.append(date(year, number, 1))
+        year, number = (year, number - 1) if number > 1 else (year - 1, 12)
+    return out[::-1]
+
+
+@login_required
+def completeness(request):
+    """Coordinators and analysts: which organisation reported which month, which months are
+    locked; coordinators lock and unlock."""
+    if not request.user.reads_everything:
+        raise PermissionDenied
+    if request.method == "POST":
+        return _lock_or_unlock(request)
+    latest = _latest_month() or date.today().replace(day=1)
+    months = _months_up_to(latest, 6)
+    counts = {
+        (row["partner_id"], row["month"]): row["n"]
+        for row in ActivityReport.objects.filter(month__in=months)
+        .values("partner_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    locked = set(
+        ReportingPeriod.objects.filter(month__in=months, status=PeriodStatus.LOCKED).values_list(
+            "month", flat=True
+        )
+    )
+    partners = Partner.objects.order_by("code")
+    matrix = [(p, [(m, counts.get((p.pk, m), 0), m in locked) for m in months]) for p in partners]
+    context = {"months": [(m, m in locked) for m in months], "matrix": matrix}
+    return render(request, "console/completeness.html", context)
+
+
+def _lock_or_unlock(request):
+    if not request.user.is_coordinator:
+        raise PermissionDenied
+    month = parse_month(request.POST.get("month", ""))
+    reason = request.POST.get("reason", "").strip()
+    status = request.POST.get("status")
+    if month is None or not reason or status not in PeriodStatus.values:
+        messages.error(request, _("Give a month, lock or unlock, and a reason."))
+        return redirect("console-completeness")
+    periods_set_status(month=month, status=status, reason=reason, user=request.user)
+    messages.success(request, _("%(month)s is now %(status)s.") % {
+        "month": month_str(month), "status": PeriodStatus(status).label,
+    })  # fmt: skip
+    return redirect("console-completeness")

@@ -1,0 +1,147 @@
+"""The web console (server-rendered pages on the API's rules): signed-in users only, the
+dashboard shows the API's numbers with a mark per row, a partner fixes an upload from the
+grid of bad cells, coordinators see completeness and lock months; nothing from elsewhere."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from reporting.activities.models import ActivityReport, Import
+from reporting.periods.models import ReportingPeriod
+from tests.reporting.activities.test_imports import csv_bytes, line
+from tests.reporting.figures.test_figures import rows  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def browser(api) -> Client:
+    client = Client()
+    client.force_login(api.user)
+    return client
+
+
+def test_pages_need_a_signed_in_user(client):
+    for url in ("/console/", "/console/imports/", "/console/imports/1/", "/console/completeness/"):
+        response = client.get(url)
+        assert (response.status_code, response["Location"]) == (302, f"/console/login/?next={url}")
+    assert client.get("/console/login/").status_code == 200
+
+
+def test_sign_in_with_a_password_then_out(reporter):
+    reporter.user.set_password("s3cret-pass")
+    reporter.user.save()
+    client = Client()
+    bad = client.post("/console/login/", {"username": reporter.user.username, "password": "x"})
+    assert "did not match" in bad.content.decode()
+    good = client.post(
+        "/console/login/", {"username": reporter.user.username, "password": "s3cret-pass"}
+    )
+    assert (good.status_code, good["Location"]) == (302, "/console/")
+    assert client.get("/console/").status_code == 200
+    client.post("/console/logout/")
+    assert client.get("/console/").status_code == 302
+
+
+def _marks(html: str, title: str) -> list[tuple[str, int]]:
+    """(label, value) of each bar of the chart titled `title`."""
+    svg = re.search(rf'<svg role="img" aria-label="{title}".*?</svg>', html, re.S).group(0)
+    return [(label, int(value)) for label, value in
+            re.findall(r'<g class="bar" data-label="([^"]*)" data-value="(\d+)"', svg)]  # fmt: skip
+
+
+def test_the_dashboard_charts_are_the_api_figures(analyst, rows):  # noqa: F811
+    html = browser(analyst).get("/console/?month=2021-03").content.decode()
+    api = analyst.get("/api/v1/figures/people-reached/?month=2021-03&group_by=sector").json()
+    expected = [(r["sector_name"], r["people_reached"]) for r in api["results"]]
+    assert expected and _marks(html, "People reached by sector") == expected
+    by_admin1 = analyst.get("/api/v1/figures/people-reached/?month=2021-03&group_by=admin1")
+    assert _marks(html, "People reached by admin1") == [
+        (r["admin1_name"], r["people_reached"]) for r in by_admin1.json()["results"]
+    ]
+    trend = analyst.get(
+        "/api/v1/figures/people-reached/?month_from=2021-01&month_to=2021-03&group_by=month"
+    ).json()["results"]
+    assert _marks(html, "People reached, cumulative by month") == [
+        (r["month"], r["people_reached"]) for r in trend
+    ]
+    assert f"Consolidation: {api['model']}, {api['accumulation']}." in html
+    download = "/api/v1/figures/people-reached/?month=2021-03&amp;group_by=sector&amp;format=csv"
+    assert download in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from elsewhere
+
+
+def test_the_dashboard_filters_go_to_the_api_and_its_errors_show(analyst, rows):  # noqa: F811
+    html = browser(analyst).get("/console/?month=2021-03&admin1=PE15").content.decode()
+    api = analyst.get("/api/v1/figures/people-reached/?month=2021-03&admin1=PE15&group_by=sector")
+    assert _marks(html, "People reached by sector") == [
+        (r["sector_name"], r["people_reached"]) for r in api.json()["results"]
+    ]
+    bad = browser(analyst).get("/console/?month=2021-03&sector=NOPE")
+    assert bad.status_code == 200 and 'role="alert"' in bad.content.decode()
+
+
+def test_the_dashboard_speaks_the_users_language(analyst, rows):  # noqa: F811
+    analyst.user.language = "es"
+    analyst.user.save()
+    html = browser(analyst).get("/console/?month=2021-03").content.decode()
+    assert '<html lang="es">' in html and "Personas alcanzadas por sector" in html
+
+
+def _upload(client, content: bytes, dry_run=True):
+    data = {"file": SimpleUploadedFile("5w.csv", content)}
+    if dry_run:
+        data["dry_run"] = "on"
+    return client.post("/console/imports/", data)
+
+
+def test_a_partner_sees_the_bad_cells_then_uploads_the_fixed_file_and_confirms(reporter):
+    client = browser(reporter)
+    bad = csv_bytes([line(0), line(1, **{"New beneficiaries of the month": "1.200"})])
+    response = _upload(client, bad)
+    page = client.get(response["Location"]).content.decode()
+    assert "Rejected" in page
+    cells = re.findall(r'<td class="bad" data-bad="1">(.*?)<span class="msg">(.*?)</span>', page)
+    assert cells == [("1.200", cells[0][1])] and "thousands separator" in cells[0][1]
+    assert 'data-row="3"' in page and "error-report.xlsx" in page
+    fixed = _upload(client, csv_bytes([line(0), line(1)]))
+    checked = client.get(fixed["Location"]).content.decode()
+    assert "Validated" in checked and "Confirm" in checked and not ActivityReport.objects.exists()
+    dry_run = Import.objects.latest("pk")
+    done = client.post(f"/console/imports/{dry_run.pk}/confirm/")
+    assert ActivityReport.objects.count() == 2
+    assert "Completed" in client.get(done["Location"]).content.decode()
+    history = client.get("/console/imports/").content.decode()
+    assert len(re.findall(r'href="/console/imports/\d+/"', history)) == 3
+
+
+def test_a_reporter_cannot_open_or_confirm_another_partners_upload(reporter, other_reporter):
+    client = browser(reporter)
+    response = _upload(client, csv_bytes([line(0)]))
+    record = Import.objects.get(pk=response["Location"].rstrip("/").rsplit("/", 1)[1])
+    other = browser(other_reporter)
+    assert other.get(f"/console/imports/{record.pk}/").status_code == 404
+    assert other.post(f"/console/imports/{record.pk}/confirm/").status_code == 404
+    assert f'href="/console/imports/{record.pk}/"' not in other.get("/console/imports/").content.decode()
+    assert not ActivityReport.objects.exists()
+
+
+def test_completeness_and_month_locks_are_for_coordinators(coordinator, reporter, analyst):
+    client = browser(reporter)
+    reporter.post("/api/v1/activity-reports/bulk/", [{
+        "month": "2021-03", "admin1": "PE24", "indicator": "PRT-01", "activity_name": "A",
+        "rmrp": True, "cva": False, "total_beneficiaries": 1, "new_beneficiaries": 1,
+        "population": {"in_destination": 1}, "age_sex": {"women": 1},
+    }])  # fmt: skip
+    assert client.get("/console/completeness/").status_code == 403
+    seen = browser(analyst).get("/console/completeness/").content.decode()
+    row = re.search(r"<tr><th scope=\"row\">ACNUR .*?</tr>", seen, re.S).group(0)
+    assert row.count("not reported") == 5 and '<td class="num">1</td>' in row
+    assert "Lock or unlock" not in seen
+    assert browser(analyst).post("/console/completeness/", {}).status_code == 403
+    lock = {"month": "2021-03", "status": "locked", "reason": "March closed"}
+    browser(coordinator).post("/console/completeness/", lock)
+    period = ReportingPeriod.objects.get(month="2021-03-01")
+    assert (period.status, period.reason) == ("locked", "March closed")
+    assert "locked" in browser(coordinator).get("/console/completeness/").content.decode()
