@@ -9,7 +9,7 @@ WIDTH, BAR, GAP, LABEL = 640, 22, 6, 200
 @dataclass
 class Bar:
     label: str
-    value: int
+    value: int | None
     x: int
     y: int
     width: int
@@ -27,15 +27,16 @@ class Chart:
 
 def bar_chart(title: str, rows: list[tuple[str, list[tuple[str, int]]]]) -> Chart:
     """Horizontal bars, one per (label, [(part name, value), ...]); several parts stack."""
-    top = max((sum(v for _, v in parts) for _, parts in rows), default=0) or 1
+    top = max((sum(v or 0 for _, v in parts) for _, parts in rows), default=0) or 1
     scale = (WIDTH - LABEL - 80) / top
     bars = []
     for n, (label, parts) in enumerate(rows):
         x, pieces = LABEL, []
         for name, value in parts:
-            width = round(value * scale)
+            width = round((value or 0) * scale)  # None: no data (a gap), no bar
             pieces.append((name, value, x, width))
             x += width
-        total = sum(v for _, v in parts)
+        known = [v for _, v in parts if v is not None]
+        total = sum(known) if known else None
         bars.append(Bar(label, total, LABEL, n * (BAR + GAP), x - LABEL, pieces))
     return Chart(title, bars, height=max(len(rows), 1) * (BAR + GAP))

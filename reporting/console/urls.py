@@ -17,4 +17,5 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="console-import"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="console-import-confirm"),
     path("completeness/", views.completeness, name="console-completeness"),
+    path("organisations/<str:code>/", views.organisation, name="console-organisation"),
 ]

@@ -3,7 +3,7 @@ session user, the same roles and partner scoping). Figures come through the API 
 (console.calls), uploads through the import service, month locks through the periods
 service."""
 
-from datetime import date
+from datetime import date, timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +21,8 @@ from config.api.exceptions import RequestTooLarge
 from config.api.fields import month_str, parse_month
 from config.api.spreadsheets import SheetError, read_table
 from partners.authentication import speak_to
-from partners.models import Partner
+from partners.choices import Role
+from partners.models import ApiToken, Partner, User
 from reporting.activities.imports import import_create
 from reporting.activities.jobs import import_enqueue
 from reporting.activities.models import ActivityReport, Import
@@ -48,17 +50,41 @@ FILTERS = ("month", "country", "admin1", "sector", "partner")
 FORMATS = ("csv", "xlsx", "hxl")
 
 
-def _figure(request, title: str, url_name: str, params: dict, label, parts) -> dict:
-    """One figure: the API's rows, its chart (one mark per row), its downloads, or the
-    API's error."""
+def _figure(request, title: str, url_name: str, params: dict, label, parts, rows=None) -> dict:
+    """One figure: the API's rows (`rows(data)`, else its `results`), its chart (one mark
+    per row), its downloads, or the API's error."""
     status, data = api_get(request, url_name, params)
     if status != 200:
         detail = data.get("detail") if isinstance(data, dict) else None
         return {"title": title, "error": detail or _("This figure is not available.")}
-    rows = data["results"]
-    chart = bar_chart(title, [(label(r), parts(r)) for r in rows])
+    found = rows(data) if rows else data["results"]
+    chart = bar_chart(title, [(label(r), parts(r)) for r in found])
     downloads = {f: download_url(url_name, params, f) for f in FORMATS}
-    return {"title": title, "rows": rows, "chart": chart, "downloads": downloads, "data": data}
+    return {"title": title, "rows": found, "chart": chart, "downloads": downloads, "data": data}
+
+
+def _border_figures(request, month: date) -> list[dict]:
+    """Crossings per week and point over the month and the two before it; travel-mode
+    shares per month of the year."""
+    start = date(month.year - (month.month <= 2), (month.month - 3) % 12 + 1, 1)
+    end = date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1)
+    params = {"interval": "week", "start": start.isoformat(), "end": end.isoformat()}
+    series = _figure(
+        request, _("Border crossings per week"), "bordercrossing-series", params,
+        lambda p: f"{p['border_point']} · {p['direction']} · {p['period']}",
+        lambda p: [(_("People"), p["people"])],
+        rows=lambda data: [{**point, "border_point": s["border_point"],
+                            "direction": s["direction"]} for s in data for point in s["points"]],
+    )  # fmt: skip
+    modes = _figure(
+        request, _("Travel modes (share of people)"), "bordercrossing-travel-modes",
+        {"date_from": f"{month.year}-01-01", "date_to": end.isoformat()},
+        lambda m: m["month"],
+        lambda m: [(_("On foot"), m["on_foot"]), (_("Motor vehicle"), m["motor_vehicle"]),
+                   (_("Other"), m["other"])],
+        rows=lambda data: data,
+    )  # fmt: skip
+    return [series, modes]
 
 
 def _latest_month() -> date | None:
@@ -101,7 +127,15 @@ def dashboard(request):
             lambda r: r["month"],
             lambda r: [(_("RMRP"), r["rmrp"]), (_("Non-RMRP"), r["no_rmrp"])],
         )  # fmt: skip
-        figures = [by_sector, by_admin1, trend, rmrp]
+        progress = _figure(
+            request, _("Reached against target"), "figures-progress", base,
+            lambda r: f"{r.get('admin1_name') or r.get('admin1')} · {r['sector']}",
+            lambda r: [(_("Reached"), r["people_reached"]),
+                       (_("Still to reach"), max(r["target"] - r["people_reached"], 0))],
+            rows=lambda data: [r for r in data["results"] if r["target"]],
+        )  # fmt: skip
+        figures = [by_sector, by_admin1, trend, rmrp, progress]
+        figures += _border_figures(request, month)
     context = {"chosen": chosen, "figures": figures, "month": month}
     return render(request, "console/dashboard.html", context)
 
@@ -261,3 +295,56 @@ def _lock_or_unlock(request):
         "month": month_str(month), "status": PeriodStatus(status).label,
     })  # fmt: skip
     return redirect("console-completeness")
+
+
+def _coordinator(request) -> None:
+    if not request.user.is_coordinator:
+        raise PermissionDenied
+
+
+@login_required
+def organisation(request, code: str):
+    """Coordinators: an organisation's users and their API tokens; add a user (reporter or
+    viewer), issue a token (shown once), revoke one."""
+    _coordinator(request)
+    partner = Partner.objects.filter(code=code).first()
+    if partner is None:
+        raise Http404
+    if request.method == "POST":
+        _organisation_change(request, partner)
+        return redirect("console-organisation", code=partner.code)
+    users = User.objects.filter(partner=partner).order_by("username").prefetch_related("api_tokens")
+    roles = [(r.value, r.label) for r in (Role.REPORTER, Role.VIEWER)]
+    return render(
+        request, "console/organisation.html", {"partner": partner, "users": users, "roles": roles}
+    )
+
+
+def _organisation_change(request, partner) -> None:
+    action = request.POST.get("action")
+    if action == "add_user":
+        username = request.POST.get("username", "").strip()
+        role = request.POST.get("role")
+        if not username or role not in (Role.REPORTER, Role.VIEWER):
+            messages.error(request, _("Give a user name and a role (reporter or viewer)."))
+        elif User.objects.filter(username=username).exists():
+            messages.error(request, _("The user name %(name)s is taken.") % {"name": username})
+        else:
+            User.objects.create_user(username=username, partner=partner, role=role,
+                                     email=request.POST.get("email", "").strip())  # fmt: skip
+            messages.success(request, _("User %(name)s added.") % {"name": username})
+        return
+    user = User.objects.filter(partner=partner, pk=request.POST.get("user") or 0).first()
+    if action == "issue_token" and user is not None:
+        name = request.POST.get("name", "").strip()[:100] or _("console")
+        _token, raw = ApiToken.issue(user=user, name=name)
+        messages.success(
+            request, _("Token for %(user)s (shown once, copy it now): %(token)s")
+            % {"user": user.username, "token": raw},
+        )  # fmt: skip
+        return
+    token = ApiToken.objects.filter(user__partner=partner, pk=request.POST.get("token") or 0)
+    if action == "revoke_token" and token.filter(revoked_at=None).update(revoked_at=timezone.now()):
+        messages.success(request, _("Token revoked."))
+        return
+    messages.error(request, _("Nothing was changed."))

@@ -145,3 +145,63 @@ def test_completeness_and_month_locks_are_for_coordinators(coordinator, reporter
     period = ReportingPeriod.objects.get(month="2021-03-01")
     assert (period.status, period.reason) == ("locked", "March closed")
     assert "locked" in browser(coordinator).get("/console/completeness/").content.decode()
+
+
+def test_border_flows_and_progress_on_the_dashboard(analyst):
+    from reporting.demo_data import demo_data_load
+
+    demo_data_load()
+    html = browser(analyst).get("/console/?month=2021-03").content.decode()
+    modes = analyst.get("/api/v1/border-crossings/travel-modes/?date_from=2021-01-01"
+                        "&date_to=2021-03-31").json()  # fmt: skip
+    svg = re.search(r'aria-label="Travel modes \(share of people\)".*?</svg>', html, re.S).group(0)
+    assert re.findall(r'<g class="bar" data-label="([^"]*)"', svg) == [m["month"] for m in modes]
+    assert svg.count('<rect class="mark') == 3 * len(modes)  # on foot, motor vehicle, other
+    series = analyst.get("/api/v1/border-crossings/series/?interval=week&start=2021-01-01"
+                         "&end=2021-03-31").json()  # fmt: skip
+    points = [p for s in series for p in s["points"]]
+    weekly = re.search(r'aria-label="Border crossings per week".*?</svg>', html, re.S).group(0)
+    assert weekly.count('<g class="bar"') == len(points)
+    assert weekly.count('<rect class="mark') == sum(p["people"] is not None for p in points)
+    assert "no data" in weekly  # a gap is not drawn as zero
+    progress = analyst.get("/api/v1/figures/progress/?month=2021-03").json()["results"]
+    with_target = [r for r in progress if r["target"]]
+    assert with_target  # the demo's illustrative targets
+    section = re.search(r'aria-label="Reached against target".*?</svg>', html, re.S).group(0)
+    assert section.count('<g class="bar"') == len(with_target)
+
+
+def test_coordinators_add_users_and_issue_and_revoke_tokens(
+    coordinator, reporter, analyst, other_reporter
+):
+    from partners.models import ApiToken, User
+
+    code = reporter.user.partner.code
+    url = f"/console/organisations/{code}/"
+    assert browser(reporter).get(url).status_code == 403
+    assert browser(analyst).get(url).status_code == 403
+    client = browser(coordinator)
+    assert client.get("/console/organisations/NOPE/").status_code == 404
+    added = client.post(url, {"action": "add_user", "username": "ana", "role": "reporter"})
+    assert added.status_code == 302
+    ana = User.objects.get(username="ana")
+    assert (ana.partner_id, ana.role, ana.has_usable_password()) == (
+        reporter.user.partner_id, "reporter", False
+    )  # fmt: skip
+    refused = client.post(url, {"action": "add_user", "username": "x", "role": "coordinator"},
+                          follow=True)  # fmt: skip
+    assert "reporter or viewer" in refused.content.decode()
+    assert not User.objects.filter(username="x").exists()
+    issued = client.post(url, {"action": "issue_token", "user": ana.pk, "name": "sync"},
+                         follow=True).content.decode()  # fmt: skip
+    raw = re.search(r"(r4v_[\w-]+)", issued).group(1)
+    token = ApiToken.objects.get(user=ana)
+    me = Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert (me.status_code, me.json()["username"]) == (200, "ana")
+    assert raw not in client.get(url).content.decode()  # shown once
+    client.post(url, {"action": "revoke_token", "token": token.pk})
+    assert Client().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    stranger = ApiToken.issue(user=other_reporter.user, name="theirs")[0]
+    client.post(url, {"action": "revoke_token", "token": stranger.pk})  # not this organisation's
+    stranger.refresh_from_db()
+    assert stranger.revoked_at is None

@@ -1,0 +1,75 @@
+"""A real browser for the console: Debian's Chromium, headless, driven by Selenium through
+Debian's chromedriver (nothing downloaded). Where Chromium is not installed these tests are
+skipped, unless REQUIRE_BROWSER is set (CI sets it, and installs Chromium): then its
+absence is a failure, never a silent skip."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"REQUIRE_BROWSER is set but {CHROMIUM} or {CHROMEDRIVER} is missing")
+        pytest.skip("Chromium is not installed (apt-get install chromium chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="r4v-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
+                 "--lang=en", f"--user-data-dir={profile}"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    driver.implicitly_wait(5)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def browser(chromium, live_server):
+    """The browser, signed out, with `.url(path)` on the live server."""
+    chromium.delete_all_cookies()
+    chromium.url = lambda path: f"{live_server.url}{path}"
+    return chromium
+
+
+def sign_in(browser, user, password: str = "browser-pass-1") -> None:
+    from selenium.webdriver.common.by import By
+
+    user.set_password(password)
+    user.save()
+    browser.get(browser.url("/console/login/"))
+    browser.find_element(By.ID, "id_username").send_keys(user.username)
+    browser.find_element(By.ID, "id_password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "header nav")  # signed in
+
+
+def axe_violations(browser) -> list[dict]:
+    """axe-core's violations on the page (WCAG 2 A/AA rules), as {id, impact, nodes}."""
+    browser.execute_script(AXE.read_text())
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']}).then(r => done(r.violations))"
+    )
+    return [{"id": v["id"], "impact": v["impact"],
+             "nodes": [n["html"][:120] for n in v["nodes"]]} for v in result]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def committed(committed_data):
+    """The live server answers on its own thread and connection: reference data committed."""
