@@ -54,9 +54,15 @@ def import_job(rows: int, client, user, env) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
+    from config.db.models import OutboxEvent
     from reporting.activities.imports import import_create
     from reporting.activities.models import Import
+    from reporting.webhooks.models import WebhookSubscription
 
+    # An earlier run's receivers are gone: their subscriptions would fan this import's
+    # events out to dead addresses while the worker is measured.
+    WebhookSubscription.objects.filter(partner=user.partner).delete()
+    OutboxEvent.objects.filter(dispatched=False).update(dispatched=True)
     content = as_csv(table(rows))
     print(f"file: {len(content) / 1e6:.1f} MB, {rows:,} rows")
     started = time.perf_counter()

@@ -73,3 +73,15 @@ def axe_violations(browser) -> list[dict]:
 @pytest.fixture(autouse=True)
 def committed(committed_data):
     """The live server answers on its own thread and connection: reference data committed."""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def reference_data_after(django_db_blocker):
+    """The live server makes each test transactional, and its tables are emptied after it
+    (after the function fixtures that could put the reference data back): put it back once
+    the module is done, for the tests that follow."""
+    yield
+    from reporting.reference_data import reference_data_load
+
+    with django_db_blocker.unblock():
+        reference_data_load()

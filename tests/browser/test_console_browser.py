@@ -22,7 +22,9 @@ def test_the_dashboard_draws_a_mark_per_api_row_with_the_same_numbers(browser, a
     drawn = [(b.get_attribute("data-label"), int(b.get_attribute("data-value"))) for b in bars]
     assert drawn == [(r["sector_name"], r["people_reached"]) for r in api["results"]]
     assert len(chart.find_elements(By.CSS_SELECTOR, "rect.mark")) == len(api["results"])
-    widths = [float(m.get_attribute("width")) for m in chart.find_elements(By.CSS_SELECTOR, "rect.mark")]
+    widths = [
+        float(m.get_attribute("width")) for m in chart.find_elements(By.CSS_SELECTOR, "rect.mark")
+    ]
     values = [v for _, v in drawn]
     assert widths.index(max(widths)) == values.index(max(values))  # longest bar, biggest number
     table = chart.find_element(By.XPATH, "ancestor::section").find_element(By.TAG_NAME, "table")
@@ -42,6 +44,7 @@ def test_a_partner_sees_the_bad_cells_fixes_the_file_and_confirms(browser, repor
     assert [c.text.split("\n")[0] for c in marked] == ["1.200"]
     assert "thousands separator" in marked[0].text
     assert browser.find_element(By.CSS_SELECTOR, "#errors tr[data-row='3']")
+    assert axe_violations(browser) == []  # the grid of errors, too
     fixed = tmp_path / "5w-fixed.csv"
     fixed.write_bytes(csv_bytes([line(0), line(1)]))
     browser.find_element(By.LINK_TEXT, "Upload a file").click()

@@ -31,9 +31,7 @@ def test_a_key_repeated_in_a_later_chunk_is_a_duplicate_and_nothing_is_written(r
     batch[6]["external_id"] = "E1"  # chunk 3 repeats chunk 1's key
     response = reporter.post(URL, batch)
     assert response.status_code == 422
-    assert [(e["row"], e["code"]) for e in response.json()["errors"]] == [
-        (6, "duplicate_in_batch")
-    ]
+    assert [(e["row"], e["code"]) for e in response.json()["errors"]] == [(6, "duplicate_in_batch")]
     assert not ActivityReport.objects.exists()
     assert not OutboxEvent.objects.exists()
 

@@ -123,7 +123,10 @@ def test_a_reporter_cannot_open_or_confirm_another_partners_upload(reporter, oth
     other = browser(other_reporter)
     assert other.get(f"/console/imports/{record.pk}/").status_code == 404
     assert other.post(f"/console/imports/{record.pk}/confirm/").status_code == 404
-    assert f'href="/console/imports/{record.pk}/"' not in other.get("/console/imports/").content.decode()
+    assert (
+        f'href="/console/imports/{record.pk}/"'
+        not in other.get("/console/imports/").content.decode()
+    )
     assert not ActivityReport.objects.exists()
 
 
