@@ -309,4 +309,11 @@ ES = {
     "Email": "Correo electrónico",
     "Add": "Agregar",
     "A new user signs in once a password is set for them (the admin) or works through API tokens.": "Un usuario nuevo inicia sesión cuando se le asigna una contraseña (en el admin) o trabaja con tokens de la API.",
+    'Password for %(user)s (shown once, give it to them): %(password)s': 'Contraseña para %(user)s (se muestra una sola vez, entréguesela): %(password)s',
+    'Months shown': 'Meses mostrados',
+    'Last month': 'Último mes',
+    'Number of months': 'Número de meses',
+    'New password for': 'Nueva contraseña para',
+    'New password': 'Nueva contraseña',
+    'A new user has no password: give them one with New password (shown once), or an API token.': 'Un usuario nuevo no tiene contraseña: asígnele una con Nueva contraseña (se muestra una sola vez), o un token de la API.',
 }

@@ -3,6 +3,7 @@ session user, the same roles and partner scoping). Figures come through the API 
 (console.calls), uploads through the import service, month locks through the periods
 service."""
 
+import secrets
 from datetime import date, timedelta
 from functools import wraps
 
@@ -261,8 +262,10 @@ def completeness(request):
         raise PermissionDenied
     if request.method == "POST":
         return _lock_or_unlock(request)
-    latest = _latest_month() or date.today().replace(day=1)
-    months = _months_up_to(latest, 6)
+    latest = parse_month(request.GET.get("month", "")) or _latest_month()
+    latest = latest or date.today().replace(day=1)
+    count = request.GET.get("months", "6")
+    months = _months_up_to(latest, int(count) if count.isdigit() and 1 <= int(count) <= 24 else 6)
     counts = {
         (row["partner_id"], row["month"]): row["n"]
         for row in ActivityReport.objects.filter(month__in=months)
@@ -277,7 +280,8 @@ def completeness(request):
     )
     partners = Partner.objects.order_by("code")
     matrix = [(p, [(m, counts.get((p.pk, m), 0), m in locked) for m in months]) for p in partners]
-    context = {"months": [(m, m in locked) for m in months], "matrix": matrix}
+    context = {"months": [(m, m in locked) for m in months], "matrix": matrix,
+               "last": month_str(latest), "count": len(months)}  # fmt: skip
     return render(request, "console/completeness.html", context)
 
 
@@ -335,6 +339,15 @@ def _organisation_change(request, partner) -> None:
             messages.success(request, _("User %(name)s added.") % {"name": username})
         return
     user = User.objects.filter(partner=partner, pk=request.POST.get("user") or 0).first()
+    if action == "set_password" and user is not None:
+        password = secrets.token_urlsafe(12)
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        messages.success(
+            request, _("Password for %(user)s (shown once, give it to them): %(password)s")
+            % {"user": user.username, "password": password},
+        )  # fmt: skip
+        return
     if action == "issue_token" and user is not None:
         name = request.POST.get("name", "").strip()[:100] or _("console")
         _token, raw = ApiToken.issue(user=user, name=name)

@@ -208,3 +208,27 @@ def test_coordinators_add_users_and_issue_and_revoke_tokens(
     client.post(url, {"action": "revoke_token", "token": stranger.pk})  # not this organisation's
     stranger.refresh_from_db()
     assert stranger.revoked_at is None
+
+
+def test_a_coordinator_gives_a_user_a_one_time_password_to_sign_in_with(coordinator, reporter):
+    url = f"/console/organisations/{reporter.user.partner.code}/"
+    page = (
+        browser(coordinator)
+        .post(url, {"action": "set_password", "user": reporter.user.pk}, follow=True)
+        .content.decode()
+    )
+    password = re.search(r"give it to them\): (\S+)</li>", page).group(1)
+    signed_in = Client().post(
+        "/console/login/", {"username": reporter.user.username, "password": password}
+    )
+    assert (signed_in.status_code, signed_in["Location"]) == (302, "/console/")
+    assert password not in browser(coordinator).get(url).content.decode()
+
+
+def test_completeness_shows_the_months_asked(analyst):
+    html = browser(analyst).get("/console/completeness/?month=2021-02&months=3").content.decode()
+    assert re.findall(r'<th scope="col" class="num[^"]*">(\d{4}-\d{2})', html) == [
+        "2020-12", "2021-01", "2021-02"
+    ]  # fmt: skip
+    fallback = browser(analyst).get("/console/completeness/?months=999").content.decode()
+    assert len(re.findall(r'<th scope="col" class="num', fallback)) == 6
