@@ -316,4 +316,5 @@ ES = {
     'New password for': 'Nueva contraseña para',
     'New password': 'Nueva contraseña',
     'A new user has no password: give them one with New password (shown once), or an API token.': 'Un usuario nuevo no tiene contraseña: asígnele una con Nueva contraseña (se muestra una sola vez), o un token de la API.',
+    'All': 'Todos',
 }

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from config.api.exceptions import RequestTooLarge
 from config.api.fields import month_str, parse_month
 from config.api.spreadsheets import SheetError, read_table
+from indicators.models import Sector
 from partners.authentication import speak_to
 from partners.choices import Role
 from partners.models import ApiToken, Partner, User
@@ -30,6 +31,7 @@ from reporting.activities.models import ActivityReport, Import
 from reporting.activities.selectors import imports_visible_to
 from reporting.console.calls import api_get, download_url
 from reporting.console.charts import bar_chart
+from reporting.locations.models import Location
 from reporting.periods.choices import PeriodStatus
 from reporting.periods.models import ReportingPeriod
 from reporting.periods.services import periods_set_status
@@ -88,6 +90,19 @@ def _border_figures(request, month: date) -> list[dict]:
     return [series, modes]
 
 
+def _choices() -> dict[str, list[tuple[str, str]]]:
+    """(code, name) for each filter's drop-down: people choose names, the API gets codes."""
+    locations = Location.objects.filter(level__in=["country", "admin1"]).order_by("name")
+    return {
+        "country": [(x.pcode, x.name) for x in locations if x.level == "country"],
+        "admin1": [(x.pcode, x.name) for x in locations if x.level == "admin1"],
+        "sector": list(
+            Sector.objects.filter(parent=None).order_by("name").values_list("code", "name")
+        ),
+        "partner": list(Partner.objects.order_by("name").values_list("code", "name")),
+    }
+
+
 def _latest_month() -> date | None:
     return ActivityReport.objects.aggregate(latest=Max("month"))["latest"]
 
@@ -137,7 +152,10 @@ def dashboard(request):
         )  # fmt: skip
         figures = [by_sector, by_admin1, trend, rmrp, progress]
         figures += _border_figures(request, month)
-    context = {"chosen": chosen, "figures": figures, "month": month}
+    labels = {"country": _("Country"), "admin1": _("Admin1"), "sector": _("Sector"),
+              "partner": _("Partner")}  # fmt: skip
+    filters = [(name, labels[name], options, chosen[name]) for name, options in _choices().items()]
+    context = {"chosen": chosen, "figures": figures, "month": month, "filters": filters}
     return render(request, "console/dashboard.html", context)
 
 

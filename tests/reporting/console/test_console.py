@@ -78,6 +78,8 @@ def test_the_dashboard_filters_go_to_the_api_and_its_errors_show(analyst, rows):
     assert _marks(html, "People reached by sector") == [
         (r["sector_name"], r["people_reached"]) for r in api.json()["results"]
     ]
+    assert '<option value="PE15" selected>Lima</option>' in html  # names to choose from
+    assert '<option value="PER">Peru</option>' in html
     bad = browser(analyst).get("/console/?month=2021-03&sector=NOPE")
     assert bad.status_code == 200 and 'role="alert"' in bad.content.decode()
 
