@@ -52,8 +52,8 @@ run: demo
 	echo "Docs: http://$(HOST):$(PORT)/api/docs/"; \
 	echo "More tokens: DEBUG=1 $(MANAGE) create_token demo-analyst   (or demo-coordinator, demo-hias)"; \
 	echo; \
-	echo "Admin and browsable API: sign in as demo-coordinator (coordinator, staff) with the"; \
-	echo "one-time password $$password at http://$(HOST):$(PORT)/admin/ or /api-auth/login/"; \
+	echo "Web console: http://$(HOST):$(PORT)/console/ (also the admin and the browsable API):"; \
+	echo "sign in as demo-coordinator (coordinator, staff) with the one-time password $$password"; \
 	echo "A background worker runs beside the server (large imports, webhooks, housekeeping)."; \
 	echo
 	@DEBUG=1 $(MANAGE) run_worker -v 0 & worker=$$!; \
