@@ -66,6 +66,15 @@ def _figure(request, title: str, url_name: str, params: dict, label, parts, rows
     return {"title": title, "rows": found, "chart": chart, "downloads": downloads, "data": data}
 
 
+def _people(request, title: str, params: dict, dimension: str) -> dict:
+    """People reached grouped by one dimension, each bar named (not coded)."""
+    return _figure(
+        request, title, "figures-people-reached", {**params, "group_by": dimension},
+        lambda r: r.get(f"{dimension}_name") or r[dimension],
+        lambda r: [(_("People reached"), r["people_reached"])],
+    )  # fmt: skip
+
+
 def _border_figures(request, month: date) -> list[dict]:
     """Crossings per week and point over the month and the two before it; travel-mode
     shares per month of the year."""
@@ -117,26 +126,11 @@ def dashboard(request):
     figures = []
     if month:
         base = {k: v for k, v in chosen.items() if v}
-        by_sector = _figure(
-            request, _("People reached by sector"), "figures-people-reached",
-            {**base, "group_by": "sector"},
-            lambda r: r.get("sector_name") or r["sector"],
-            lambda r: [(_("People reached"), r["people_reached"])],
-        )  # fmt: skip
-        by_admin1 = _figure(
-            request, _("People reached by admin1"), "figures-people-reached",
-            {**base, "group_by": "admin1"},
-            lambda r: r.get("admin1_name") or r["admin1"],
-            lambda r: [(_("People reached"), r["people_reached"])],
-        )  # fmt: skip
         year = {**base, "month_from": f"{month.year}-01", "month_to": month_str(month)}
         year.pop("month")
-        trend = _figure(
-            request, _("People reached, cumulative by month"), "figures-people-reached",
-            {**year, "group_by": "month"},
-            lambda r: r["month"],
-            lambda r: [(_("People reached"), r["people_reached"])],
-        )  # fmt: skip
+        by_sector = _people(request, _("People reached by sector"), base, "sector")
+        by_admin1 = _people(request, _("People reached by admin1"), base, "admin1")
+        trend = _people(request, _("People reached, cumulative by month"), year, "month")
         rmrp = _figure(
             request, _("Monthly beneficiaries: RMRP and non-RMRP"),
             "figures-monthly-beneficiaries", {**year, "group_by": "month"},
