@@ -162,6 +162,7 @@ def _finish(record: Import, status: str, rows: int, **fields) -> None:
         setattr(record, name, value)
     if status in (Status.VALIDATED, Status.COMPLETED, Status.REJECTED):
         record.rows_validated = rows  # every row was read and checked
+        record.failure = ""  # an earlier attempt's reason no longer holds (`attempts` tells)
     if status != Status.COMPLETED:
         record.rows_written = 0
     with transaction.atomic():
