@@ -24,7 +24,7 @@ from config.api.spreadsheets import SheetError
 from config.db.choices import ChangeChannel
 from config.db.outbox import record_events
 from reporting.activities.batches import activity_reports_write
-from reporting.activities.imports import import_event, limited_rows
+from reporting.activities.imports import import_create, import_event, limited_rows
 from reporting.activities.models import Import
 from reporting.activities.spreadsheets import raw_reports, read_header, with_columns
 
@@ -69,6 +69,23 @@ class Progress:
     def written(self, count: int) -> None:
         self._check()  # a cancel that came while writing: still nothing committed
         self._update(rows_written=count)
+
+
+def import_submit(
+    *, user, file_name: str, content: bytes, dry_run: bool = False,
+    replace_months: bool = False, force_job: bool = False,
+) -> Import:  # fmt: skip
+    """An upload through any door (the API, the console): run at once, or, over
+    IMPORT_ASYNC_BYTES or with `force_job`, queued as a job (`run_as_job`) that starts once
+    the caller's transaction commits. Raises SheetError as import_create does."""
+    as_job = force_job or len(content) > settings.IMPORT_ASYNC_BYTES
+    record = import_create(
+        user=user, file_name=file_name, content=content, dry_run=dry_run,
+        replace_months=replace_months, as_job=as_job,
+    )  # fmt: skip
+    if as_job:
+        import_enqueue(record)
+    return record
 
 
 def import_enqueue(record: Import) -> None:

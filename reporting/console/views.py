@@ -25,8 +25,7 @@ from indicators.models import Sector
 from partners.authentication import speak_to
 from partners.choices import Role
 from partners.models import ApiToken, Partner, User
-from reporting.activities.imports import import_create
-from reporting.activities.jobs import import_enqueue
+from reporting.activities.jobs import import_submit
 from reporting.activities.models import ActivityReport, Import
 from reporting.activities.selectors import imports_visible_to
 from reporting.console.calls import api_get, download_url
@@ -169,13 +168,11 @@ def imports(request):
         upload = request.FILES.get("file")
         if not _upload_size_ok(request, upload):
             return redirect("console-imports")
-        content = upload.read()
-        as_job = len(content) > settings.IMPORT_ASYNC_BYTES
         try:
-            record = import_create(
-                user=request.user, file_name=upload.name, content=content,
+            record = import_submit(
+                user=request.user, file_name=upload.name, content=upload.read(),
                 dry_run=request.POST.get("dry_run") == "on",
-                replace_months=request.POST.get("replace_months") == "on", as_job=as_job,
+                replace_months=request.POST.get("replace_months") == "on",
             )  # fmt: skip
         except SheetError as error:
             messages.error(request, error.message)
@@ -183,8 +180,6 @@ def imports(request):
         except RequestTooLarge as error:
             messages.error(request, str(error.detail))
             return redirect("console-imports")
-        if as_job:
-            import_enqueue(record)
         return redirect("console-import", pk=record.pk)
     history = imports_visible_to(user=request.user).defer("content").order_by("-pk")[:50]
     return render(request, "console/imports.html", {"imports": history})
@@ -246,14 +241,10 @@ def import_confirm(request, pk: int):
     if record.status != Import.Status.VALIDATED:
         messages.error(request, _("Only a dry run that passed can be confirmed."))
         return redirect("console-import", pk=pk)
-    content = bytes(record.content)
-    as_job = len(content) > settings.IMPORT_ASYNC_BYTES
-    done = import_create(
-        user=request.user, file_name=record.file_name, content=content,
-        replace_months=record.replace_months, as_job=as_job,
+    done = import_submit(
+        user=request.user, file_name=record.file_name, content=bytes(record.content),
+        replace_months=record.replace_months,
     )  # fmt: skip
-    if as_job:
-        import_enqueue(done)
     return redirect("console-import", pk=done.pk)
 
 

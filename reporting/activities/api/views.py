@@ -40,8 +40,7 @@ from reporting.activities.api.serializers import (
 from reporting.activities.batches import activity_reports_batch
 from reporting.activities.filtersets import ActivityReportFilterSet
 from reporting.activities.history import complete_history
-from reporting.activities.imports import import_create
-from reporting.activities.jobs import import_cancel, import_enqueue
+from reporting.activities.jobs import import_cancel, import_submit
 from reporting.activities.models import ActivityReport, Import
 from reporting.activities.selectors import activity_reports_visible_to, imports_visible_to
 from reporting.activities.services import (
@@ -239,7 +238,6 @@ class ImportViewSet(
         options = ImportQuerySerializer(data=request.query_params)
         options.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        as_job = options.validated_data["async"] or file.size > settings.IMPORT_ASYNC_BYTES
         if file.size > settings.IMPORT_MAX_BYTES:
             raise RequestTooLarge(
                 _("Files up to %(max)s bytes; this one has %(size)s.")
@@ -247,19 +245,18 @@ class ImportViewSet(
                 code="file_too_large",
             )
         try:
-            record = import_create(
+            record = import_submit(
                 user=request.user,
                 file_name=file.name or "upload",
                 content=file.read(),
                 dry_run=upload.validated_data["dry_run"],
                 replace_months=upload.validated_data.get("replace") == "months",
-                as_job=as_job,
+                force_job=options.validated_data["async"],
             )
         except SheetError as error:
             raise ValidationError({"file": [ErrorDetail(error.message, code=error.code)]}) from None
         location = {"Location": reverse("import-detail", kwargs={"pk": record.pk})}
-        if as_job:
-            import_enqueue(record)
+        if record.run_as_job:
             return Response(ImportSerializer(record).data, status=202, headers=location)
         data = ImportSerializer(record).data
         if record.status == Import.Status.REJECTED:
