@@ -55,8 +55,20 @@ def sign_in(browser, user, password: str = "browser-pass-1") -> None:
     browser.get(browser.url("/console/login/"))
     browser.find_element(By.ID, "id_username").send_keys(user.username)
     browser.find_element(By.ID, "id_password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
     browser.find_element(By.CSS_SELECTOR, "header nav")  # signed in
+
+
+def click_and_wait(browser, element, timeout: float = 10) -> None:
+    """Click something that loads a new page, and wait until the old page is gone: without
+    the wait a lookup can find an element of the page being left (then stale)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(page))
 
 
 def axe_violations(browser) -> list[dict]:

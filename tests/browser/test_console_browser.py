@@ -6,7 +6,7 @@ from selenium.webdriver.common.keys import Keys
 
 from reporting.activities.imports import import_create
 from reporting.activities.models import ActivityReport, Import
-from tests.browser.conftest import axe_violations, sign_in
+from tests.browser.conftest import axe_violations, click_and_wait, sign_in
 from tests.reporting.activities.test_imports import csv_bytes, line
 from tests.reporting.figures.test_figures import rows  # noqa: F401 (fixture)
 
@@ -39,7 +39,7 @@ def test_a_partner_sees_the_bad_cells_fixes_the_file_and_confirms(browser, repor
     bad.write_bytes(csv_bytes([line(0), line(1, **{"New beneficiaries of the month": "1.200"})]))
     browser.get(browser.url("/console/imports/"))
     browser.find_element(By.ID, "id_file").send_keys(str(bad))
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     marked = browser.find_elements(By.CSS_SELECTOR, "#errors td.bad")
     assert [c.text.split("\n")[0] for c in marked] == ["1.200"]
     assert "thousands separator" in marked[0].text
@@ -47,12 +47,12 @@ def test_a_partner_sees_the_bad_cells_fixes_the_file_and_confirms(browser, repor
     assert axe_violations(browser) == []  # the grid of errors, too
     fixed = tmp_path / "5w-fixed.csv"
     fixed.write_bytes(csv_bytes([line(0), line(1)]))
-    browser.find_element(By.LINK_TEXT, "Upload a file").click()
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Upload a file"))
     browser.find_element(By.ID, "id_file").send_keys(str(fixed))
-    browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     assert "Validated" in browser.find_element(By.ID, "status").text
     assert not ActivityReport.objects.exists()
-    browser.find_element(By.XPATH, "//button[contains(., 'Confirm')]").click()
+    click_and_wait(browser, browser.find_element(By.XPATH, "//button[contains(., 'Confirm')]"))
     assert "Completed" in browser.find_element(By.ID, "status").text
     assert ActivityReport.objects.count() == 2
 
