@@ -1,5 +1,6 @@
-"""Load the versioned reference data files (data/reference/*.csv) idempotently:
-partners, sectors, indicators, locations and border points.
+"""Load the versioned reference data files idempotently: the region's partners, sectors and
+indicators (data/reference/*.csv), and each country's locations and border points
+(data/reference/countries/<ISO3>/*.csv). One country, several or all can be loaded.
 
 Each file is upserted on its natural key; a second run changes nothing. Rows are never
 deleted: a code that disappears from a file stays in the database (reports refer to it);
@@ -72,8 +73,29 @@ def _read(directory: Path, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+class UnknownCountry(ValueError):
+    """A country asked for has no folder of reference data."""
+
+
+def reference_countries(directory: Path = DEFAULT_DIRECTORY) -> list[str]:
+    """The countries with reference data: the ISO3 folders under `countries/`."""
+    return sorted(p.name for p in (directory / "countries").iterdir() if p.is_dir())
+
+
 @transaction.atomic
-def reference_data_load(*, directory: Path = DEFAULT_DIRECTORY) -> dict[str, LoadCounts]:
+def reference_data_load(
+    *, directory: Path = DEFAULT_DIRECTORY, countries: list[str] | None = None
+) -> dict[str, LoadCounts]:
+    """The shared files, then the locations and border points of `countries` (ISO3; all of
+    them when None)."""
+    available = reference_countries(directory)
+    countries = available if countries is None else [c.upper() for c in countries]
+    unknown = sorted(set(countries) - set(available))
+    if unknown:
+        raise UnknownCountry(
+            f"No reference data for {', '.join(unknown)} in {directory / 'countries'} "
+            f"(there is: {', '.join(available)})."
+        )
     results: dict[str, LoadCounts] = {}
     results["partners"] = _upsert(
         Partner,
@@ -82,11 +104,12 @@ def reference_data_load(*, directory: Path = DEFAULT_DIRECTORY) -> dict[str, Loa
         lambda r: {"name": r["name"], "type": r["type"], "appealing": _bool(r["appealing"])},
     )
     results["sectors"], results["indicators"] = _load_sectors_and_indicators(directory)
-    results["locations"], by_pcode = _load_locations(directory)
+    folders = [directory / "countries" / country for country in countries]
+    results["locations"], by_pcode = _load_locations(folders)
     results["border_points"] = _upsert(
         BorderPoint,
         "code",
-        _read(directory, "border_points.csv"),
+        [row for folder in folders for row in _read(folder, "border_points.csv")],
         lambda r: {
             "name": r["name"],
             "admin1": by_pcode[r["admin1"]],
@@ -126,9 +149,10 @@ def _load_sectors_and_indicators(directory: Path) -> tuple[LoadCounts, LoadCount
     return sector_counts, indicator_counts
 
 
-def _load_locations(directory: Path) -> tuple[LoadCounts, dict[str, Location]]:
+def _load_locations(folders: list[Path]) -> tuple[LoadCounts, dict[str, Location]]:
     level_order = {"country": 0, "admin1": 1, "admin2": 2}
-    locations = sorted(_read(directory, "locations.csv"), key=lambda r: level_order[r["level"]])
+    rows = [row for folder in folders for row in _read(folder, "locations.csv")]
+    locations = sorted(rows, key=lambda r: level_order[r["level"]])
     by_pcode: dict[str, Location] = {loc.pcode: loc for loc in Location.objects.all()}
 
     def location_values(row: dict[str, str]) -> dict[str, Any]:

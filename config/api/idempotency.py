@@ -26,6 +26,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 
 from config.api.exceptions import Conflict, UnprocessableEntity
+from config.db import locks
 from config.db.models import IdempotencyRecord
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -47,7 +48,7 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
 )
 
 
-ADVISORY_LOCK_NAMESPACE = 5_006  # pg_advisory_xact_lock(namespace, hash of user and key)
+ADVISORY_LOCK_NAMESPACE = locks.IDEMPOTENCY_KEY
 
 
 POLL_SECONDS = 0.05

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from config.api.exceptions import RowsInvalid
 from config.api.fields import month_str
+from config.db import locks
 from config.db.batches import (
     BatchResult,
     KeysSeen,
@@ -38,7 +39,7 @@ from reporting.activities.snapshots import report_values
 from reporting.common.references import ReferenceIndex
 from reporting.periods.services import periods_hold
 
-ADVISORY_LOCK_NAMESPACE = 5_005  # pg_advisory_xact_lock(namespace, partner id)
+ADVISORY_LOCK_NAMESPACE = locks.BATCH_PARTNER
 
 
 READ_CHUNK = 5_000  # rows read, checked and written at a time: a full JSON batch is one

@@ -21,6 +21,7 @@ from django_tasks import task
 
 from config.api.exceptions import RequestTooLarge, RowsInvalid
 from config.api.spreadsheets import SheetError
+from config.db import locks
 from config.db.choices import ChangeChannel
 from config.db.outbox import record_events
 from reporting.activities.batches import activity_reports_write
@@ -29,7 +30,7 @@ from reporting.activities.models import Import
 from reporting.activities.spreadsheets import raw_reports, read_header, with_columns
 
 logger = logging.getLogger("reporting.jobs")
-LOCK_NAMESPACE = 5_006  # pg_advisory_xact_lock(namespace, import id) while a job runs
+LOCK_NAMESPACE = locks.IMPORT_JOB  # pg_advisory_xact_lock(namespace, import id) while a job runs
 STALE_SQLITE = timedelta(minutes=30)  # no heartbeat inside a SQLite write transaction
 Status = Import.Status
 

@@ -4,10 +4,21 @@ from config.api.filters import SearchFilter, _code_filter
 from partners.models import Partner
 from reporting.border_flows.choices import BorderPointKind, CountType, Direction, ObservationMethod
 from reporting.border_flows.models import BorderCrossing, BorderPoint
+from reporting.locations.choices import LocationLevel
 from reporting.locations.models import Location
 
 
+def _country_filter(field_name: str):
+    return _code_filter(
+        Location.objects.filter(level=LocationLevel.COUNTRY),
+        field_name,
+        "pcode",
+        help_text="The country the point is in (ISO3, e.g. PER).",
+    )
+
+
 class BorderPointFilterSet(django_filters.FilterSet):
+    country = _country_filter("admin1__parent")
     admin1 = _code_filter(Location.objects.all(), "admin1", "pcode", help_text="Admin1 P-code.")
     neighbour_country = django_filters.CharFilter(help_text="ISO3, e.g. BOL.")
     kind = django_filters.ChoiceFilter(choices=BorderPointKind.choices)
@@ -20,6 +31,7 @@ class BorderPointFilterSet(django_filters.FilterSet):
 
 class BorderCrossingFilterSet(django_filters.FilterSet):
     border_point = _code_filter(BorderPoint.objects.all(), "border_point", help_text="Code.")
+    country = _country_filter("border_point__admin1__parent")
     admin1 = _code_filter(
         Location.objects.all(), "border_point__admin1", "pcode", help_text="Admin1 P-code."
     )

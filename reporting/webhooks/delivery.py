@@ -29,6 +29,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from config.db import locks
 from config.db.models import OutboxEvent
 from reporting.webhooks.models import WebhookDelivery, WebhookSubscription
 
@@ -36,7 +37,7 @@ from reporting.webhooks.models import WebhookDelivery, WebhookSubscription
 # failed for a day.
 RETRY_SCHEDULE = [5, 30, 120, 600, 1800, 3600, 7200, 14400]
 FAILING_FOR = timedelta(days=1)
-LOCK_NAMESPACE = 5_007  # one sender per subscription (PostgreSQL)
+LOCK_NAMESPACE = locks.WEBHOOK_SENDER
 
 
 class UrlNotAllowed(Exception):

@@ -7,11 +7,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from config.db import locks
 from config.db.models import OutboxEvent
 from reporting.webhooks.delivery import deliver_pending
 from reporting.webhooks.models import WebhookDelivery, WebhookSubscription
 
-DISPATCH_LOCK = (5_008, 0)  # one fan-out at a time keeps deliveries in event order
+DISPATCH_LOCK = (locks.WEBHOOK_DISPATCH, 0)
 
 
 @task()

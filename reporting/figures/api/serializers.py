@@ -208,32 +208,68 @@ class PeopleReachedRowSerializer(GroupColumnsSerializer):
     )
 
 
+class CoveredCountrySerializer(serializers.Serializer):
+    country = serializers.CharField(help_text="ISO3, e.g. PER.")
+    country_name = serializers.CharField(allow_null=True)
+
+
 class FigureMetaSerializer(serializers.Serializer):
     months = MonthsSerializer()
     provisional = serializers.BooleanField(help_text="Some month covered is still open.")
+    countries = CoveredCountrySerializer(
+        many=True,
+        help_text="The countries this figure covers (those of the country/admin1 filter, else "
+        "every country of the platform): a regional figure is the sum of theirs.",
+    )
     group_by = serializers.ListField(child=serializers.CharField())
 
 
 SETTING_SOURCES = ["query", "country_setting", "platform_default"]
 
 
-class PeopleReachedSerializer(FigureMetaSerializer):
+class CountrySettingsUsedSerializer(CoveredCountrySerializer):
     model = serializers.ChoiceField(choices=ConsolidationModel.choices)
     model_source = serializers.ChoiceField(choices=SETTING_SOURCES)
     accumulation = serializers.ChoiceField(choices=Accumulation.choices)
     accumulation_source = serializers.ChoiceField(choices=SETTING_SOURCES)
+    proportions = serializers.ChoiceField(choices=Proportions.choices)
+    proportions_source = serializers.ChoiceField(choices=SETTING_SOURCES)
+    rmrp_only = serializers.BooleanField()
+
+
+_MIXED = " Null when the countries covered differ: see `countries`."
+
+
+class PeopleReachedSerializer(FigureMetaSerializer):
+    countries = CountrySettingsUsedSerializer(
+        many=True,
+        help_text="The countries this figure covers, each consolidated by its own settings; "
+        "the figure is the sum of theirs.",
+    )
+    model = serializers.ChoiceField(
+        choices=ConsolidationModel.choices, allow_null=True, help_text="The model used." + _MIXED
+    )
+    model_source = serializers.ChoiceField(choices=SETTING_SOURCES, allow_null=True)
+    accumulation = serializers.ChoiceField(
+        choices=Accumulation.choices, allow_null=True, help_text=_MIXED.strip()
+    )
+    accumulation_source = serializers.ChoiceField(choices=SETTING_SOURCES, allow_null=True)
     proportions = serializers.ChoiceField(
         choices=Proportions.choices,
+        allow_null=True,
         help_text="The age/sex proportions variant the max step applies (none: each "
-        "population type's and age/sex group's highest sector as reported; unused by sum).",
+        "population type's and age/sex group's highest sector as reported; unused by sum)."
+        + _MIXED,
     )
-    proportions_source = serializers.ChoiceField(choices=SETTING_SOURCES)
+    proportions_source = serializers.ChoiceField(choices=SETTING_SOURCES, allow_null=True)
     proportions_uncovered = serializers.ListField(
         child=serializers.CharField(),
         help_text="Admin1 P-codes whose proportions table did not cover every population "
         "type of their sectors in the max step: there the per-population-type max applied.",
     )
-    rmrp_only = serializers.BooleanField()
+    rmrp_only = serializers.BooleanField(
+        help_text="Only RMRP reports were counted (in every country covered)."
+    )
     results = PeopleReachedRowSerializer(many=True)
 
 

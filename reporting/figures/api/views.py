@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -37,17 +37,28 @@ from reporting.figures.selectors import (
     covered_months,
     indicator_totals,
     monthly_beneficiaries,
-    people_reached,
-    people_reached_settings,
     progress,
     provisional,
     query_key,
 )
+from reporting.figures.selectors.common import settings_of
+from reporting.figures.selectors.countries import (
+    country_parts,
+    country_settings,
+    covered_countries,
+    shared,
+)
+from reporting.figures.selectors.people_reached import people_reached_parts
 from reporting.figures.services import plan_targets_upsert
 from reporting.locations.choices import LocationLevel
 from reporting.locations.models import Location
 
 FIGURES_MAX_ROWS = 20_000
+# The settings of people reached, each with its `_source`.
+SETTING_FIELDS = (
+    "model", "model_source", "accumulation", "accumulation_source", "proportions",
+    "proportions_source",
+)  # fmt: skip
 
 
 def _bounded(rows: list) -> list:
@@ -69,22 +80,25 @@ def _bounded(rows: list) -> list:
     return rows
 
 
-def _figure_body(query: FigureQuery, rows: list) -> dict:
+def _figure_body(
+    query: FigureQuery, rows: list, references: ReferenceIndex, countries: list | None = None
+) -> dict:
     """What every figure answers besides its own head: the months, whether they are all
-    locked, the grouping and the rows."""
+    locked, the countries it covers (a regional figure is their sum), the grouping and the
+    rows."""
+    names = references.names()["location"]
     return {
         "months": {"from": f"{query.month_from:%Y-%m}", "to": f"{query.month_to:%Y-%m}"},
         "provisional": provisional(query.month_from, query.month_to),
+        "countries": countries
+        if countries is not None
+        else [
+            {"country": c, "country_name": names.get(c)}
+            for c in covered_countries(query, references)
+        ],
         "group_by": query.group_by,
         "results": _bounded(rows),
     }
-
-
-def _with_rmrp_rule(query: FigureQuery, asked: dict, rmrp_only: bool) -> FigureQuery:
-    """The query under the country's RMRP-only rule, unless the request said `rmrp`."""
-    if "rmrp" in asked:
-        return query
-    return replace(query, rmrp=True if rmrp_only else None)
 
 
 class FiguresViewSet(viewsets.GenericViewSet):
@@ -104,7 +118,9 @@ class FiguresViewSet(viewsets.GenericViewSet):
         return query, references
 
     @staticmethod
-    def _respond(name: str, query: FigureQuery, results: Callable[[], list]) -> Response:
+    def _respond(
+        name: str, query: FigureQuery, references: ReferenceIndex, results: Callable[[], list]
+    ) -> Response:
         """The figure's answer, cached under its query and the data generations of the
         months it covers (config.db.generations)."""
         return Response(
@@ -112,7 +128,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
                 name,
                 [query_key(query)],
                 covered_months(query),
-                lambda: _figure_body(query, results()),
+                lambda: _figure_body(query, results(), references),
             )
         )
 
@@ -132,42 +148,45 @@ class FiguresViewSet(viewsets.GenericViewSet):
         query, references = self._query(request)
         data = query.validated_data
         asked = {name: data.get(name) for name in ("model", "accumulation", "proportions")}
-        country = data["country"].pcode if "country" in data else None
         base = query.figure_query(cumulative=True)
 
         def compute() -> dict:
-            # The country's settings are read here, not before the cache: a cached answer
+            # The countries' settings are read here, not before the cache: a cached answer
             # costs no query for them (a change to them changes every figure's key).
-            settings = people_reached_settings(country, **asked)
-            figure_query = _with_rmrp_rule(base, data, settings.rmrp_only)
+            names = references.names()["location"]
+            settings = country_settings(covered_countries(base, references), asked)
+            parts = country_parts(base, references, settings, rmrp_asked="rmrp" in data)
             uncovered: set[str] = set()
-            rows = people_reached(
-                query=figure_query,
-                model=settings.model,
-                accumulation=settings.accumulation,
-                proportions=settings.proportions,
+            rows = people_reached_parts(
+                parts=[
+                    (p.query, p.settings.model, p.settings.accumulation, p.settings.proportions)
+                    for p in parts
+                ],
+                group_by=base.group_by,
                 references=references,
                 uncovered=uncovered,
             )
+            rmrp = {c: p.query.rmrp is True for p in parts for c in p.countries}
+            countries = [
+                {"country": c, "country_name": names.get(c), **asdict(s), "rmrp_only": rmrp[c]}
+                for c, s in settings.items()
+            ]
+            head = {
+                field: shared([country[field] for country in countries])
+                for field in (*SETTING_FIELDS, "rmrp_only")
+            }
+            if not countries:  # a place without admin1s: nothing to count, the defaults said
+                head = {**asdict(settings_of(None, **asked)), "rmrp_only": False}
+            if head["rmrp_only"] is None:
+                head["rmrp_only"] = False  # some countries count every report
             return {
-                "model": settings.model,
-                "model_source": settings.model_source,
-                "accumulation": settings.accumulation,
-                "accumulation_source": settings.accumulation_source,
-                "proportions": settings.proportions,
-                "proportions_source": settings.proportions_source,
+                **head,
                 "proportions_uncovered": sorted(uncovered),
-                "rmrp_only": figure_query.rmrp is True,
-                **_figure_body(figure_query, rows),
+                **_figure_body(base, rows, references, countries),
             }
 
         return Response(
-            cached(
-                "people_reached",
-                [query_key(base), asked, country],
-                covered_months(base),
-                compute,
-            )
+            cached("people_reached", [query_key(base), asked], covered_months(base), compute)
         )
 
     @extend_schema(parameters=[FigureQuerySerializer], responses=MonthlyBeneficiariesSerializer)
@@ -180,6 +199,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
         return self._respond(
             "monthly_beneficiaries",
             figure_query,
+            references,
             lambda: monthly_beneficiaries(query=figure_query, references=references),
         )
 
@@ -193,6 +213,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
         return self._respond(
             "indicator_totals",
             figure_query,
+            references,
             lambda: indicator_totals(query=figure_query, references=references),
         )
 
@@ -206,7 +227,10 @@ class FiguresViewSet(viewsets.GenericViewSet):
         query, references = self._query(request, dimensions=CASH_DIMENSIONS)
         figure_query = query.figure_query(cumulative=False)
         return self._respond(
-            "cash", figure_query, lambda: cash_figures(query=figure_query, references=references)
+            "cash",
+            figure_query,
+            references,
+            lambda: cash_figures(query=figure_query, references=references),
         )
 
     @extend_schema(parameters=[FigureQuerySerializer], responses=ProgressSerializer)
@@ -219,18 +243,25 @@ class FiguresViewSet(viewsets.GenericViewSet):
         setting)."""
         query, references = self._query(request)
         data = query.validated_data
-        country = data["country"].pcode if "country" in data else None
         base = query.figure_query(cumulative=True)
 
         def compute() -> dict:
-            rmrp_only = people_reached_settings(country).rmrp_only
-            figure_query = _with_rmrp_rule(base, data, rmrp_only)
-            rows = progress(query=figure_query, references=references)
-            return {"rmrp_only": figure_query.rmrp is True, **_figure_body(figure_query, rows)}
+            countries = covered_countries(base, references)
+            parts = country_parts(
+                base, references, country_settings(countries, {}), rmrp_asked="rmrp" in data
+            )
+            geo = [g for g in base.group_by if g in ("country", "admin1")] or ["admin1"]
+            rows = sorted(
+                (row for p in parts for row in progress(query=p.query, references=references)),
+                key=lambda row: [row[g] for g in (*geo, "sector")],
+            )  # parts cover disjoint countries: their rows never share a key
+            rmrp = {p.query.rmrp is True for p in parts}
+            return {
+                "rmrp_only": rmrp == {True},
+                **_figure_body(base, rows, references),
+            }
 
-        return Response(
-            cached("progress", [query_key(base), country], covered_months(base), compute)
-        )
+        return Response(cached("progress", [query_key(base)], covered_months(base), compute))
 
 
 class CountryFigureSettingsViewSet(

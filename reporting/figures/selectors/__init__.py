@@ -16,9 +16,9 @@ from reporting.figures.selectors.common import (
     FigureQuery,
     PeopleReachedSettings,
     covered_months,
-    people_reached_settings,
     provisional,
     query_key,
+    settings_of,
     with_names,
 )
 from reporting.figures.selectors.people_reached import people_reached
@@ -35,7 +35,7 @@ __all__ = [
     "indicator_totals",
     "monthly_beneficiaries",
     "people_reached",
-    "people_reached_settings",
+    "settings_of",
     "progress",
     "provisional",
     "query_key",

@@ -122,9 +122,6 @@ def _reports(
     return qs
 
 
-PLATFORM_COUNTRY = "PER"  # the platform's own country, when a query names none
-
-
 @dataclass(frozen=True)
 class PeopleReachedSettings:
     """How people reached is consolidated, and where each choice came from: `query`,
@@ -139,17 +136,14 @@ class PeopleReachedSettings:
     rmrp_only: bool
 
 
-def people_reached_settings(
-    country_pcode: str | None,
+def settings_of(
+    setting: CountryFigureSettings | None,
     *,
     model: str | None = None,
     accumulation: str | None = None,
     proportions: str | None = None,
 ) -> PeopleReachedSettings:
-    """The request's choices, else the country's declaration, else the platform's default
-    (max_sector, the regional monthly order, the people-in-need proportions, RMRP only)."""
-    pcode = country_pcode or PLATFORM_COUNTRY
-    setting = CountryFigureSettings.objects.filter(country__pcode=pcode).first()
+    """The request's choices, else this declaration (None: the platform's default)."""
     declared = "country_setting" if setting is not None else "platform_default"
     setting = setting or CountryFigureSettings()
     return PeopleReachedSettings(

@@ -109,10 +109,50 @@ def people_reached(
     Human Trafficking & Smuggling apart), are combined into one intersector row per admin1,
     and the months' rows are added. `cumulative`: subsectors roll into their sector, each
     sector's months are added, and the sectors are combined once."""
+    return people_reached_parts(
+        parts=[(query, model, accumulation, proportions)],
+        group_by=query.group_by,
+        references=references,
+        uncovered=uncovered,
+    )
+
+
+def people_reached_parts(
+    *,
+    parts: list[tuple[FigureQuery, str, str, str]],
+    group_by: list[str],
+    references: ReferenceIndex,
+    uncovered: set[str] | None = None,
+) -> list[dict]:
+    """People reached over several parts of the region, each (query, model, accumulation,
+    proportions) consolidated by its own rules (the queries cover disjoint admin1s: a
+    country, or countries with the same settings), then added: the regional figure is the
+    sum of its countries."""
     indicators = references.indicator_facts()
     direct = {
         i for i, facts in indicators.items() if facts["type"] == IndicatorType.DIRECT_ASSISTANCE
     }
+    roots = {facts["sector"]: facts["root_sector"] for facts in indicators.values()}
+    results: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(VECTOR))
+    missing: set[int] = set()
+    for query, model, accumulation, proportions in parts:
+        _consolidate_part(
+            query, model, accumulation, proportions, direct, indicators, roots, references,
+            results, missing,
+        )  # fmt: skip
+    if uncovered is not None:
+        uncovered.update(references.codes()["location"][a][0] for a in missing)
+    return [
+        _people_row(group_by, key, vector, references)
+        for key, vector in sorted(results.items(), key=lambda kv: [str(k) for k in kv[0]])
+    ]
+
+
+def _consolidate_part(
+    query, model, accumulation, proportions, direct, indicators, roots, references, results,
+    missing,
+) -> None:  # fmt: skip
+    """One part's consolidated people reached, added into `results` (group key -> vector)."""
     group_partner = "partner" in query.group_by
     # Cells: (month, admin1, partner, sector or subsector) -> vector, for the months of the
     # range. Each month's cells are cached on their own (config.db.generations): a write to
@@ -128,15 +168,12 @@ def people_reached(
         covered_months(query),
         lambda months: _people_cells(query, direct, indicators, group_partner, months),
     )
-    roots = {facts["sector"]: facts["root_sector"] for facts in indicators.values()}
     targets = (
         _months(query.month_from, query.month_to) if "month" in query.group_by else [query.month_to]
     )
     shares = None
     if proportions != Proportions.NONE and model != ConsolidationModel.SUM:
         shares = _shares_by_admin1(proportions_shares(proportions, query.admin1_ids))
-    missing: set[int] = set()
-    results: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(VECTOR))
     for target in targets:
         sites = _consolidated_sites(
             by_month, target, query.group_by, roots, model, accumulation, shares, missing
@@ -144,12 +181,6 @@ def people_reached(
         for (admin1, partner, sector), vector in sites.items():
             key = _group_key(query.group_by, target, admin1, partner, sector, references.codes())
             _add(results[key], vector)
-    if uncovered is not None:
-        uncovered.update(references.codes()["location"][a][0] for a in missing)
-    return [
-        _people_row(query.group_by, key, vector, references)
-        for key, vector in sorted(results.items(), key=lambda kv: [str(k) for k in kv[0]])
-    ]
 
 
 def _add(total: list[int], vector: list[int]) -> None:

@@ -21,7 +21,13 @@ def test_border_points_are_loaded(viewer):
     )
     assert {
         p["neighbour_country"] for p in viewer.get("/api/v1/border-points/").json()["results"]
-    } == {"ECU", "BOL", "CHL", "BRA", "COL"}
+    } == {"ECU", "BOL", "CHL", "BRA", "COL", "PER"}  # Huaquillas, in Ecuador, faces Peru
+    in_ecuador = viewer.get("/api/v1/border-points/?country=ECU").json()["results"]
+    assert [(p["code"], p["admin1"], p["neighbour_country"]) for p in in_ecuador] == [
+        ("EC-CAR-RUM", "EC04", "COL"), ("EC-ORO-HUA", "EC07", "PER"),
+    ]  # fmt: skip
+    in_peru = viewer.get("/api/v1/border-points/?country=PER&page_size=100").json()["results"]
+    assert len(in_peru) == 7 and all(p["code"].startswith("PE-") for p in in_peru)
 
 
 def test_coordinators_add_and_change_points_others_read(coordinator, viewer, reporter):

@@ -99,7 +99,8 @@ def test_locks_settings_and_reference_data_show_at_once(reporter, analyst, coord
     )
     settings_url = "/api/v1/figure-settings/PER/"
     assert coordinator.put(settings_url, {"consolidation_model": "sum"}).status_code == 200
-    assert analyst.get(PEOPLE).json()["model"] == "sum"
+    used = {c["country"]: c["model"] for c in analyst.get(PEOPLE).json()["countries"]}
+    assert used["PER"] == "sum"
     indicators = f"{URL}indicators/?month=2021-03"
     assert analyst.get(indicators).json()["results"][0]["indicator_name"] != "Renamed"
     renamed = coordinator.patch("/api/v1/indicators/PRT-01/", {"name": "Renamed"})

@@ -138,12 +138,12 @@ def test_split_cells_make_the_age_sex_and_population_columns(tables, analyst):
 
 
 def test_pin_is_the_default_and_a_country_may_declare_another(tables, analyst, coordinator):
-    body = people(analyst, "group_by=country")
+    body = people(analyst, "country=PER&group_by=country")
     assert (body["proportions"], body["proportions_source"]) == ("pin", "platform_default")
     assert body["results"][0]["people_reached"] == 346
     response = coordinator.patch("/api/v1/figure-settings/PER/", {"proportions": "target"})
     assert response.status_code == 200, response.content
-    body = people(analyst, "group_by=country")
+    body = people(analyst, "country=PER&group_by=country")
     assert (body["proportions"], body["proportions_source"]) == ("target", "country_setting")
     assert body["results"][0]["people_reached"] == 333
     assert CountryFigureSettings.objects.get().proportions == "target"

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_all_25_peruvian_departments_and_callao(viewer):
-    admin1 = codes(viewer.get("/api/v1/locations/?level=admin1&page_size=100"), "pcode")
+    admin1 = codes(viewer.get("/api/v1/locations/?level=admin1&parent=PER&page_size=100"), "pcode")
     assert len(admin1) == 25
     assert {"PE07", "PE15", "PE24", "PE21", "PE08", "PE17"} <= set(admin1)
     tumbes = viewer.get("/api/v1/locations/PE2401/").json()
@@ -19,7 +19,8 @@ def test_all_25_peruvian_departments_and_callao(viewer):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("level=country", ["PER"]),
+        ("level=country", ["ECU", "PER"]),
+        ("level=admin1&parent=ECU&page_size=100", [f"EC{n:02}" for n in range(1, 25)]),
         ("parent=PE24", ["PE2401", "PE2402", "PE2403"]),
         ("q=tumbes", ["PE24", "PE2401"]),
     ],
