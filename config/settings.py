@@ -119,7 +119,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Optional read replica: figures and exports read there (config/db.py).
+# Optional read replica: figures and exports read there (config/db/routing.py) while it is at
+# most DATABASE_REPLICA_MAX_LAG_SECONDS behind (asked every DATABASE_REPLICA_CHECK_SECONDS
+# per process); further behind, or unreachable, they read the primary.
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "10"))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "5"))
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
@@ -259,6 +263,9 @@ REQUEST_TIMEOUT_SECONDS = float(os.environ.get("REQUEST_TIMEOUT_SECONDS", "60"))
 # Figures are cached until the data they depend on changes (config.db.generations), at most
 # this long; 0 turns the cache off.
 FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "3600"))
+# PostgreSQL: figures read the monthly cells the report table's triggers keep
+# (reporting/figures/rollup.py) instead of the reports. Off: they read the reports.
+FIGURES_ROLLUP = env_bool("FIGURES_ROLLUP", default=True)
 # How long a reply to an Idempotency-Key is replayed; older keys count as new.
 IDEMPOTENCY_KEY_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_HOURS", "48"))
 # A retry arriving while the first request with its key still runs waits this long for it,

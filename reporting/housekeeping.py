@@ -2,7 +2,8 @@
 
 Each run: imports whose worker stopped are queued again (or failed), expired
 Idempotency-Key replies and sessions are deleted, and partners that have not reported a
-month are reminded before it locks. `manage.py run_worker` makes sure one run is queued.
+month are reminded before it locks; the figure cells' pending changes are folded in.
+`manage.py run_worker` makes sure one run is queued.
 """
 
 import logging
@@ -16,6 +17,7 @@ from django_tasks import task
 from config.api.idempotency import expiry_cutoff
 from config.db.models import IdempotencyRecord, OutboxEvent
 from reporting.activities.jobs import imports_reap
+from reporting.figures.rollup import fold_cell_deltas
 from reporting.reminders import send_reminders
 from reporting.webhooks.models import WebhookDelivery
 
@@ -32,6 +34,7 @@ def housekeeping() -> dict:
         ).delete()[0],
         "sessions_deleted": Session.objects.filter(expire_date__lt=timezone.now()).delete()[0],
         "reminders_sent": send_reminders(),
+        "figure_cells_folded": fold_cell_deltas(),
         **_prune_logs(),
     }
     schedule_housekeeping()

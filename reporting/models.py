@@ -8,6 +8,9 @@ from reporting.figures.models import (
     AgeSexProportions,
     AgeSexProportionsHistoryEntry,
     CountryFigureSettings,
+    FigureCell,
+    FigureCellDelta,
+    FigureCellView,
     PlanTarget,
 )
 from reporting.locations.models import Location
@@ -24,6 +27,9 @@ __all__ = [
     "BorderPoint",
     "CountryFigureSettings",
     "DataGeneration",
+    "FigureCell",
+    "FigureCellDelta",
+    "FigureCellView",
     "IdempotencyRecord",
     "Import",
     "Location",

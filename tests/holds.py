@@ -5,9 +5,11 @@ on that table blocks there, inside its transaction, until the test lets it go. N
 request runs its real code against the real database, only slower.
 """
 
+import os
 import time
 from contextlib import contextmanager
 
+import psycopg
 import pytest
 from django.db import connection
 
@@ -32,23 +34,39 @@ def held_at(table: str, event: str = "INSERT"):
             f"CREATE TRIGGER hold_here BEFORE {event} ON {table} "
             "FOR EACH STATEMENT EXECUTE FUNCTION hold_here()"
         )
-        cursor.execute("SELECT pg_advisory_lock(%s)", [HOLD])
+    holder = _session()
+    holder.execute("SELECT pg_advisory_lock(%s)", [HOLD])
     released = False
 
     def release() -> None:
         nonlocal released
         if not released:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [HOLD])
+            holder.execute("SELECT pg_advisory_unlock(%s)", [HOLD])
             released = True
 
     try:
         yield Hold(release)
     finally:
         release()
+        holder.close()
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TRIGGER hold_here ON {table}")
             cursor.execute("DROP FUNCTION hold_here()")
+
+
+def _session() -> psycopg.Connection:
+    """A connection of the test's own straight to PostgreSQL, for the session-level lock:
+    behind PgBouncer in transaction mode (TEST_DIRECT_DATABASE_URL names the server itself)
+    the lock and its unlock could otherwise land on different server connections."""
+    params = connection.get_connection_params()
+    direct = os.environ.get("TEST_DIRECT_DATABASE_URL")
+    if direct:
+        url = psycopg.conninfo.conninfo_to_dict(direct)
+        params.update({k: url[k] for k in ("host", "port") if k in url})
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    params.pop("prepare_threshold", None)
+    return psycopg.connect(**params, autocommit=True)
 
 
 class Hold:

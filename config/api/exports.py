@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
+from django.db import transaction
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import get_language, gettext
 from rest_framework import renderers, serializers
@@ -277,6 +278,16 @@ def export_response(
     return response
 
 
+def rows_in_one_transaction(queryset, chunk_size: int = 2000) -> Iterator:
+    """The queryset's objects, `chunk_size` at a time from a server-side cursor opened in a
+    transaction of its own. Outside a transaction Django declares the cursor WITH HOLD, and
+    it outlives the transaction on its server connection: behind PgBouncer in transaction
+    mode the next fetch may reach another one. Inside, it lives and dies on one connection;
+    memory stays one chunk."""
+    with transaction.atomic(using=queryset.db):
+        yield from queryset.iterator(chunk_size=chunk_size)
+
+
 class ExportListMixin:
     """`?format=csv|hxl|xlsx` on a list exports every matching row (no pagination)."""
 
@@ -295,9 +306,8 @@ class ExportListMixin:
             )
         serializer = self.get_serializer()
         columns = serializer_columns(serializer)
-        rows = (
-            flatten(serializer.to_representation(obj)) for obj in queryset.iterator(chunk_size=2000)
-        )
+        objects = rows_in_one_transaction(queryset)
+        rows = (flatten(serializer.to_representation(obj)) for obj in objects)
         return export_response(fmt, columns, rows, self.export_name(), table_options(request))
 
     def export_queryset(self, request):

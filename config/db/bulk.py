@@ -9,7 +9,7 @@ import operator
 import time
 import uuid
 
-from django.db import connection, models
+from django.db import OperationalError, connection, models
 
 
 def _log(sql: str, started: float) -> None:
@@ -80,7 +80,7 @@ def bulk_insert(model: type[models.Model], rows: list[dict], *, with_ids: bool =
         if connection.vendor == "postgresql":
             sql = f"COPY {table} ({columns}) FROM STDIN"
             # The raw cursor's errors become Django's (IntegrityError...), as for execute().
-            with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+            with connection.wrap_database_errors, _copy_ended(cursor.cursor.copy(sql)) as copy:
                 for line in values:
                     copy.write_row(line)
             _log(sql, started)
@@ -88,6 +88,27 @@ def bulk_insert(model: type[models.Model], rows: list[dict], *, with_ids: bool =
             marks = ", ".join(["%s"] * len(names))
             cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", values)  # noqa: S608
     return ids if with_ids else []
+
+
+class _copy_ended:  # noqa: N801 (used as a context manager, like the one it wraps)
+    """psycopg's COPY, where an error raised while ending it that is not a database error
+    becomes one. Behind PgBouncer a server connection lost during the COPY shows there as
+    psycopg's own ValueError, which callers would take for a bug instead of a lost
+    connection (a job would fail instead of being retried)."""
+
+    def __init__(self, manager):
+        self.manager = manager
+
+    def __enter__(self):
+        return self.manager.__enter__()
+
+    def __exit__(self, kind, error, traceback):
+        try:
+            return self.manager.__exit__(kind, error, traceback)
+        except (ValueError, TypeError, AssertionError) as ending:
+            if error is not None:  # the COPY failed already: that is the error to report
+                raise error from ending
+            raise OperationalError(f"the COPY could not be ended: {ending!r}") from ending
 
 
 def bulk_insert_per_value(

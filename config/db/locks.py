@@ -7,3 +7,4 @@ IDEMPOTENCY_KEY = 5_006  # (namespace, hash of user and key): one request per ke
 WEBHOOK_SENDER = 5_007  # (namespace, subscription id): one sender per subscription
 WEBHOOK_DISPATCH = 5_008  # (namespace, 0): one fan-out at a time keeps event order
 IMPORT_JOB = 5_009  # (namespace, import id): held while a job runs the import
+FIGURE_CELLS = 5_010  # (namespace, 0): one fold of the figure cells' deltas at a time

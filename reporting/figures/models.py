@@ -166,3 +166,65 @@ class AgeSexProportionsHistoryEntry(HistoryEntry):
 
     def __str__(self) -> str:
         return f"proportions {self.proportions_id} v{self.version} {self.action}"
+
+
+class _CellColumns(models.Model):
+    """A cell of the report table summed by month, admin1, indicator, RMRP and CVA
+    (reporting.figures.rollup). Column names are the reports' own, so a figure's query reads
+    cells or reports alike."""
+
+    month = models.DateField()
+    admin1 = models.ForeignKey(
+        Location, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+        related_name="+",
+    )  # fmt: skip
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.DO_NOTHING, db_constraint=False,
+        db_index=False, related_name="+",
+    )  # fmt: skip
+    rmrp = models.BooleanField()
+    cva = models.BooleanField()
+    reports = models.BigIntegerField()
+    total_beneficiaries = models.BigIntegerField()
+    new_beneficiaries = models.BigIntegerField()
+    quantity = models.BigIntegerField()
+    pop_in_destination = models.BigIntegerField()
+    pop_in_transit = models.BigIntegerField()
+    pop_host_community = models.BigIntegerField()
+    pop_pendular = models.BigIntegerField()
+    pop_returnees = models.BigIntegerField()
+    girls = models.BigIntegerField()
+    boys = models.BigIntegerField()
+    women = models.BigIntegerField()
+    men = models.BigIntegerField()
+    other_under_18 = models.BigIntegerField()
+    other_over_18 = models.BigIntegerField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} admin1 {self.admin1_id} indicator {self.indicator_id}"
+
+
+class FigureCell(_CellColumns):
+    """Folded sums (one row per cell)."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "admin1", "indicator", "rmrp", "cva"], name="figurecell_key"
+            )
+        ]
+
+
+class FigureCellDelta(_CellColumns):
+    """Changes not folded yet: appended by the report table's triggers."""
+
+
+class FigureCellView(_CellColumns):
+    """Cells and pending deltas together (a view): what figures read."""
+
+    class Meta:
+        managed = False
+        db_table = "reporting_figurecellview"

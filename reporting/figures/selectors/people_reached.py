@@ -26,6 +26,7 @@ from reporting.figures.selectors.common import (
     _reports,
     covered_months,
     query_key,
+    report_count,
     with_names,
 )
 
@@ -46,7 +47,9 @@ def _highest(by_sector: dict[str, list[int]], sectors, shares: dict | None) -> l
         return [max(by_sector[s][i] for s in present) for i in range(len(VECTOR))]
     out = [0] * len(VECTOR)
     for p, population in enumerate(POP):
-        splits = [split(by_sector[s][p], shares[s].get(population, NO_SHARES)) for s in present]
+        splits = [
+            split(by_sector[s][p], shares.get(s, {}).get(population, NO_SHARES)) for s in present
+        ]
         cells = [max(column) for column in zip(*splits, strict=True)]
         out[p] = sum(cells)
         for cell, group in zip(cells, SPLIT_AGE_SEX, strict=True):
@@ -240,18 +243,21 @@ def _people_cells(query, direct, indicators, group_partner, months) -> dict[date
     query."""
     keys = ["admin1_id", "indicator_id", "month"] + (["partner_id"] if group_partner else [])
     sums = {f: Sum(f) for f in [*POP, *AGE]}
+    source = _reports(query, indicator_ids=direct, months=months, cells=not group_partner)
     rows = (
-        _reports(query, indicator_ids=direct, months=months)
-        .values(*keys)
+        source.values(*keys)
         .annotate(
             **sums,
             new=Sum("new_beneficiaries"),
             cva_new=Sum("new_beneficiaries", filter=Q(cva=True)),
+            reports_n=report_count(source),
         )
         .order_by()
     )
     out: dict[date, dict[tuple, list[int]]] = {month: {} for month in months}
     for row in rows:
+        if not row["reports_n"]:
+            continue  # changes that cancelled out: no report there
         sector = indicators[row["indicator_id"]]["sector"]  # subsector level; rolled up later
         site = (row["admin1_id"], row.get("partner_id"), sector)
         cell = out[row["month"]].setdefault(site, [0] * len(VECTOR))

@@ -11,6 +11,7 @@ from reporting.common.references import ReferenceIndex
 from reporting.figures.selectors.common import (
     FigureQuery,
     _reports,
+    report_count,
     with_names,
 )
 
@@ -52,17 +53,20 @@ def monthly_beneficiaries(*, query: FigureQuery, references: ReferenceIndex) -> 
     the RMRP / non-RMRP split, grouped as asked."""
     codes, indicators = references.codes(), references.indicator_facts()
     columns = sorted({_COLUMN[g] for g in query.group_by})
+    source = _reports(query, cells="partner" not in query.group_by)
     rows = (
-        _reports(query)
-        .values(*columns)
+        source.values(*columns)
         .annotate(
             rmrp_total=Sum("total_beneficiaries", filter=Q(rmrp=True)),
             other_total=Sum("total_beneficiaries", filter=Q(rmrp=False)),
+            reports_n=report_count(source),
         )
         .order_by()
     )
     out: dict[tuple, dict] = {}
     for row in rows:
+        if not row["reports_n"]:
+            continue  # changes that cancelled out: no report there
         dims = _dimension_values(query.group_by, row, codes, indicators)
         key = tuple(dims.values())
         entry = out.setdefault(
