@@ -184,7 +184,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "5w@localhost")
 # The cache holds cached figures and rate-limit counters: shared by every worker (the
 # database, or Redis for several machines) in production, in process memory for
 # development. `manage.py createcachetable` makes the database's table.
-CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "locmem" if DEBUG else "db")
+# Setting REDIS_URL alone selects Redis (several machines share it).
+CACHE_BACKEND = os.environ.get(
+    "CACHE_BACKEND", "redis" if os.environ.get("REDIS_URL") else ("locmem" if DEBUG else "db")
+)
 CACHES = {
     "default": {
         "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

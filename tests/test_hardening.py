@@ -103,7 +103,10 @@ def test_a_blocked_database_answers_503_with_retry_after(reload_reference_data, 
             user=settings["USER"],
             dbname=settings["NAME"],
         )
-        other.execute("LOCK TABLE reporting_activityreport IN ACCESS EXCLUSIVE MODE")
+        other.execute(  # the reports and the figure cells read in their place
+            "LOCK TABLE reporting_activityreport, reporting_figurecell, reporting_figurecelldelta "
+            "IN ACCESS EXCLUSIVE MODE"
+        )
         with connection.cursor() as cursor:
             cursor.execute("SET statement_timeout = 300")
         expected = "query_timeout"
