@@ -61,8 +61,12 @@ def main(base_url: str, reporter_token: str, analyst_token: str) -> None:
     check({"ACNUR", "OIM", "HIAS"} <= {p.code for p in partners.results}, "list partners")
     indicators = indicators_list.sync(client=reporter, sector="PRT")
     check("PRT-01" in {i.code for i in indicators.results}, "list indicators of a sector")
-    admin1 = locations_list.sync(client=reporter, level=LocationsListLevel.ADMIN1, page_size=100)
-    check(admin1.count == 25, "list the 25 admin1 areas")
+    admin1 = locations_list.sync(
+        client=reporter, level=LocationsListLevel.ADMIN1, parent="PER", page_size=100
+    )
+    check(admin1.count == 25, "list Peru's 25 admin1 areas")
+    regional = locations_list.sync(client=reporter, level=LocationsListLevel.ADMIN1, page_size=100)
+    check(regional.count == 25 + 24, "list the region's admin1 areas (Peru and Ecuador)")
 
     body = ActivityReportRequest(
         month="2021-03",
