@@ -9,9 +9,11 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.db.models import Sum
 
 from reporting.activities.jobs import imports_reap
 from reporting.activities.models import ActivityReport, Import
+from reporting.figures.models import FigureCell, FigureCellDelta
 from tests.holds import held_at, postgresql_only, wait_for
 from tests.reporting.activities.test_imports import csv_bytes, line
 from tests.servers import run_worker_until_idle, task_worker
@@ -47,6 +49,9 @@ def test_a_job_import_is_queued_then_written_by_the_worker(reporter):
     )  # fmt: skip
     assert (done["rows_validated"], done["rows_written"], done["attempts"]) == (30, 30, 1)
     assert ActivityReport.objects.count() == 30
+    if connection.vendor == "postgresql":  # the worker folded the import's figure cells
+        assert not FigureCellDelta.objects.exists()
+        assert FigureCell.objects.aggregate(n=Sum("reports"))["n"] == 30
 
 
 def test_a_large_file_becomes_a_job_without_asking(reporter, settings):
