@@ -54,8 +54,8 @@ def main():
     from django.test import Client, override_settings
 
     from partners.models import ApiToken, Partner, User
+    from reporting.activities.figure_cells import fold_cell_deltas
     from reporting.activities.models import ActivityReport
-    from reporting.figures.rollup import fold_cell_deltas
 
     print(f"reports in the table: {ActivityReport.objects.count():,}")
     print(f"figure cells folded before measuring: {fold_cell_deltas():,}")

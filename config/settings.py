@@ -267,7 +267,7 @@ REQUEST_TIMEOUT_SECONDS = float(os.environ.get("REQUEST_TIMEOUT_SECONDS", "60"))
 # this long; 0 turns the cache off.
 FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "3600"))
 # PostgreSQL: figures read the monthly cells the report table's triggers keep
-# (reporting/figures/rollup.py) instead of the reports. Off: they read the reports.
+# (reporting/activities/figure_cells.py) instead of the reports. Off: they read the reports.
 FIGURES_ROLLUP = env_bool("FIGURES_ROLLUP", default=True)
 # How long a reply to an Idempotency-Key is replayed; older keys count as new.
 IDEMPOTENCY_KEY_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_HOURS", "48"))

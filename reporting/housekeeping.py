@@ -16,8 +16,8 @@ from django_tasks import task
 
 from config.api.idempotency import expiry_cutoff
 from config.db.models import IdempotencyRecord, OutboxEvent
+from reporting.activities.figure_cells import fold_cell_deltas
 from reporting.activities.jobs import imports_reap
-from reporting.figures.rollup import fold_cell_deltas
 from reporting.reminders import send_reminders
 from reporting.webhooks.models import WebhookDelivery
 

@@ -25,10 +25,10 @@ from config.db import locks
 from config.db.choices import ChangeChannel
 from config.db.outbox import record_events
 from reporting.activities.batches import activity_reports_write
+from reporting.activities.figure_cells import fold_cell_deltas
 from reporting.activities.imports import import_create, import_event, limited_rows
 from reporting.activities.models import Import
 from reporting.activities.spreadsheets import raw_reports, read_header, with_columns
-from reporting.figures.rollup import fold_cell_deltas
 
 logger = logging.getLogger("reporting.jobs")
 LOCK_NAMESPACE = locks.IMPORT_JOB  # pg_advisory_xact_lock(namespace, import id) while a job runs

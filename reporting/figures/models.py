@@ -170,8 +170,8 @@ class AgeSexProportionsHistoryEntry(HistoryEntry):
 
 class _CellColumns(models.Model):
     """A cell of the report table summed by month, admin1, indicator, RMRP and CVA
-    (reporting.figures.rollup). Column names are the reports' own, so a figure's query reads
-    cells or reports alike."""
+    (reporting.activities.figure_cells). Column names are the reports' own, so a figure's
+    query reads cells or reports alike."""
 
     month = models.DateField()
     admin1 = models.ForeignKey(

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from reporting.figures import rollup
+from reporting.activities import figure_cells as rollup
 
 
 def install(apps, schema_editor):

@@ -8,10 +8,10 @@ from typing import Any
 from django.db.models import Count, QuerySet, Sum
 
 from config.db.routing import read_alias
+from reporting.activities.figure_cells import rollup_enabled
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
 from reporting.common.references import ReferenceIndex
 from reporting.figures.models import CountryFigureSettings, FigureCellView
-from reporting.figures.rollup import rollup_enabled
 from reporting.periods.choices import PeriodStatus
 from reporting.periods.models import ReportingPeriod
 
@@ -108,7 +108,7 @@ def _reports(
 ) -> QuerySet:
     """The live reports the query selects; with `cells`, where the caller needs no partner
     and only the summed columns, the monthly cells instead (PostgreSQL: the same sums from
-    thousands of rows instead of millions; reporting.figures.rollup)."""
+    thousands of rows instead of millions; reporting.activities.figure_cells)."""
     alias = read_alias()
     if cells and query.partner_id is None and rollup_enabled(alias):
         qs = FigureCellView.objects.using(alias)

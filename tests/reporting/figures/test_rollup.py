@@ -8,9 +8,9 @@ from django.db import connection
 from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext
 
+from reporting.activities.figure_cells import KEY, SUMS, fold_cell_deltas
 from reporting.activities.models import ActivityReport
 from reporting.figures.models import FigureCell, FigureCellDelta, FigureCellView
-from reporting.figures.rollup import KEY, SUMS, fold_cell_deltas
 from tests.holds import postgresql_only
 from tests.reporting.activities.test_bulk import URL as BULK_URL
 from tests.reporting.activities.test_bulk import row

@@ -14,6 +14,9 @@ of reports.
 Reports are counted while live (deleted_at IS NULL). Figures by partner or delivery
 mechanism, and counts of partners, read the reports (the cells have no partner). SQLite has
 no triggers of this kind: there figures always read the reports.
+
+This module belongs to the report table's owner (activities): the triggers and the fold
+are about its rows; the cells' models and the figures that read them live in `figures`.
 """
 
 from django.conf import settings
