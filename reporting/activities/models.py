@@ -136,7 +136,18 @@ class ActivityReport(models.Model):
         indexes = [
             models.Index(fields=["partner", "month"]),
             models.Index(fields=["updated_at", "id"]),  # sync: ?updated_since=&ordering=updated_at
-            models.Index(fields=["month", "indicator"]),
+            # Figures that need the partner (indicator figures count partners; cash and any
+            # figure filtered by partner) read a month's reports from this index alone (an
+            # index-only scan: 450 -> 33 ms for a month of 250,000 reports at 10M).
+            # SQLite ignores INCLUDE (models.W040 silenced) and uses the key columns.
+            models.Index(
+                fields=["month", "indicator", "partner"],
+                include=[
+                    "admin1", "rmrp", "cva", "deleted_at", "quantity", "total_beneficiaries",
+                    "new_beneficiaries", "cva_value_usd", "delivery_mechanism",
+                ],
+                name="activityreport_month_figures",
+            ),  # fmt: skip
             models.Index(fields=["implementing_partner", "month"]),
             # Batches and imports find id-less rows' reports by name (natural key).
             models.Index(fields=["partner", "activity_name"]),

@@ -136,7 +136,7 @@ def cash_figures(*, query: FigureQuery, references: ReferenceIndex) -> list[dict
             value=Sum("cva_value_usd"),
             people=Sum("total_beneficiaries"),
             new=Sum("new_beneficiaries"),
-            reports=Count("id"),
+            reports=Count("*"),  # not Count("id"): the figures index holds no id
         )
         .order_by()
     )
