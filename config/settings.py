@@ -198,8 +198,11 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
         "redis": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            # A Redis that does not answer fails the request within a second instead of
+            # holding a worker for the operating system's TCP timeout.
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
         },
     }[CACHE_BACKEND]
 }

@@ -16,7 +16,7 @@ BACKENDS = {
     "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "r4v_cache"},
     "redis": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": os.environ.get("TEST_REDIS_URL", ""),
     },
 }
