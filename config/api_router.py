@@ -7,6 +7,7 @@ from rest_framework.reverse import reverse
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from config.api.export_routes import export_urls
 from indicators.api.views import IndicatorViewSet, SectorViewSet
 from partners.api.views import MeView, PartnerViewSet
 from reporting.activities.api.views import ActivityReportViewSet, ImportViewSet
@@ -74,5 +75,6 @@ class ApiRootView(APIView):
 urlpatterns = [
     path("", ApiRootView.as_view(), name="api-root"),
     path("me/", MeView.as_view(), name="me"),
+    *export_urls(router.urls),  # before the detail routes, which would take "export"
     *router.urls,
 ]

@@ -396,6 +396,11 @@ class XLSXFileRenderer(FileRenderer):
     format = "xlsx"
 
 
+class CSVFileRenderer(FileRenderer):
+    media_type = "text/csv"
+    format = "csv"
+
+
 class OctetStreamRenderer(FileRenderer):
     media_type = "application/octet-stream"
     format = "bin"

@@ -4,6 +4,7 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
 from config.api.exceptions import PROBLEM_CONTENT_TYPE
+from config.api.export_routes import document_exports
 from config.api.serializers import ProblemSerializer
 
 PROBLEM_DESCRIPTIONS = {
@@ -112,7 +113,7 @@ EXPORT_PARAMETERS = {
         "required": False,
         "description": "CSV and HXL exports: the separator. Default `semicolon` when the "
         "request prefers Spanish (Accept-Language: es, as Excel there expects), else `comma`.",
-        "schema": {"type": "string", "enum": ["comma", "semicolon", "tab"]},
+        "schema": {"$ref": "#/components/schemas/CsvSeparator"},
     },
     "ExportHeaders": {
         "name": "headers",
@@ -120,7 +121,7 @@ EXPORT_PARAMETERS = {
         "required": False,
         "description": "Exports: `names` (the API's field names, the default; uploads take "
         "them back) or `labels` (headers for people, in the request's language).",
-        "schema": {"type": "string", "enum": ["names", "labels"]},
+        "schema": {"$ref": "#/components/schemas/ExportHeaders"},
     },
 }
 
@@ -128,10 +129,15 @@ EXPORT_PARAMETERS = {
 def postprocess(result, generator, request, public):
     """The export formats as one shared parameter component (and one enum), on the reads
     that offer them (their 200 answer has a CSV body); operation ids without dots, so every
-    generator turns them into names."""
+    generator turns them into names; the `export/` operations documented as files
+    (config.api.export_routes)."""
     components = result.setdefault("components", {})
     components.setdefault("parameters", {}).update(EXPORT_PARAMETERS)
-    components.setdefault("schemas", {})["ExportFormat"] = EXPORT_FORMAT_SCHEMA
+    components.setdefault("schemas", {}).update(
+        ExportFormat=EXPORT_FORMAT_SCHEMA,  # enums as components: one class in a generated client
+        CsvSeparator={"type": "string", "enum": ["comma", "semicolon", "tab"]},
+        ExportHeaders={"type": "string", "enum": ["names", "labels"]},
+    )
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
             if not isinstance(operation, dict) or "operationId" not in operation:
@@ -149,4 +155,5 @@ def postprocess(result, generator, request, public):
                 operation["parameters"] = parameters
             else:
                 operation.pop("parameters", None)
+    document_exports(result)
     return result

@@ -143,8 +143,15 @@ class ActivityReport(models.Model):
             models.Index(
                 fields=["month", "indicator", "partner"],
                 include=[
-                    "admin1", "rmrp", "cva", "deleted_at", "quantity", "total_beneficiaries",
-                    "new_beneficiaries", "cva_value_usd", "delivery_mechanism",
+                    "admin1",
+                    "rmrp",
+                    "cva",
+                    "deleted_at",
+                    "quantity",
+                    "total_beneficiaries",
+                    "new_beneficiaries",
+                    "cva_value_usd",
+                    "delivery_mechanism",
                 ],
                 name="activityreport_month_figures",
             ),  # fmt: skip

@@ -6,6 +6,7 @@ Run by `make client-check` (and CI): no hand-written HTTP here, only the generat
     python generated_client_check.py BASE_URL REPORTER_TOKEN ANALYST_TOKEN
 """
 
+import csv
 import datetime
 import io
 import sys
@@ -15,15 +16,21 @@ from r4v_client import AuthenticatedClient
 from r4v_client.api.activity_reports import (
     activity_reports_bulk,
     activity_reports_create,
+    activity_reports_export,
     activity_reports_history_list,
     activity_reports_list,
     activity_reports_partial_update,
     activity_reports_retrieve,
 )
 from r4v_client.api.border_crossings import border_crossings_series, border_crossings_travel_modes
-from r4v_client.api.figures import figures_indicators_retrieve, figures_people_reached_retrieve
+from r4v_client.api.figures import (
+    figures_indicators_retrieve,
+    figures_people_reached_export,
+    figures_people_reached_retrieve,
+)
 from r4v_client.api.imports import (
     imports_create,
+    imports_error_report_csv,
     imports_error_report_xlsx,
     imports_template_retrieve,
 )
@@ -35,6 +42,8 @@ from r4v_client.models import (
     ActivityReportRequest,
     AgeSexRequest,
     ConsolidationModelEnum,
+    CsvSeparator,
+    ExportFileFormat,
     ImportUploadRequest,
     LocationsListLevel,
     PatchedActivityReportRequest,
@@ -150,6 +159,11 @@ def main(base_url: str, reporter_token: str, analyst_token: str) -> None:
         client=reporter, id=upload.parsed.additional_properties["import_id"]
     )
     check(report.status_code == 200 and report.content[:2] == b"PK", "download its error report")
+    report_csv = imports_error_report_csv.sync(
+        client=reporter, id=upload.parsed.additional_properties["import_id"]
+    )
+    text = report_csv.payload.read().decode("utf-8-sig")
+    check("Broken row" in text, "download its error report as CSV (a file of bytes)")
     template = imports_template_retrieve.sync_detailed(client=reporter)
     check(template.status_code == 200 and template.content[:2] == b"PK", "download the template")
 
@@ -167,6 +181,32 @@ def main(base_url: str, reporter_token: str, analyst_token: str) -> None:
     indicators = figures_indicators_retrieve.sync(client=analyst, month="2021-03")
     totals = {row.indicator: row.total_beneficiaries for row in indicators.results}
     check(totals.get("PRT-01", 0) >= 3530, "read indicator figures")
+    people_csv = figures_people_reached_export.sync(
+        client=analyst, month="2021-03", group_by="sector", model=ConsolidationModelEnum.SUM,
+        sep=CsvSeparator.SEMICOLON,
+    )  # fmt: skip
+    lines = list(
+        csv.reader(io.StringIO(people_csv.payload.read().decode("utf-8-sig")), delimiter=";")
+    )
+    check(
+        len(lines) == 1 + len(people.results) and "sector" in lines[0],
+        "export people reached as CSV, a line per figure row",
+    )
+
+    exported = activity_reports_export.sync(client=reporter, month="2021-03")
+    lines = list(csv.reader(io.StringIO(exported.payload.read().decode("utf-8-sig"))))
+    listed, cursor = 0, UNSET
+    while True:
+        page = activity_reports_list.sync(client=reporter, month="2021-03", cursor=cursor)
+        listed += len(page.results)
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+    check(len(lines) - 1 == listed > 0, "export the 5W reports as CSV: every row of every page")
+    workbook = activity_reports_export.sync(
+        client=reporter, month="2021-03", format_=ExportFileFormat.XLSX
+    )
+    check(workbook.payload.read()[:2] == b"PK", "export the 5W reports as XLSX")
     print("generated client: all operations OK")
 
 
