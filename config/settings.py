@@ -169,6 +169,9 @@ IMPORT_MAX_ATTEMPTS = int(os.environ.get("IMPORT_MAX_ATTEMPTS", "3"))
 # http and private addresses (127.0.0.1). Retries wait RETRY_SCHEDULE x this scale.
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=DEBUG)
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+# Certificates of https receivers are verified against the system's trusted CAs, or only
+# against the CAs in this PEM file (a private CA for receivers inside an organisation).
+WEBHOOKS_CA_FILE = os.environ.get("WEBHOOKS_CA_FILE") or None
 WEBHOOK_RETRY_SCALE = float(os.environ.get("WEBHOOK_RETRY_SCALE", "1"))
 HOUSEKEEPING_SECONDS = int(os.environ.get("HOUSEKEEPING_SECONDS", "60"))
 # Delivered webhooks, dispatched events and finished jobs are kept this long.

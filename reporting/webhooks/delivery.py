@@ -22,6 +22,7 @@ import ssl
 import time
 from datetime import timedelta
 from http.client import HTTPConnection, HTTPSConnection
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -51,39 +52,84 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def checked_address(url: str) -> tuple[str, str, int, str]:
-    """(scheme, host, port, IP to connect to), or UrlNotAllowed saying why."""
+class Target(NamedTuple):
+    """Where a subscription's URL leads, as checked: its host name (Host header, TLS name),
+    port, path with query, and the addresses its name resolved to, all allowed."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    addresses: tuple[str, ...]
+
+
+def checked_address(url: str) -> Target:
+    """The URL's target, or UrlNotAllowed saying why."""
     parts = urlsplit(url)
     allow_private = settings.WEBHOOKS_ALLOW_PRIVATE
     if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
         raise UrlNotAllowed("Webhook URLs must use https.")
     if not parts.hostname:
         raise UrlNotAllowed("The URL has no host.")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port out of range
+        raise UrlNotAllowed("The URL's port is not a port number.") from None
     try:
         infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         raise UrlNotAllowed(f"{parts.hostname} does not resolve.") from None
-    addresses = [info[4][0] for info in infos]
+    addresses = tuple(dict.fromkeys(info[4][0] for info in infos))
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
         if not ip.is_global and not allow_private:
             raise UrlNotAllowed(f"{parts.hostname} resolves to {ip}, which is not public.")
-    return parts.scheme, parts.hostname, port, addresses[0]
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return Target(parts.scheme, parts.hostname, port, path, addresses)
 
 
-def _open(scheme: str, host: str, port: int, address: str):
-    """A connection to the checked address (not a second DNS answer), with TLS verified
-    for the host name."""
+def _connect(target: Target, timeout: float) -> socket.socket:
+    """A socket to the first checked address that answers (never a second DNS answer)."""
+    error: OSError | None = None
+    for address in target.addresses:
+        try:
+            return socket.create_connection((address, target.port), timeout=timeout)
+        except OSError as problem:
+            error = problem
+    raise error or OSError(f"{target.host} has no address.")
+
+
+class _CheckedHTTPConnection(HTTPConnection):
+    """Every (re)connection goes to the checked addresses; Host is the URL's."""
+
+    def __init__(self, target: Target, timeout: float):
+        super().__init__(target.host, target.port, timeout=timeout)
+        self.target = target
+
+    def connect(self):
+        self.sock = _connect(self.target, self.timeout)
+
+
+class _CheckedHTTPSConnection(HTTPSConnection):
+    """The same over TLS, the certificate verified for the URL's host name (the system's
+    trusted CAs, or WEBHOOKS_CA_FILE's) on every (re)connection, a kept-alive one that
+    the receiver closed included."""
+
+    def __init__(self, target: Target, timeout: float):
+        context = ssl.create_default_context(cafile=settings.WEBHOOKS_CA_FILE or None)
+        super().__init__(target.host, target.port, timeout=timeout, context=context)
+        self.target = target
+
+    def connect(self):
+        sock = _connect(self.target, self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.target.host)
+
+
+def _open(target: Target) -> HTTPConnection:
     timeout = settings.WEBHOOK_TIMEOUT_SECONDS
-    if scheme == "http":
-        conn = HTTPConnection(address, port, timeout=timeout)
-    else:
-        conn = HTTPSConnection(address, port, timeout=timeout, context=ssl.create_default_context())
-        # Connect to the checked address; verify the certificate against the host name.
-        sock = socket.create_connection((address, port), timeout=timeout)
-        conn.sock = conn._context.wrap_socket(sock, server_hostname=host)
-    return conn
+    if target.scheme == "http":
+        return _CheckedHTTPConnection(target, timeout)
+    return _CheckedHTTPSConnection(target, timeout)
 
 
 def payload(event: OutboxEvent) -> bytes:
@@ -124,20 +170,19 @@ def _send_in_order(subscription_id: int) -> float | None:
             if delivery.next_attempt_at and delivery.next_attempt_at > now:
                 return (delivery.next_attempt_at - now).total_seconds()
             try:
-                address = checked_address(subscription.url)
-                reused = conn is not None and target == address
+                checked = checked_address(subscription.url)
+                reused = conn is not None and target == checked
                 if not reused:
                     if conn is not None:
                         conn.close()
-                    conn, target = _open(*address), address
+                    conn, target = _open(checked), checked
                 try:
-                    code = _post(conn, subscription, delivery, address[1])
+                    code = _post(conn, subscription, delivery, checked.path)
                 except (ConnectionError, http.client.RemoteDisconnected):
                     if not reused:
                         raise
                     conn.close()  # the receiver closed a kept-alive connection: once more
-                    conn = _open(*address)
-                    code = _post(conn, subscription, delivery, address[1])
+                    code = _post(conn, subscription, delivery, checked.path)
                 error = "" if 200 <= code < 300 else f"The receiver answered {code}."
             except (UrlNotAllowed, OSError, TimeoutError) as problem:
                 code, error = None, str(problem)[:500] or type(problem).__name__
@@ -156,16 +201,15 @@ def _send_in_order(subscription_id: int) -> float | None:
     return None
 
 
-def _post(conn, subscription, delivery, host: str) -> int:
+def _post(conn, subscription, delivery, path: str) -> int:
     body = payload(delivery.event)
     timestamp = int(time.time())
     message_id = f"msg_{delivery.message_id.hex}"
     conn.request(
         "POST",
-        urlsplit(subscription.url).path or "/",
+        path,
         body=body,
         headers={
-            "Host": host,
             "Content-Type": "application/json",
             "User-Agent": "r4v-webhooks/1",
             "webhook-id": message_id,

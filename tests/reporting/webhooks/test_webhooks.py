@@ -3,6 +3,7 @@ receiver on 127.0.0.1, which verifies every signature with the reference `standa
 package."""
 
 import json
+import ssl
 import threading
 import time
 from datetime import timedelta
@@ -30,11 +31,14 @@ def committed(committed_data, settings):
 
 
 class Receiver:
-    """An HTTP endpoint that keeps what it verified; `down` makes it answer 503."""
+    """An HTTP endpoint that keeps what it verified; `down` makes it answer 503. With `tls`
+    (a server-side SSL context) it is https at `host`; with `close_each` it closes the
+    connection after every answer, as many receivers do."""
 
-    def __init__(self):
+    def __init__(self, tls: ssl.SSLContext | None = None, host="127.0.0.1", close_each=False):
         self.secret = None
         self.received: list[tuple[str, dict]] = []  # (webhook-id, payload)
+        self.paths: list[str] = []
         self.refused = 0
         self.down = False
         receiver = self
@@ -52,14 +56,20 @@ class Receiver:
                     return
                 payload = Webhook(receiver.secret).verify(body, dict(self.headers))
                 receiver.received.append((self.headers["webhook-id"], payload))
+                receiver.paths.append(self.path)
                 self.send_response(204)
+                if close_each:
+                    self.send_header("Connection", "close")
                 self.end_headers()
 
             def log_message(self, *args):
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/r4v"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+        scheme = "https" if tls else "http"
+        self.url = f"{scheme}://{host}:{self.server.server_address[1]}/hooks/r4v"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def types(self) -> list[str]:
