@@ -99,6 +99,21 @@ def fill_reports(target: int, *, seed: int = 7) -> int:
     return target - have
 
 
+BENCH_USERS = {"reporter": ("bench-reporter", "ACNUR"), "analyst": ("bench-analyst", "OCHA")}
+
+
+def bench_user(role: str, token_name: str):
+    """The benchmark's reporter (ACNUR, a fifth of the reports) or analyst (OCHA), and a
+    new API token of theirs: (user, token)."""
+    from partners.models import ApiToken, Partner, User
+
+    username, partner = BENCH_USERS[role]
+    user, _ = User.objects.update_or_create(
+        username=username, defaults={"role": role, "partner": Partner.objects.get(code=partner)}
+    )
+    return user, ApiToken.issue(user=user, name=token_name)[1]
+
+
 def settle():
     """What production's housekeeping and autovacuum would have done by now: the figure
     cells' pending changes folded (every minute), the visibility map set (index-only scans)

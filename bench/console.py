@@ -13,7 +13,7 @@ import argparse
 import statistics
 import time
 
-from common import fill_reports, setup_django
+from common import bench_user, fill_reports, setup_django
 
 FIGURES = [
     "/api/v1/figures/people-reached/?month=2021-03&group_by=sector",
@@ -51,18 +51,14 @@ def main():
     from django.core.cache import cache
     from django.test import Client
 
-    from partners.models import ApiToken, Partner, User
     from reporting.activities.models import ActivityReport
 
     print(f"reports in the table: {ActivityReport.objects.count():,}")
-    analyst, _ = User.objects.update_or_create(
-        username="bench-analyst",
-        defaults={"role": "analyst", "partner": Partner.objects.get(code="OCHA")},
-    )
+    analyst, token = bench_user("analyst", "bench-console")
     page = Client(HTTP_HOST="127.0.0.1")
     page.force_login(analyst)
     api = Client(HTTP_HOST="127.0.0.1")
-    api.defaults["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user=analyst, name='b')[1]}"
+    api.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
 
     def dashboard():
         response = page.get("/console/?month=2021-03")

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from http.client import HTTPConnection
 
-from common import Server, setup_django
+from common import Server, bench_user, setup_django
 
 
 def cluster() -> list[str]:
@@ -31,13 +31,8 @@ def main():
     parser.add_argument("--clients", type=int, default=4)
     args = parser.parse_args()
     setup_django()
-    from partners.models import ApiToken, Partner, User
 
-    user, _ = User.objects.update_or_create(
-        username="bench-analyst",
-        defaults={"role": "analyst", "partner": Partner.objects.get(code="OCHA")},
-    )
-    token = ApiToken.issue(user=user, name="bench-restart")[1]
+    user, token = bench_user("analyst", "bench-restart")
     from django.db import connections
 
     connections.close_all()

@@ -18,7 +18,7 @@ import subprocess
 import time
 from http.client import HTTPConnection
 
-from common import Server, fill_reports, setup_django
+from common import Server, bench_user, fill_reports, setup_django
 
 # Aggregate the report table first, then name the sectors: what a careful analyst writes.
 PEOPLE_SQL = """
@@ -211,16 +211,11 @@ def main():
     from django.db import connection
     from django.test import Client, override_settings
 
-    from partners.models import ApiToken, Partner, User
     from reporting.activities.models import ActivityReport
 
     print(f"reports in the table: {ActivityReport.objects.count():,}")
     fill_proportions()
-    analyst, _ = User.objects.update_or_create(
-        username="bench-analyst",
-        defaults={"role": "analyst", "partner": Partner.objects.get(code="OCHA")},
-    )
-    token = ApiToken.issue(user=analyst, name="bench-figures")[1]
+    analyst, token = bench_user("analyst", "bench-figures")
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
 
     for name, (path, sql) in FIGURES.items():

@@ -17,7 +17,7 @@ import uuid
 from http.client import HTTPConnection
 
 import openpyxl
-from common import Server, setup_django
+from common import Server, bench_user, setup_django
 
 HEADER = [
     "External ID", "Admin1", "Admin2", "Month", "Indicator", "Activity name",
@@ -98,13 +98,7 @@ def main():
     setup_django()
     from django.conf import settings
 
-    from partners.models import ApiToken, Partner, User
-
-    user, _ = User.objects.update_or_create(
-        username="bench-reporter",
-        defaults={"role": "reporter", "partner": Partner.objects.get(code="ACNUR")},
-    )
-    token = ApiToken.issue(user=user, name="bench-imports")[1]
+    user, token = bench_user("reporter", "bench-imports")
     xlsx = as_xlsx(table(args.xlsx_rows))
     csv_content = as_csv(table(args.csv_rows))
     print(f"files: XLSX {len(xlsx) / 1e6:.1f} MB ({args.xlsx_rows:,} rows), "

@@ -18,7 +18,7 @@ import uuid
 from datetime import UTC, datetime
 from http.client import HTTPConnection
 
-from common import Server, fill_reports, setup_django
+from common import Server, bench_user, fill_reports, setup_django
 
 
 def make_rows(count: int, seed: int) -> list[dict]:
@@ -169,14 +169,9 @@ def main():
 
     setup_django()
     fill_reports(args.fill)
-    from partners.models import ApiToken, Partner, User
     from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 
-    user, _ = User.objects.update_or_create(
-        username="bench-reporter",
-        defaults={"role": "reporter", "partner": Partner.objects.get(code="ACNUR")},
-    )
-    token = ApiToken.issue(user=user, name="bench-ingest")[1]
+    user, token = bench_user("reporter", "bench-ingest")
     rows = make_rows(args.rows, seed=int(time.time()))
     before = ActivityReport.objects.count(), ActivityReportHistoryEntry.objects.count()
     print(f"reports already in the table: {before[0]:,}")

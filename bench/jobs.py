@@ -22,7 +22,7 @@ import time
 from http.client import HTTPConnection
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from common import ROOT, setup_django
+from common import ROOT, bench_user, setup_django
 from imports import as_csv, table
 
 
@@ -171,13 +171,7 @@ def main():
     setup_django()
     from django.test import Client
 
-    from partners.models import ApiToken, Partner, User
-
-    user, _ = User.objects.update_or_create(
-        username="bench-reporter",
-        defaults={"role": "reporter", "partner": Partner.objects.get(code="ACNUR")},
-    )
-    token = ApiToken.issue(user=user, name="bench-jobs")[1]
+    user, token = bench_user("reporter", "bench-jobs")
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.settings", WEBHOOKS_ALLOW_PRIVATE="1")
     if args.rows:

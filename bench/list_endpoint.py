@@ -12,7 +12,7 @@ import base64
 import json
 import random
 
-from common import Server, drive, fill_reports, setup_django
+from common import Server, bench_user, drive, fill_reports, setup_django
 
 
 def cursor(after_id: int) -> str:
@@ -30,16 +30,11 @@ def main():
 
     setup_django()
     added = fill_reports(args.rows)
-    from partners.models import ApiToken, User
     from reporting.activities.models import ActivityReport
 
     total = ActivityReport.objects.count()
     print(f"reports in the table: {total:,} ({added:,} added now)")
-    user, _ = User.objects.update_or_create(
-        username="bench-reporter",
-        defaults={"role": "reporter", "partner_id": _acnur_id()},
-    )
-    token = ApiToken.issue(user=user, name="bench")[1]
+    _, token = bench_user("reporter", "bench")
     top = ActivityReport.objects.order_by("-id").values_list("id", flat=True).first()
     rng = random.Random(1)
     starts = [rng.randint(0, top - 20_000) for _ in range(500)]
@@ -65,12 +60,6 @@ def main():
     ratio = results["api"]["rps"] / results["baseline"]["rps"]
     print(f"api/baseline throughput ratio: {ratio:.2f} (goal >= 0.50)")
     print(f"api p99: {results['api']['p99_ms']:.1f} ms (goal <= 150 ms)")
-
-
-def _acnur_id() -> int:
-    from partners.models import Partner
-
-    return Partner.objects.get(code="ACNUR").pk
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from http.client import HTTPConnection
 
-from common import Server, fill_reports, setup_django
+from common import Server, bench_user, fill_reports, setup_django
 
 ROW = {
     "month": "2021-03",
@@ -130,23 +130,14 @@ def main():
     args = parser.parse_args()
     setup_django()
     fill_reports(args.rows)
-    from partners.models import ApiToken, Partner, User
     from reporting.activities.models import ActivityReport
 
-    acnur = Partner.objects.get(code="ACNUR")
-    reporter, _ = User.objects.update_or_create(
-        username="bench-reporter", defaults={"role": "reporter", "partner": acnur}
-    )
-    analyst, _ = User.objects.update_or_create(
-        username="bench-analyst",
-        defaults={"role": "analyst", "partner": Partner.objects.get(code="OCHA")},
-    )
-    tokens = {
-        "reporter": ApiToken.issue(user=reporter, name="bench-load")[1],
-        "analyst": ApiToken.issue(user=analyst, name="bench-load")[1],
-    }
+    reporter, reporter_token = bench_user("reporter", "bench-load")
+    tokens = {"reporter": reporter_token, "analyst": bench_user("analyst", "bench-load")[1]}
     top_id = ActivityReport.objects.order_by("-id").values_list("id", flat=True).first()
-    mine = list(ActivityReport.objects.filter(partner=acnur).values_list("id", flat=True)[:5000])
+    mine = list(
+        ActivityReport.objects.filter(partner=reporter.partner).values_list("id", flat=True)[:5000]
+    )
     print(
         f"reports in the table: {ActivityReport.objects.count():,}; {args.clients} clients, "
         f"{args.workers} gunicorn workers, {args.seconds:.0f} s"

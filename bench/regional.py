@@ -12,7 +12,7 @@ cells (the default on PostgreSQL) and, as the baseline in the same run, from the
 import argparse
 import time
 
-from common import fill_reports, setup_django
+from common import bench_user, fill_reports, setup_django
 
 FIGURES = {
     "Peru, December 2025 (cumulative from January)": (
@@ -53,17 +53,12 @@ def main():
     fill_reports(args.rows)
     from django.test import Client, override_settings
 
-    from partners.models import ApiToken, Partner, User
     from reporting.activities.figure_cells import fold_cell_deltas
     from reporting.activities.models import ActivityReport
 
     print(f"reports in the table: {ActivityReport.objects.count():,}")
     print(f"figure cells folded before measuring: {fold_cell_deltas():,}")
-    analyst, _ = User.objects.update_or_create(
-        username="bench-analyst",
-        defaults={"role": "analyst", "partner": Partner.objects.get(code="OCHA")},
-    )
-    token = ApiToken.issue(user=analyst, name="bench-regional")[1]
+    analyst, token = bench_user("analyst", "bench-regional")
     client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
     for name, (path, goal) in FIGURES.items():
         cells = cold_timings(client, path, args.repeat)
