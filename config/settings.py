@@ -184,10 +184,29 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "5w@localhost")
 
+
 # The cache holds cached figures and rate-limit counters: shared by every worker (the
 # database, or Redis for several machines) in production, in process memory for
 # development. `manage.py createcachetable` makes the database's table.
 # Setting REDIS_URL alone selects Redis (several machines share it).
+def redis_cache(url: str) -> dict:
+    """The cache on Redis at `url` (django-redis). A Redis that does not answer within a
+    second counts as a miss: figures are computed (their freshness counters live in the
+    database, so nothing stale is served once it is back), rate limits let requests through,
+    and each failure is logged, instead of every request failing with it."""
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+            "IGNORE_EXCEPTIONS": True,
+        },
+    }
+
+
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # logged as errors by "django_redis.cache"
+
 CACHE_BACKEND = os.environ.get(
     "CACHE_BACKEND", "redis" if os.environ.get("REDIS_URL") else ("locmem" if DEBUG else "db")
 )
@@ -200,13 +219,7 @@ CACHES = {
             # Rate-limit counters and cached figures; culling starts past this many.
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
-        "redis": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
-            # A Redis that does not answer fails the request within a second instead of
-            # holding a worker for the operating system's TCP timeout.
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
-        },
+        "redis": redis_cache(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")),
     }[CACHE_BACKEND]
 }
 

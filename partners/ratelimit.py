@@ -88,6 +88,8 @@ def _hit_cache(key: str, seconds: int) -> tuple[int, float]:
             count = cache.incr(count_key)
         except ValueError:  # the window ended between add and incr: start again
             continue
+        if count is None:  # Redis unreachable (config.settings.redis_cache): let it through
+            return 0, float(seconds)
         ends = cache.get(ends_key) or ends
         return count, max(0.0, ends - time.time())
     return 1, float(seconds)

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from config.settings import redis_cache
 from partners.choices import Role
 from tests.conftest import Api
 from tests.factories import PartnerFactory, UserFactory, token_for
@@ -15,16 +16,13 @@ from tests.factories import PartnerFactory, UserFactory, token_for
 BACKENDS = {
     "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "r4v_cache"},
-    "redis": {
-        "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": os.environ.get("TEST_REDIS_URL", ""),
-    },
+    "redis": redis_cache(os.environ.get("TEST_REDIS_URL", "")),  # production's settings
 }
 
 
 @pytest.fixture(params=list(BACKENDS))
 def cache_backend(request, settings):
-    if request.param == "redis" and not BACKENDS["redis"]["LOCATION"]:
+    if request.param == "redis" and not os.environ.get("TEST_REDIS_URL"):
         pytest.skip("set TEST_REDIS_URL (CI does) to test against a real Redis")
     settings.CACHES = {"default": BACKENDS[request.param]}
     from django.core.cache import cache
