@@ -291,7 +291,9 @@ class IndicatorRowSerializer(GroupColumnsSerializer):
     quantity = serializers.IntegerField()
     total_beneficiaries = serializers.IntegerField()
     new_beneficiaries = serializers.IntegerField()
-    partners = serializers.IntegerField(help_text="Appealing organisations reporting.")
+    partners = serializers.IntegerField(
+        help_text="How many organisations reported it: distinct `partner` of its reports."
+    )
 
 
 class CashRowSerializer(GroupColumnsSerializer):
