@@ -17,7 +17,8 @@ PROBLEM_DESCRIPTIONS = {
     "409": "Conflict with the current state (e.g. `period_locked`, `duplicate`).",
     "412": "`If-Match` does not match the current ETag.",
     "413": "Request body too large.",
-    "414": "The request line is too long (answered by the HTTP server, before the API).",
+    "414": "The request line is too long (over 8,190 bytes; answered by gunicorn itself, as "
+    "problem+json, before the API).",
     "415": "Unsupported request media type.",
     "422": "Rows or request cannot be processed; nothing was written.",
     "429": "Too many requests for this token (see Retry-After).",
@@ -55,13 +56,6 @@ class AutoSchema(SpectacularAutoSchema):
         extra = getattr(self.view, "problem_statuses", {})
         statuses += extra.get(action, []) + extra.get("*", [])
         for code in dict.fromkeys(statuses):
-            if code == "414" and code not in responses:
-                # gunicorn answers this itself, in HTML, before any of our code runs.
-                responses[code] = {
-                    "description": PROBLEM_DESCRIPTIONS[code],
-                    "content": {"text/html": {"schema": {"type": "string"}}},
-                }
-                continue
             if code not in responses:
                 responses[code] = self._get_response_for_code(
                     OpenApiResponse(ProblemSerializer, description=PROBLEM_DESCRIPTIONS[code]),

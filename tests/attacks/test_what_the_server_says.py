@@ -3,8 +3,10 @@
 import json
 import socket
 from http.client import HTTPConnection
+from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.servers import api_server
 
@@ -77,6 +79,10 @@ def test_gunicorns_own_errors_are_problem_json(reload_reference_data, transactio
         assert head.startswith(f"HTTP/1.1 {status}"), answer[:100]
         assert "Content-Type: application/problem+json" in head
         assert json.loads(body)["status"] == int(status)
+    # As the contract says, so a generated client parses it as a Problem.
+    contract = yaml.safe_load((Path(__file__).parents[2] / "docs" / "openapi.yaml").read_text())
+    documented = contract["paths"]["/api/v1/me/"]["get"]["responses"]["414"]["content"]
+    assert list(documented) == ["application/problem+json"]
 
 
 def test_no_server_version_and_no_trust_in_forwarded_proto_without_a_proxy(
