@@ -165,6 +165,7 @@ def test_subscription_urls_must_be_public_https(reporter, receiver, settings):
         ("https://10.1.2.3/hook", "not public"),
         ("https://169.254.169.254/latest", "not public"),
         ("https://no-such-host.invalid/hook", "does not resolve"),
+        ("https://example.org:99999/hook", "not a port number"),
     ]:
         response = reporter.post(HOOKS, {"url": url, "events": REPORT_EVENTS})
         assert response.status_code == 400, url
