@@ -188,17 +188,22 @@ def register_hxl_tags(tags: dict[str, str]) -> None:
 
 
 def flatten(row: dict, prefix: str = "") -> dict[str, Any]:
-    """Nested objects become dotted columns; a list of plain values one cell ("a; b")."""
+    """Nested objects become dotted columns; a list one cell ("a; b"), objects in it by
+    their first value, their code (a figure's `countries`: "ECU; PER")."""
     out: dict[str, Any] = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
             out.update(flatten(value, f"{name}."))
         elif isinstance(value, list | tuple):
-            out[name] = "; ".join(csv_text(v) for v in value)
+            out[name] = "; ".join(csv_text(_code_of(v)) for v in value)
         else:
             out[name] = value
     return out
+
+
+def _code_of(item):
+    return next(iter(item.values()), None) if isinstance(item, dict) else item
 
 
 def table_rows(row: dict) -> list[dict[str, Any]]:

@@ -111,6 +111,8 @@ def test_figures_export_with_their_meta(analyst, reports):
         header
     )
     assert (row["admin1"], row["model"], row["months.from"]) == ("PE24", "max_sector", "2021-01")
+    answer = analyst.get("/api/v1/figures/people-reached/?month=2021-03&group_by=admin1").json()
+    assert row["countries"] == "; ".join(c["country"] for c in answer["countries"])  # codes
     hxl = read_csv(
         analyst.client.get(
             "/api/v1/figures/people-reached/?month=2021-03&group_by=admin1&format=hxl"
