@@ -62,13 +62,21 @@ def sign_in(browser, user, password: str = "browser-pass-1") -> None:
 def click_and_wait(browser, element, timeout: float = 10) -> None:
     """Click something that loads a new page, and wait until the old page is gone: without
     the wait a lookup can find an element of the page being left (then stale)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.wait import WebDriverWait
 
     page = browser.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(browser, timeout).until(expected_conditions.staleness_of(page))
+
+    def left(_) -> bool:
+        try:
+            page.is_enabled()
+        except WebDriverException:  # stale; or, mid-navigation, "Node with given id does
+            return True  # not belong to the document" (Chromium 156): either way, gone
+        return False
+
+    WebDriverWait(browser, timeout).until(left)
 
 
 def axe_violations(browser) -> list[dict]:
