@@ -277,6 +277,11 @@ API_MAX_PAGE_SIZE = 1000
 API_MAX_BATCH_ROWS = int(os.environ.get("API_MAX_BATCH_ROWS", "5000"))
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(100 * 1024 * 1024)))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "500000"))
+# Problems listed per batch, import or upload; the rest are counted per code (RowErrors).
+MAX_ROW_ERRORS = int(os.environ.get("MAX_ROW_ERRORS", "1000"))
+# Rows of a coordinator's reference-data file (targets, proportions): the region's whole
+# proportions workbook is about 3,000.
+REFERENCE_MAX_ROWS = int(os.environ.get("REFERENCE_MAX_ROWS", "20000"))
 IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(200 * 1024 * 1024)))
 API_TOKEN_LAST_USED_RESOLUTION_SECONDS = 60
 # A request's database work stops this long after it started (503 `request_timeout`);

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError, InterfaceError, OperationalError
+from django.db import DatabaseError, DataError, IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext
@@ -97,8 +97,50 @@ class RequestTimeout(ServiceUnavailable):
     default_code = "request_timeout"
 
 
+class RowErrors:
+    """Row problems, bounded: the first MAX_ROW_ERRORS kept whole, the rest only counted
+    per code. A file of half a million bad rows costs a few hundred KB, not gigabytes, and
+    its answer, its stored record and its error report stay small. Used where a list of
+    errors was: `append`, `+=`, truth and `len` (every problem, kept or counted)."""
+
+    def __init__(self, errors=(), *, limit: int | None = None):
+        self.limit = settings.MAX_ROW_ERRORS if limit is None else limit
+        self.kept: list[dict[str, Any]] = []
+        self.omitted: dict[str, int] = {}
+        if isinstance(errors, RowErrors):  # a copy, counts included
+            self.omitted = dict(errors.omitted)
+            errors = errors.kept
+        self.extend(errors)
+
+    def append(self, error: dict[str, Any]) -> None:
+        if len(self.kept) < self.limit:
+            self.kept.append(error)
+        else:
+            self.omitted[error["code"]] = self.omitted.get(error["code"], 0) + 1
+
+    def extend(self, errors) -> None:
+        for error in errors:
+            self.append(error)
+
+    def __iadd__(self, errors):
+        self.extend(errors)
+        return self
+
+    def __bool__(self) -> bool:
+        return bool(self.kept)
+
+    def __len__(self) -> int:
+        return len(self.kept) + sum(self.omitted.values())
+
+    def in_row_order(self) -> list[dict[str, Any]]:
+        """The kept problems, whole-file ones (row null) first, then by row."""
+        return sorted(self.kept, key=lambda e: (e.get("row") is not None, e.get("row") or 0))
+
+
 class RowsInvalid(exceptions.APIException):
-    """A batch with at least one invalid row: nothing was written."""
+    """A batch with at least one invalid row: nothing was written. Its problems are
+    bounded (RowErrors): `errors` lists the first ones, `errors_total` counts them all and
+    `errors_omitted` counts, per code, those not listed."""
 
     status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     default_detail = _("Some rows are invalid; nothing was written.")
@@ -106,13 +148,24 @@ class RowsInvalid(exceptions.APIException):
 
     def __init__(
         self,
-        errors: list[dict[str, Any]],
+        errors: "RowErrors | list[dict[str, Any]]",
         detail: str | None = None,
         extra: dict[str, Any] | None = None,
     ):
         super().__init__(detail)
-        self.errors = errors
+        if not isinstance(errors, RowErrors):
+            errors = RowErrors(errors)
+        self.errors = errors.in_row_order()
+        self.errors_total = len(errors)
+        self.errors_omitted = dict(errors.omitted)
         self.extra = extra or {}
+
+    @classmethod
+    def stored(cls, errors: list, total: int, omitted: dict[str, int], **kwargs) -> "RowsInvalid":
+        """Raised again from problems already bounded and stored (an import's)."""
+        invalid = cls(errors, **kwargs)
+        invalid.errors_total, invalid.errors_omitted = total, dict(omitted)
+        return invalid
 
 
 @dataclass(frozen=True)
@@ -180,6 +233,10 @@ def flatten_errors(detail: Any, path: tuple[str, ...] = ()) -> list[dict[str, An
     ]
 
 
+def _sqlstate(exc: Exception) -> str:
+    return getattr(exc.__cause__, "sqlstate", None) or ""
+
+
 def _to_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, Http404):
         return exceptions.NotFound()
@@ -206,6 +263,14 @@ def _to_api_exception(exc: Exception) -> Exception:
                 ]
             }
         )
+    if isinstance(exc, DatabaseError) and _sqlstate(exc).startswith("54"):
+        # program_limit_exceeded (a jsonb or a row over the database's size limits): the
+        # data is too large, not the database unavailable.
+        logger.warning("database size limit answered as 413: %s", str(exc)[:200])
+        return RequestTooLarge(
+            gettext("The data is larger than the database can store in one value; send less."),
+            code="data_limit_exceeded",
+        )
     if isinstance(exc, IntegrityError):
         logger.warning("integrity error answered as 409: %s", exc)
         return Conflict(
@@ -224,7 +289,7 @@ def _to_api_exception(exc: Exception) -> Exception:
                 ),
                 code="query_timeout",
             )
-        logger.warning("database unavailable: %s", exc)
+        logger.warning("database unavailable: %s", str(exc)[:500])
         return ServiceUnavailable()
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(exc))
@@ -239,7 +304,10 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
 
     status_code = response.status_code
     if isinstance(exc, RowsInvalid):
-        body = problem(status_code, exc.default_code, str(exc.detail), errors=exc.errors)
+        body = problem(
+            status_code, exc.default_code, str(exc.detail), errors=exc.errors,
+            errors_total=exc.errors_total, errors_omitted=exc.errors_omitted,
+        )  # fmt: skip
         body.update(exc.extra)
     elif isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)

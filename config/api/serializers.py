@@ -6,7 +6,10 @@ from config.api.fields import BooleanField
 
 class ProblemErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(
-        required=False, help_text="Batch endpoints: position of the row in the batch (from 0)."
+        required=False,
+        allow_null=True,
+        help_text="Batch endpoints: position of the row in the batch (from 0); uploads: the "
+        "spreadsheet row; null for a problem of the whole file.",
     )
     field = serializers.CharField(
         allow_null=True, help_text="Dotted path of the field, or null for the whole object."

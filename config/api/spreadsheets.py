@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from config.api.exceptions import flatten_errors
+from config.api.exceptions import RowErrors, flatten_errors
 from config.api.exports import PLAIN, TableOptions, csv_line, xlsx_text
 from config.api.fields import number
 
@@ -185,12 +185,14 @@ def validated_rows(
     serializer: Callable[[dict], Any],
     *,
     columns: set[str] | None = None,
-) -> tuple[list[tuple[int, dict]], list[dict]]:
+) -> tuple[list[tuple[int, dict]], RowErrors]:
     """A reference-data file's rows through `serializer(raw)`: ([(row number, validated
     data)], [{row, field, code, message}]). The first non-empty row is the header
     (lower-cased); empty rows are skipped; with `columns`, other columns are ignored (an
-    export uploads back as is) and a missing one is a `missing_columns` SheetError."""
-    header, rows, errors = None, [], []
+    export uploads back as is) and a missing one is a `missing_columns` SheetError. More
+    than REFERENCE_MAX_ROWS data rows is a `too_many_rows` SheetError, read no further."""
+    header, rows, errors, count = None, [], RowErrors(), 0
+    limit = settings.REFERENCE_MAX_ROWS
     for row_number, cells in table:
         if not any(c not in (None, "") for c in cells):
             continue
@@ -203,6 +205,13 @@ def validated_rows(
                     _("The file has no column %(columns)s.") % {"columns": ", ".join(missing)},
                 )
             continue
+        count += 1
+        if count > limit:
+            raise SheetError(
+                "too_many_rows",
+                _("A reference-data file holds at most %(limit)s rows; split it.")
+                % {"limit": f"{limit:,}"},
+            )
         raw = {
             k: v
             for k, v in zip(header, cells, strict=False)
@@ -218,7 +227,7 @@ def validated_rows(
 
 def uploaded_rows(
     file, serializer: Callable[[dict], Any], *, columns: set[str] | None = None
-) -> tuple[list[tuple[int, dict]], list[dict]]:
+) -> tuple[list[tuple[int, dict]], RowErrors]:
     """validated_rows of an uploaded CSV or XLSX reference-data file; a file that cannot be
     read as a table is a 400 naming `file` (nothing written)."""
     from rest_framework.exceptions import ErrorDetail, ValidationError

@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.api.exceptions import RowsInvalid
+from config.api.exceptions import RowErrors, RowsInvalid
 from config.api.fields import month_str
 from config.db import locks
 from config.db.batches import (
@@ -202,7 +202,7 @@ class _Stream:
         self.references = ReferenceIndex()
         self.writer = _Writer(result, user=user, references=self.references, channel=channel)
         self.found, self.seen = _Existing(), KeysSeen()
-        self.errors: list[dict[str, Any]] = []
+        self.errors = RowErrors()
         self.partners: set[int] = set()  # locked
         self.months: set[date] = set()  # of the rows and of the reports they change
         self.locked: set[date] = set()
@@ -241,7 +241,7 @@ class _Stream:
 
     def finish(self, progress) -> None:
         if self.errors:
-            raise RowsInvalid(sorted(self.errors, key=lambda e: e["row"]))
+            raise RowsInvalid(self.errors)
         stale_ids = self.found.stale(self.batch_months, self.targeted)
         stale = list(ActivityReport.objects.filter(pk__any=stale_ids).order_by("pk"))
         if not self.result.dry_run:

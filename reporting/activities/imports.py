@@ -61,6 +61,7 @@ def import_create(
             upload.rows_expected = max(0, content.count(b"\n") - 1)
         upload.save()
         return upload
+    rejection: dict = {}
     with transaction.atomic():
         try:
             result = activity_reports_write(
@@ -74,15 +75,30 @@ def import_create(
             )
         except RowsInvalid as invalid:
             upload.status = Import.Status.REJECTED
-            upload.errors = with_columns(invalid.errors, read_header(content, file_format))
+            rejection = rejection_fields(invalid, content, file_format)
         else:
             upload.status = Import.Status.VALIDATED if dry_run else Import.Status.COMPLETED
             upload.created, upload.updated = result.created, result.updated
             upload.unchanged, upload.deleted = result.unchanged, result.deleted
         upload.rows = counter[0]
         upload.save()
+        # The problems in a statement of their own, not beside the file: a statement that
+        # fails is written whole to the server's log.
+        Import.objects.filter(pk=upload.pk).update(**rejection)
+        for name, value in rejection.items():
+            setattr(upload, name, value)
         record_events([import_event(upload)])
     return upload
+
+
+def rejection_fields(invalid: RowsInvalid, content: bytes, file_format: str) -> dict:
+    """What a rejected import keeps of its problems: the first ones with their columns, the
+    total, and per code those not listed."""
+    return {
+        "errors": with_columns(invalid.errors, read_header(content, file_format)),
+        "errors_total": invalid.errors_total,
+        "errors_omitted": invalid.errors_omitted,
+    }
 
 
 def import_event(upload: Import) -> tuple:
@@ -94,5 +110,5 @@ def import_event(upload: Import) -> tuple:
         upload.partner_id,
         {"id": upload.pk, "status": upload.status, "file_name": upload.file_name,
          "rows": upload.rows, "created": upload.created, "updated": upload.updated,
-         "deleted": upload.deleted, "errors": len(upload.errors)},
+         "deleted": upload.deleted, "errors": upload.errors_total},
     )  # fmt: skip

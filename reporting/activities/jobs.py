@@ -26,9 +26,14 @@ from config.db.choices import ChangeChannel
 from config.db.outbox import record_events
 from reporting.activities.batches import activity_reports_write
 from reporting.activities.figure_cells import fold_cell_deltas
-from reporting.activities.imports import import_create, import_event, limited_rows
+from reporting.activities.imports import (
+    import_create,
+    import_event,
+    limited_rows,
+    rejection_fields,
+)
 from reporting.activities.models import Import
-from reporting.activities.spreadsheets import raw_reports, read_header, with_columns
+from reporting.activities.spreadsheets import raw_reports
 
 logger = logging.getLogger("reporting.jobs")
 LOCK_NAMESPACE = locks.IMPORT_JOB  # pg_advisory_xact_lock(namespace, import id) while a job runs
@@ -139,13 +144,13 @@ def import_run(import_id: int) -> str:
                 + result.deleted,
             )  # fmt: skip
     except RowsInvalid as invalid:
-        errors = with_columns(invalid.errors, read_header(content, record.file_format))
-        _finish(record, Status.REJECTED, counter[0], errors=errors)
+        fields = rejection_fields(invalid, content, record.file_format)
+        _finish(record, Status.REJECTED, counter[0], **fields)
     except (SheetError, RequestTooLarge) as error:
         code = getattr(error, "code", None) or error.get_codes()
         message = getattr(error, "message", None) or str(error.detail)
         errors = [{"row": None, "field": "file", "code": code, "message": message}]
-        _finish(record, Status.REJECTED, counter[0], errors=errors)
+        _finish(record, Status.REJECTED, counter[0], errors=errors, errors_total=1)
     except ImportCancelled:
         _finish(record, Status.CANCELLED, counter[0])
     except DatabaseError as error:  # the database went away: try again, a few times

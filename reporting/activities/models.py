@@ -282,7 +282,13 @@ class Import(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     deleted = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, help_text="[{row, field, code, message}]")
+    errors = models.JSONField(
+        default=list, help_text="[{row, field, code, message}]: the first MAX_ROW_ERRORS."
+    )
+    errors_total = models.PositiveIntegerField(default=0, help_text="Every problem found.")
+    errors_omitted = models.JSONField(
+        default=dict, help_text="{code: count} of the problems not listed in `errors`."
+    )
     # A job import (a large file, or ?async=true): its progress, as other requests see it.
     run_as_job = models.BooleanField(default=False)
     rows_expected = models.PositiveIntegerField(

@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.api.exceptions import Conflict, RowsInvalid, Violation, violations_error
+from config.api.exceptions import Conflict, RowErrors, RowsInvalid, Violation, violations_error
 from config.api.fields import number
 from config.db.batches import BatchResult, KeysSeen, row_error, run_batch
 from config.db.bulk import bulk_insert_objects, bulk_update
@@ -173,7 +173,7 @@ def border_crossings_batch(
 ) -> BatchResult:
     """Upsert validated rows on the observation key, all or nothing. `rows` holds
     (position, validated data or None, errors) from the serializer of each row."""
-    errors = [e for _, _, row_errors in rows for e in row_errors]
+    errors = RowErrors(e for _, _, row_errors in rows for e in row_errors)
     seen = KeysSeen()
     planned = []
     for index, data, _errors in rows:
@@ -186,7 +186,7 @@ def border_crossings_batch(
             continue
         planned.append((index, data, candidate))
     if errors:
-        raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
+        raise RowsInvalid(errors)
     result = BatchResult(batch_id=uuid.uuid4(), dry_run=dry_run)
     return run_batch(
         result, lambda: _write_crossings(result, user=user, planned=planned), what="observations"
@@ -257,5 +257,5 @@ def _plan_crossings(result: BatchResult, *, user, planned: list) -> tuple[list, 
                 bump(target, user)
                 updates.append((index, target, before))
     if errors:
-        raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
+        raise RowsInvalid(errors)
     return creates, updates

@@ -14,7 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.api.exceptions import Conflict, RowsInvalid, Violation, violations_error
+from config.api.exceptions import Conflict, RowErrors, RowsInvalid, Violation, violations_error
 from config.db.batches import BatchResult, KeysSeen, run_batch
 from config.db.bulk import bulk_insert_objects, bulk_update
 from config.db.choices import ChangeChannel, HistoryAction
@@ -124,7 +124,7 @@ def proportions_batch(
     """Upsert validated `rows` ((row number, fields)) on (admin1, sector, variant,
     population type), all or nothing: one statement per table; every bad row (`errors`,
     the rule, a key twice) answers 422 together."""
-    errors, seen, planned = list(errors), KeysSeen(), []
+    errors, seen, planned = RowErrors(errors), KeysSeen(), []
     for number, data in rows:
         candidate = AgeSexProportions(**data)
         problems = [
@@ -135,7 +135,7 @@ def proportions_batch(
         errors += problems + ([duplicate] if duplicate else [])
         planned.append((number, data, candidate))
     if errors:
-        raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
+        raise RowsInvalid(errors)
     result = BatchResult(batch_id=uuid.uuid4(), dry_run=dry_run)
     return run_batch(result, lambda: _write(result, user, planned), what="proportions")
 

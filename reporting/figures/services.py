@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from config.api.exceptions import RowsInvalid
+from config.api.exceptions import RowErrors, RowsInvalid
 from config.db.batches import KeysSeen
 from config.db.generations import data_changed
 from reporting.figures.models import PlanTarget
@@ -17,7 +17,7 @@ def plan_targets_upsert(
     """Create or replace targets from validated `rows` ((row number, fields)), all or
     nothing, in one statement; two rows of one cell are an error, reported with the rows'
     other `errors`."""
-    seen, errors = KeysSeen(), list(errors or [])
+    seen, errors = KeysSeen(), RowErrors(errors or [])
     targets = []
     for number, data in rows:
         key = (data["plan_year"], data["admin1"].pk, data["sector"].pk, data["population_type"])
@@ -27,7 +27,7 @@ def plan_targets_upsert(
             continue
         targets.append(PlanTarget(**data, changed_by=user))
     if errors:
-        raise RowsInvalid(sorted(errors, key=lambda e: e["row"]))
+        raise RowsInvalid(errors)
     existing = set(
         PlanTarget.objects.filter(plan_year__in={t.plan_year for t in targets}).values_list(
             "plan_year", "admin1_id", "sector_id", "population_type"

@@ -234,11 +234,19 @@ class ImportQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         return fields
 
 
-class ImportSerializer(serializers.ModelSerializer):
+class ImportSummarySerializer(serializers.ModelSerializer):
+    """An import as lists show it: its problems counted, not listed (GET the import)."""
+
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
     partner = serializers.CharField(source="partner.code", read_only=True, allow_null=True)
-    errors = ProblemErrorSerializer(
-        many=True, read_only=True, help_text="Every problem; `row` is the spreadsheet row."
+    errors_total = serializers.IntegerField(
+        read_only=True, help_text="Every problem found in the file, listed or not."
+    )
+    errors_omitted = serializers.DictField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="Problems not listed in `errors` (past the first MAX_ROW_ERRORS, 1,000 by "
+        "default), counted per code.",
     )
     error_report_xlsx = serializers.SerializerMethodField(
         help_text="The uploaded rows with an error column per problem, as XLSX."
@@ -251,9 +259,10 @@ class ImportSerializer(serializers.ModelSerializer):
         fields = [
             "id", "file_name", "file_size", "file_format", "checksum", "uploaded_by", "partner",
             "uploaded_at", "dry_run", "replace_months", "status", "batch_id", "rows", "created",
-            "updated", "unchanged", "deleted", "errors", "error_report_xlsx", "error_report_csv",
-            "run_as_job", "rows_expected", "rows_validated", "rows_written", "percent",
-            "attempts", "cancel_requested", "finished_at", "failure",
+            "updated", "unchanged", "deleted", "errors_total", "errors_omitted",
+            "error_report_xlsx", "error_report_csv", "run_as_job", "rows_expected",
+            "rows_validated", "rows_written", "percent", "attempts", "cancel_requested",
+            "finished_at", "failure",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -273,3 +282,18 @@ class ImportSerializer(serializers.ModelSerializer):
 
     def get_error_report_csv(self, upload) -> str:
         return reverse("import-error-report-csv", kwargs={"pk": upload.pk})
+
+
+class ImportSerializer(ImportSummarySerializer):
+    """One import, with its problems listed."""
+
+    errors = ProblemErrorSerializer(
+        many=True,
+        read_only=True,
+        help_text="The first problems (MAX_ROW_ERRORS, 1,000 by default), in row order; "
+        "`row` is the spreadsheet row, null for the whole file.",
+    )
+
+    class Meta(ImportSummarySerializer.Meta):
+        fields = [*ImportSummarySerializer.Meta.fields, "errors"]
+        read_only_fields = fields

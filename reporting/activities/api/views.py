@@ -36,6 +36,7 @@ from reporting.activities.api.serializers import (
     BatchOptionsSerializer,
     ImportQuerySerializer,
     ImportSerializer,
+    ImportSummarySerializer,
     ImportUploadSerializer,
 )
 from reporting.activities.batches import activity_reports_batch
@@ -225,11 +226,17 @@ class ImportViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Import.objects.none()
-        return (
-            imports_visible_to(user=self.request.user)
-            .select_related("uploaded_by", "partner")
-            .defer("content")
+        imports = imports_visible_to(user=self.request.user).select_related(
+            "uploaded_by", "partner"
         )
+        if self.action in ("list", "export"):
+            return imports.defer("content", "errors")  # counted in lists, listed in one
+        return imports.defer("content")
+
+    def get_serializer_class(self):
+        if self.action in ("list", "export"):
+            return ImportSummarySerializer
+        return ImportSerializer
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
@@ -268,13 +275,13 @@ class ImportViewSet(
             return Response(ImportSerializer(record).data, status=202, headers=location)
         data = ImportSerializer(record).data
         if record.status == Import.Status.REJECTED:
-            raise RowsInvalid(
-                data["errors"],
+            raise RowsInvalid.stored(
+                data["errors"], record.errors_total, record.errors_omitted,
                 detail=_(
                     "%(count)s problem(s) in the file; nothing was written. Download "
                     "%(report)s to fix them."
                 )
-                % {"count": len(record.errors), "report": data["error_report_xlsx"]},
+                % {"count": number(record.errors_total), "report": data["error_report_xlsx"]},
                 extra={"import_id": record.pk, "error_report_xlsx": data["error_report_xlsx"],
                        "error_report_csv": data["error_report_csv"]},
             )  # fmt: skip

@@ -15,7 +15,7 @@ from reporting.activities.jobs import imports_reap
 from reporting.activities.models import ActivityReport, Import
 from reporting.figures.models import FigureCell, FigureCellDelta
 from tests.holds import held_at, postgresql_only, wait_for
-from tests.reporting.activities.test_imports import csv_bytes, line
+from tests.reporting.activities.test_imports import HEADER, csv_bytes, line
 from tests.servers import run_worker_until_idle, task_worker
 
 URL = "/api/v1/imports/"
@@ -154,3 +154,14 @@ def test_a_lost_database_connection_leaves_nothing_and_the_job_runs_again(report
     assert (done.attempts, done.created) == (2, 2500)
     assert done.failure == ""  # the first attempt's reason does not outlive its retry
     assert ActivityReport.objects.count() == 2500
+
+
+def test_a_job_of_bad_rows_keeps_the_first_problems_and_counts_the_rest(reporter):
+    content = (";".join(HEADER) + "\n" + "x\n" * 600).encode()
+    queued = send(reporter, content).json()
+    run_worker_until_idle()
+    done = reporter.get(f"{URL}{queued['id']}/").json()
+    assert done["status"] == "rejected"
+    assert len(done["errors"]) == 1000  # MAX_ROW_ERRORS in the worker too
+    assert done["errors_total"] == 1000 + sum(done["errors_omitted"].values()) > 3000
+    assert "errors" not in reporter.get(URL).json()["results"][0]
