@@ -359,6 +359,7 @@ SPECTACULAR_SETTINGS = {
         "LocationLevelEnum": "reporting.locations.choices.LocationLevel",
         "DeliveryMechanismEnum": "reporting.activities.choices.DeliveryMechanism",
         "PeriodStatusEnum": "reporting.periods.choices.PeriodStatus",
+        "ImportStatusEnum": "reporting.activities.models.Import.Status",
         "HistoryActionEnum": "config.db.choices.HistoryAction",
         "ChangeChannelEnum": "config.db.choices.ChangeChannel",
         "BatchRowActionEnum": ["created", "updated", "unchanged"],
