@@ -95,15 +95,28 @@ class RejectNulBytesMiddleware:
         return self.get_response(request)
 
 
+# The console is server-rendered with no JavaScript and no inline style: nothing but its
+# own files may load, nothing may frame it, its forms post only to itself.
+CONSOLE_CSP = (
+    "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
 class NoStoreMiddleware:
-    """API answers hold one user's view of partner data: no shared cache (a proxy, a CDN)
-    and no browser history may keep them. A view that may be kept says so itself."""
+    """API answers and console pages hold one user's view of partner data (and, once, a
+    password or a token): no shared cache (a proxy, a CDN) and no browser history may keep
+    them. A view that may be kept says so itself. Console pages also carry CONSOLE_CSP."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith("/api/v1/") and not response.has_header("Cache-Control"):
+        console = request.path.startswith("/console/")
+        private = console or request.path.startswith("/api/v1/")
+        if private and not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store"
+        if console:
+            response["Content-Security-Policy"] = CONSOLE_CSP
         return response

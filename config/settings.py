@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "partners.middleware.SignInThrottleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "partners.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.RequestDeadlineMiddleware",
@@ -94,6 +95,7 @@ ROOT_URLCONF = "config.urls"
 APPEND_SLASH = False
 WSGI_APPLICATION = "config.wsgi.application"
 
+AUTHENTICATION_BACKENDS = ["partners.backends.SignInLimitedModelBackend"]
 LOGIN_URL = "console-login"  # the web console's sign-in (the admin has its own)
 LOGIN_REDIRECT_URL = "console-dashboard"
 

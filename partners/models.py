@@ -50,9 +50,22 @@ class User(AbstractUser):
         help_text="The language the service speaks to this user (messages, templates, "
         "exports); empty: the request's Accept-Language.",
     )
+    must_change_password = models.BooleanField(
+        default=False,
+        help_text="The password was given by someone else (a coordinator, the demo): the "
+        "next sign-in must choose a new one before anything else.",
+    )
+
+    # Roles whose accounts a coordinator manages from the console (passwords, tokens):
+    # never coordinators', analysts', staff or superusers' (partners.services).
+    MANAGED_ROLES = ("reporter", "viewer")
 
     class Meta:
         ordering = ["username"]
+
+    @property
+    def managed_by_coordinators(self) -> bool:
+        return self.role in self.MANAGED_ROLES and not (self.is_staff or self.is_superuser)
 
     @property
     def is_coordinator(self) -> bool:

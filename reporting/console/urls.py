@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reporting.console import views
+from reporting.console import accounts, views
 
 urlpatterns = [
     path("", views.dashboard, name="console-dashboard"),
@@ -17,5 +17,10 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="console-import"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="console-import-confirm"),
     path("completeness/", views.completeness, name="console-completeness"),
-    path("organisations/<str:code>/", views.organisation, name="console-organisation"),
+    path("organisations/<str:code>/", accounts.organisation, name="console-organisation"),
+    path(
+        "password/",
+        views.login_required(accounts.PasswordChangeView.as_view()),
+        name="console-password",
+    ),
 ]

@@ -3,7 +3,6 @@ session user, the same roles and partner scoping). Figures come through the API 
 (console.calls), uploads through the import service, month locks through the periods
 service."""
 
-import secrets
 from datetime import date, timedelta
 from functools import wraps
 
@@ -14,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,8 +21,7 @@ from config.api.fields import month_str, parse_month
 from config.api.spreadsheets import SheetError, read_table
 from indicators.models import Sector
 from partners.authentication import speak_to
-from partners.choices import Role
-from partners.models import ApiToken, Partner, User
+from partners.models import Partner
 from reporting.activities.jobs import import_submit
 from reporting.activities.models import ActivityReport, Import
 from reporting.activities.selectors import imports_visible_to
@@ -302,65 +299,3 @@ def _lock_or_unlock(request):
         "month": month_str(month), "status": PeriodStatus(status).label,
     })  # fmt: skip
     return redirect("console-completeness")
-
-
-def _coordinator(request) -> None:
-    if not request.user.is_coordinator:
-        raise PermissionDenied
-
-
-@login_required
-def organisation(request, code: str):
-    """Coordinators: an organisation's users and their API tokens; add a user (reporter or
-    viewer), issue a token (shown once), revoke one."""
-    _coordinator(request)
-    partner = Partner.objects.filter(code=code).first()
-    if partner is None:
-        raise Http404
-    if request.method == "POST":
-        _organisation_change(request, partner)
-        return redirect("console-organisation", code=partner.code)
-    users = User.objects.filter(partner=partner).order_by("username").prefetch_related("api_tokens")
-    roles = [(r.value, r.label) for r in (Role.REPORTER, Role.VIEWER)]
-    return render(
-        request, "console/organisation.html", {"partner": partner, "users": users, "roles": roles}
-    )
-
-
-def _organisation_change(request, partner) -> None:
-    action = request.POST.get("action")
-    if action == "add_user":
-        username = request.POST.get("username", "").strip()
-        role = request.POST.get("role")
-        if not username or role not in (Role.REPORTER, Role.VIEWER):
-            messages.error(request, _("Give a user name and a role (reporter or viewer)."))
-        elif User.objects.filter(username=username).exists():
-            messages.error(request, _("The user name %(name)s is taken.") % {"name": username})
-        else:
-            User.objects.create_user(username=username, partner=partner, role=role,
-                                     email=request.POST.get("email", "").strip())  # fmt: skip
-            messages.success(request, _("User %(name)s added.") % {"name": username})
-        return
-    user = User.objects.filter(partner=partner, pk=request.POST.get("user") or 0).first()
-    if action == "set_password" and user is not None:
-        password = secrets.token_urlsafe(12)
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        messages.success(
-            request, _("Password for %(user)s (shown once, give it to them): %(password)s")
-            % {"user": user.username, "password": password},
-        )  # fmt: skip
-        return
-    if action == "issue_token" and user is not None:
-        name = request.POST.get("name", "").strip()[:100] or _("console")
-        _token, raw = ApiToken.issue(user=user, name=name)
-        messages.success(
-            request, _("Token for %(user)s (shown once, copy it now): %(token)s")
-            % {"user": user.username, "token": raw},
-        )  # fmt: skip
-        return
-    token = ApiToken.objects.filter(user__partner=partner, pk=request.POST.get("token") or 0)
-    if action == "revoke_token" and token.filter(revoked_at=None).update(revoked_at=timezone.now()):
-        messages.success(request, _("Token revoked."))
-        return
-    messages.error(request, _("Nothing was changed."))

@@ -11,7 +11,8 @@ ADMIN_APPS = ("partners", "indicators", "reporting")
 class Command(BaseCommand):
     help = (
         "Give a demo user (default: demo-coordinator) a new random password, printed once, and "
-        "access to the admin (/admin/) and the browsable API (/api-auth/login/). Demo only."
+        "access to the admin (/admin/) and the browsable API (/api-auth/login/). It is for one "
+        "sign-in: the console then asks for a new password. Demo only."
     )
 
     def add_arguments(self, parser):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         user.set_password(password)
         user.is_staff = True
+        user.must_change_password = True  # one-time: the first sign-in chooses another
         user.save()
         user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=ADMIN_APPS))
         self.stdout.write(password)

@@ -219,12 +219,14 @@ def test_a_coordinator_gives_a_user_a_one_time_password_to_sign_in_with(coordina
         .post(url, {"action": "set_password", "user": reporter.user.pk}, follow=True)
         .content.decode()
     )
-    password = re.search(r"give it to them\): (\S+)</li>", page).group(1)
+    password = re.search(r'<output class="secret">(\S+)</output>', page).group(1)
     signed_in = Client().post(
         "/console/login/", {"username": reporter.user.username, "password": password}
     )
     assert (signed_in.status_code, signed_in["Location"]) == (302, "/console/")
     assert password not in browser(coordinator).get(url).content.decode()
+    # then, before anything else, they choose their own (tests/attacks/test_console_accounts)
+    assert signed_in.client.get("/console/")["Location"] == "/console/password/"
 
 
 def test_completeness_shows_the_months_asked(analyst):
