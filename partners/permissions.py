@@ -5,6 +5,12 @@ from config.api.exceptions import Violation
 from partners.choices import Role
 
 
+def can_write_reports(user) -> bool:
+    """Who writes partner records at all (reports, uploads, crossings): reporters, for
+    their organisation, and coordinators. The API and the console ask this one function."""
+    return user.is_authenticated and (user.is_coordinator or user.role == Role.REPORTER)
+
+
 def can_write_for_partner(user, partner_id: int | None) -> bool:
     """Coordinators write every report; reporters only their own organisation's."""
     if user.is_coordinator:
@@ -45,7 +51,7 @@ class PartnerRecordPermission(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        return user.is_coordinator or user.role == Role.REPORTER
+        return can_write_reports(user)
 
     def has_object_permission(self, request, view, obj):
         if request.method in permissions.SAFE_METHODS:

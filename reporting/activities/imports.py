@@ -35,7 +35,7 @@ def limited_rows(rows: Iterator, counter: list[int]) -> Iterator:
 
 def import_create(
     *, user, file_name: str, content: bytes, dry_run: bool = False,
-    replace_months: bool = False, as_job: bool = False,
+    replace_months: bool = False, as_job: bool = False, partner_id: int | None = None,
 ) -> Import:  # fmt: skip
     """Read and apply a 5W file. Raises SheetError when the file cannot be read as a 5W
     table; returns the Import, whose status says whether its rows were written. `as_job`:
@@ -45,7 +45,7 @@ def import_create(
     counter = [0]
     upload = Import(
         uploaded_by=user,
-        partner_id=user.partner_id,
+        partner_id=partner_id or user.partner_id,
         file_name=file_name[:255],
         file_size=len(content),
         file_format=file_format,

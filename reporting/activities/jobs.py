@@ -80,15 +80,16 @@ class Progress:
 
 def import_submit(
     *, user, file_name: str, content: bytes, dry_run: bool = False,
-    replace_months: bool = False, force_job: bool = False,
+    replace_months: bool = False, force_job: bool = False, partner_id: int | None = None,
 ) -> Import:  # fmt: skip
     """An upload through any door (the API, the console): run at once, or, over
     IMPORT_ASYNC_BYTES or with `force_job`, queued as a job (`run_as_job`) that starts once
-    the caller's transaction commits. Raises SheetError as import_create does."""
+    the caller's transaction commits. Raises SheetError as import_create does. `partner_id`:
+    whose import it is (a coordinator confirming a partner's dry run keeps the partner's)."""
     as_job = force_job or len(content) > settings.IMPORT_ASYNC_BYTES
     record = import_create(
         user=user, file_name=file_name, content=content, dry_run=dry_run,
-        replace_months=replace_months, as_job=as_job,
+        replace_months=replace_months, as_job=as_job, partner_id=partner_id,
     )  # fmt: skip
     if as_job:
         import_enqueue(record)

@@ -22,6 +22,7 @@ from config.api.spreadsheets import SheetError, read_table
 from indicators.models import Sector
 from partners.authentication import speak_to
 from partners.models import Partner
+from partners.permissions import can_write_for_partner, can_write_reports
 from reporting.activities.jobs import import_submit
 from reporting.activities.models import ActivityReport, Import
 from reporting.activities.selectors import imports_visible_to
@@ -162,6 +163,8 @@ def _upload_size_ok(request, upload) -> bool:
 @login_required
 def imports(request):
     if request.method == "POST":
+        if not can_write_reports(request.user):  # the API's rule (PartnerRecordPermission)
+            raise PermissionDenied
         upload = request.FILES.get("file")
         if not _upload_size_ok(request, upload):
             return redirect("console-imports")
@@ -178,8 +181,9 @@ def imports(request):
             messages.error(request, str(error.detail))
             return redirect("console-imports")
         return redirect("console-import", pk=record.pk)
-    history = imports_visible_to(user=request.user).defer("content").order_by("-pk")[:50]
-    return render(request, "console/imports.html", {"imports": history})
+    history = imports_visible_to(user=request.user).defer("content", "errors").order_by("-pk")
+    context = {"imports": history[:50], "can_upload": can_write_reports(request.user)}
+    return render(request, "console/imports.html", context)
 
 
 def _visible_import(request, pk: int) -> Import:
@@ -223,9 +227,7 @@ def import_detail(request, pk: int):
     record = _visible_import(request, pk)
     running = record.status in Import.Status.running()
     grid = _error_grid(record) if record.errors else None
-    can_confirm = (
-        record.status == Import.Status.VALIDATED and record.partner_id == request.user.partner_id
-    ) or (record.status == Import.Status.VALIDATED and request.user.is_coordinator)
+    can_confirm = record.status == Import.Status.VALIDATED and _may_confirm(request.user, record)
     context = {"record": record, "running": running, "grid": grid, "can_confirm": can_confirm}
     return render(request, "console/import_detail.html", context)
 
@@ -235,14 +237,21 @@ def import_detail(request, pk: int):
 def import_confirm(request, pk: int):
     """Write a file whose dry run passed: the same stored file, imported for real."""
     record = _visible_import(request, pk)
+    if not _may_confirm(request.user, record):
+        raise PermissionDenied
     if record.status != Import.Status.VALIDATED:
         messages.error(request, _("Only a dry run that passed can be confirmed."))
         return redirect("console-import", pk=pk)
     done = import_submit(
         user=request.user, file_name=record.file_name, content=bytes(record.content),
-        replace_months=record.replace_months,
+        replace_months=record.replace_months, partner_id=record.partner_id,
     )  # fmt: skip
     return redirect("console-import", pk=done.pk)
+
+
+def _may_confirm(user, record: Import) -> bool:
+    """The owning organisation's reporters, or a coordinator (the import stays theirs)."""
+    return can_write_reports(user) and can_write_for_partner(user, record.partner_id)
 
 
 def _months_up_to(month: date, count: int) -> list[date]:

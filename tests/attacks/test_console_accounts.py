@@ -205,3 +205,62 @@ def test_every_console_page_is_not_stored_and_loads_only_its_own_files(coordinat
     assert response["Content-Security-Policy"].startswith("default-src 'self'")
     html = response.content.decode()
     assert "<style" not in html and "style=" not in html and "<script" not in html
+
+
+# --- Uploads: the API's role rule --------------------------------------------------------------
+def _console_upload(user, content: bytes, dry_run: bool = True):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"file": SimpleUploadedFile("5w.csv", content)}
+    if dry_run:
+        data["dry_run"] = "on"
+    return signed_in(user).post("/console/imports/", data)
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [(Role.REPORTER, True), (Role.COORDINATOR, True), (Role.VIEWER, False),
+     (Role.ANALYST, False)],
+)  # fmt: skip
+def test_console_uploads_follow_the_api_role_rule(role, allowed):
+    from reporting.activities.models import Import
+    from tests.reporting.activities.test_imports import csv_bytes, line
+
+    user = UserFactory(role=role, partner=PartnerFactory(code="ACNUR"))
+    response = _console_upload(user, csv_bytes([line(1)]))
+    assert response.status_code == (302 if allowed else 403)
+    assert Import.objects.exists() == allowed
+    page = signed_in(user).get("/console/imports/").content.decode()
+    assert ('type="file"' in page) == allowed
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [("owner", True), ("coordinator", True), ("analyst", False), ("other reporter", False),
+     ("owner's viewer", False)],
+)  # fmt: skip
+def test_only_the_owner_or_a_coordinator_confirms_a_dry_run_and_it_stays_the_owners(who, allowed):
+    from reporting.activities.models import ActivityReport, Import
+    from tests.reporting.activities.test_imports import csv_bytes, line
+
+    hias = PartnerFactory(code="HIAS")
+    owner = UserFactory(role=Role.REPORTER, partner=hias)
+    _console_upload(owner, csv_bytes([line(1, **{"Appealing organisation": "HIAS"})]))
+    dry = Import.objects.get()
+    assert dry.status == "validated", dry.errors
+    actor = {
+        "owner": owner,
+        "coordinator": UserFactory(role=Role.COORDINATOR, partner=PartnerFactory(code="GTRM")),
+        "analyst": UserFactory(role=Role.ANALYST, partner=PartnerFactory(code="OCHA")),
+        "other reporter": UserFactory(role=Role.REPORTER, partner=PartnerFactory(code="OIM")),
+        "owner's viewer": UserFactory(role=Role.VIEWER, partner=hias),
+    }[who]
+    response = signed_in(actor).post(f"/console/imports/{dry.pk}/confirm/")
+    if allowed:
+        assert response.status_code == 302
+        done = Import.objects.exclude(pk=dry.pk).get()
+        assert (done.status, done.partner_id) == ("completed", hias.pk)
+        assert ActivityReport.objects.filter(partner=hias).count() == 1
+    else:
+        assert response.status_code in (403, 404)  # 404: not even visible to them
+        assert Import.objects.count() == 1 and not ActivityReport.objects.exists()
