@@ -56,7 +56,7 @@ run: demo
 	echo "sign in as demo-coordinator (coordinator, staff) with the one-time password $$password"; \
 	echo "A background worker runs beside the server (large imports, webhooks, housekeeping)."; \
 	echo
-	@DEBUG=1 $(MANAGE) run_worker -v 0 & worker=$$!; \
+	@DEBUG=1 $(MANAGE) run_worker --supervised -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
 
@@ -72,7 +72,7 @@ serve: $(VENV)/.installed-base
 	$(MANAGE) collectstatic --noinput -v 0
 	@# One background worker beside the web server (imports, webhooks, housekeeping); run
 	@# more, on this or other machines, with `manage.py run_worker` (docs/deploy.md).
-	@$(MANAGE) run_worker -v 0 & worker=$$!; \
+	@$(MANAGE) run_worker --supervised -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DB_STATEMENT_TIMEOUT_MS=$${DB_STATEMENT_TIMEOUT_MS:-30000} $(BIN)/gunicorn -c config/gunicorn.py config.wsgi
 

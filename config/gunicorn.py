@@ -17,6 +17,11 @@ from config import gunicorn_errors  # noqa: E402
 gunicorn_errors.install()  # gunicorn's own 400/414/431 answers as problem+json
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# Each instance its own control socket, under var/ (gunicorn's default, one per user in
+# ~/.gunicorn/, was shared by two instances on a host, and stopping one removed the other's).
+_var = Path(__file__).resolve().parent.parent / "var"
+_var.mkdir(exist_ok=True)
+control_socket = str(_var / f"gunicorn-{os.environ.get('PORT', '8000')}.ctl")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))

@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 
 from config.api.exceptions import PROBLEM_CONTENT_TYPE, problem
+from config.worker import live_workers
 
 
 def healthz(request):
@@ -14,17 +15,27 @@ def healthz(request):
 
 
 def readyz(request):
-    """The process can serve: its database answers, and no job has waited for a worker
-    longer than JOBS_STALLED_SECONDS (no worker runs, or too few)."""
+    """The process can serve: its database answers, a background worker is alive (beat
+    within WORKER_STALE_SECONDS), and no job has waited for a worker longer than
+    JOBS_STALLED_SECONDS (too few workers)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         oldest = _oldest_waiting_job()
+        workers = live_workers()
     except DatabaseError:
         body = problem(503, "database_unavailable", "The database does not answer.")
         return JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
     waited = (timezone.now() - oldest).total_seconds() if oldest else 0
+    if settings.READYZ_NEEDS_WORKER and not workers:
+        body = problem(
+            503, "no_worker",
+            f"No background worker has beaten in {settings.WORKER_STALE_SECONDS:.0f} s: imports, "
+            "webhooks and housekeeping wait. Start one (manage.py run_worker) under a "
+            "supervisor.",
+        )  # fmt: skip
+        return JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
     if waited > settings.JOBS_STALLED_SECONDS:
         body = problem(
             503, "jobs_stalled",
@@ -33,7 +44,9 @@ def readyz(request):
             oldest_waiting_since=oldest.isoformat(),
         )  # fmt: skip
         return JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
-    return JsonResponse({"status": "ready", "jobs_waiting_seconds": round(waited)})
+    return JsonResponse(
+        {"status": "ready", "workers": workers, "jobs_waiting_seconds": round(waited)}
+    )
 
 
 def _oldest_waiting_job():

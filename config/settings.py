@@ -162,6 +162,14 @@ DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A job queued longer than this without a worker taking it makes /readyz answer 503.
 JOBS_STALLED_SECONDS = int(os.environ.get("JOBS_STALLED_SECONDS", "300"))
+# Workers beat every WORKER_HEARTBEAT_SECONDS; /readyz is 503 `no_worker` when none beat
+# within WORKER_STALE_SECONDS (READYZ_NEEDS_WORKER=0: a web-only check). A worker that
+# loses its database tries again after 0.5 s, 1 s, 2 s... at most WORKER_BACKOFF_MAX_SECONDS.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "2"))
+WORKER_STALE_SECONDS = float(os.environ.get("WORKER_STALE_SECONDS", "10"))
+READYZ_NEEDS_WORKER = env_bool("READYZ_NEEDS_WORKER", default=True)
+WORKER_BACKOFF_FIRST_SECONDS = 0.5
+WORKER_BACKOFF_MAX_SECONDS = float(os.environ.get("WORKER_BACKOFF_MAX_SECONDS", "10"))
 # An import file larger than this runs as a job (202); `?async=true` asks for one anyway.
 IMPORT_ASYNC_BYTES = int(os.environ.get("IMPORT_ASYNC_BYTES", str(2 * 1024 * 1024)))
 # A job import whose worker stopped (killed, lost its database) is run again this many

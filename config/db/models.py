@@ -96,3 +96,22 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} #{self.pk}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A background worker alive: each one beats every WORKER_HEARTBEAT_SECONDS, from a
+    thread of its own (a long job does not stop it). /readyz is 503 `no_worker` when none
+    has beaten within WORKER_STALE_SECONDS."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        app_label = "reporting"
+        ordering = ["-beat_at"]
+
+    def __str__(self) -> str:
+        return f"worker {self.worker_id} on {self.host} ({self.beat_at:%H:%M:%S})"

@@ -85,7 +85,7 @@ def test_a_queued_job_is_cancelled_at_once(reporter, other_reporter):
 
 
 def test_readyz_says_when_jobs_wait_for_a_worker(reporter, client, settings):
-    settings.JOBS_STALLED_SECONDS = 0
+    settings.JOBS_STALLED_SECONDS, settings.READYZ_NEEDS_WORKER = 0, False  # too few workers
     send(reporter, rows(2))
     time.sleep(0.05)
     stalled = client.get("/readyz")
