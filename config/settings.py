@@ -178,7 +178,11 @@ IMPORT_MAX_ATTEMPTS = int(os.environ.get("IMPORT_MAX_ATTEMPTS", "3"))
 # Webhooks: subscriptions must name public https URLs; development and tests may allow
 # http and private addresses (127.0.0.1). Retries wait RETRY_SCHEDULE x this scale.
 WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", default=DEBUG)
-WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))  # each wait
+# A delivery's whole exchange (connect, send, the answer) ends by then, however the receiver
+# drips; and an organisation holds at most this many subscriptions.
+WEBHOOK_DEADLINE_SECONDS = float(os.environ.get("WEBHOOK_DEADLINE_SECONDS", "20"))
+WEBHOOK_MAX_SUBSCRIPTIONS = int(os.environ.get("WEBHOOK_MAX_SUBSCRIPTIONS", "10"))
 # Certificates of https receivers are verified against the system's trusted CAs, or only
 # against the CAs in this PEM file (a private CA for receivers inside an organisation).
 WEBHOOKS_CA_FILE = os.environ.get("WEBHOOKS_CA_FILE") or None

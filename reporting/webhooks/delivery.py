@@ -9,9 +9,15 @@ failing the subscription is disabled and says why. The URL is checked when subsc
 again before every send, after DNS resolution, and the connection goes to the address that
 was checked: only public addresses over https, unless WEBHOOKS_ALLOW_PRIVATE (development,
 tests) allows http and private ones.
+
+One receiver cannot hold the shared worker: of its answer only the status and the first
+RESPONSE_KEEP_BYTES are read, each delivery has a total deadline (WEBHOOK_DEADLINE_SECONDS:
+a receiver dripping a byte a second is cut off), and whatever a broken answer raises (a bad
+status line, a truncated body) is a failed attempt, retried on the schedule.
 """
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -19,6 +25,7 @@ import ipaddress
 import json
 import socket
 import ssl
+import threading
 import time
 from datetime import timedelta
 from http.client import HTTPConnection, HTTPSConnection
@@ -37,6 +44,7 @@ from reporting.webhooks.models import WebhookDelivery, WebhookSubscription
 # Seconds to wait after the n-th failure (the last repeats) until the subscription has
 # failed for a day.
 RETRY_SCHEDULE = [5, 30, 120, 600, 1800, 3600, 7200, 14400]
+RESPONSE_KEEP_BYTES = 4096  # of a receiver's answer; the rest is never read
 FAILING_FOR = timedelta(days=1)
 LOCK_NAMESPACE = locks.WEBHOOK_SENDER
 
@@ -82,10 +90,36 @@ def checked_address(url: str) -> Target:
     addresses = tuple(dict.fromkeys(info[4][0] for info in infos))
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global and not allow_private:
+        if not allow_private and not is_public(ip):
             raise UrlNotAllowed(f"{parts.hostname} resolves to {ip}, which is not public.")
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return Target(parts.scheme, parts.hostname, port, path, addresses)
+
+
+# IPv6 ranges that carry an IPv4 address in their last 32 bits (NAT64's well-known and local
+# prefixes, and the deprecated IPv4-compatible form): the IPv4 address is what is reached.
+IPV4_IN_LAST_32_BITS = [ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48", "::/96")]
+
+
+def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address):
+    """The IPv4 address an IPv6 one leads to (mapped, 6to4, Teredo's client, NAT64,
+    IPv4-compatible), or None."""
+    if ip.version == 4:
+        return None
+    for found in (ip.ipv4_mapped, ip.sixtofour, ip.teredo[1] if ip.teredo else None):
+        if found is not None:
+            return found
+    if any(ip in network for network in IPV4_IN_LAST_32_BITS):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def is_public(ip) -> bool:
+    """A global unicast address, and so is any IPv4 address inside it."""
+    if not ip.is_global or ip.is_multicast:
+        return False
+    inner = embedded_ipv4(ip)
+    return inner is None or is_public(inner)
 
 
 def _connect(target: Target, timeout: float) -> socket.socket:
@@ -184,8 +218,10 @@ def _send_in_order(subscription_id: int) -> float | None:
                     conn.close()  # the receiver closed a kept-alive connection: once more
                     code = _post(conn, subscription, delivery, checked.path)
                 error = "" if 200 <= code < 300 else f"The receiver answered {code}."
-            except (UrlNotAllowed, OSError, TimeoutError) as problem:
+            except (UrlNotAllowed, OSError, TimeoutError, http.client.HTTPException) as problem:
                 code, error = None, str(problem)[:500] or type(problem).__name__
+                if isinstance(problem, http.client.HTTPException):  # a broken answer
+                    error = f"The receiver's answer is broken ({type(problem).__name__}): {error}"
                 if conn is not None:
                     conn.close()
                 conn = None
@@ -201,7 +237,42 @@ def _send_in_order(subscription_id: int) -> float | None:
     return None
 
 
+class DeadlinePassed(TimeoutError):
+    pass
+
+
 def _post(conn, subscription, delivery, path: str) -> int:
+    """POST one delivery; the receiver's status. Its answer is read to RESPONSE_KEEP_BYTES
+    (more: the connection is closed, not reused); everything is over by the deadline."""
+    cut = threading.Event()
+
+    def cut_off() -> None:  # unblocks a read that a receiver keeps alive a byte at a time
+        cut.set()
+        sock = conn.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(settings.WEBHOOK_DEADLINE_SECONDS, cut_off)
+    timer.daemon = True
+    timer.start()
+    try:
+        code = _exchange(conn, subscription, delivery, path)
+    except (OSError, http.client.HTTPException):
+        if not cut.is_set():
+            raise
+        code = None
+    finally:
+        timer.cancel()
+    if cut.is_set():  # cut off mid-answer, whatever part of it had come
+        conn.close()
+        raise DeadlinePassed(
+            f"The receiver did not answer within {settings.WEBHOOK_DEADLINE_SECONDS:g} s."
+        )
+    return code
+
+
+def _exchange(conn, subscription, delivery, path: str) -> int:
     body = payload(delivery.event)
     timestamp = int(time.time())
     message_id = f"msg_{delivery.message_id.hex}"
@@ -218,7 +289,12 @@ def _post(conn, subscription, delivery, path: str) -> int:
         },
     )
     response = conn.getresponse()
-    response.read()
+    declared = response.length  # None: chunked, or until the connection closes
+    kept = response.read(RESPONSE_KEEP_BYTES)
+    if declared is not None and len(kept) < min(declared, RESPONSE_KEEP_BYTES):
+        raise http.client.IncompleteRead(kept, declared - len(kept))  # cut short
+    if not response.isclosed():  # more than we keep: never read, never reused
+        conn.close()
     return response.status
 
 

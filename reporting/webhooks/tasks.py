@@ -23,7 +23,8 @@ def dispatch_events() -> int:
     return len(touched)
 
 
-@task()
+# Below imports and housekeeping (priority 0): a receiver's trouble never holds them up.
+@task(priority=-10)
 def deliver(subscription_id: int) -> None:
     wait = deliver_pending(subscription_id)
     if wait is not None:

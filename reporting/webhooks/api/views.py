@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from config.api.exceptions import Conflict
 from partners.choices import Role
+from partners.models import Partner
 from partners.permissions import PartnerRecordPermission
 from reporting.webhooks.api.serializers import (
     WebhookDeliverySerializer,
@@ -50,7 +54,7 @@ class WebhookSubscriptionViewSet(
     permission_classes = [CanSubscribe]
     filter_backends = []
     lookup_value_regex = "[0-9]+"
-    problem_statuses = {"create": ["400"], "redeliver": ["404"]}
+    problem_statuses = {"create": ["400", "409"], "redeliver": ["404"]}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -61,9 +65,21 @@ class WebhookSubscriptionViewSet(
 
     @extend_schema(responses={201: WebhookSubscriptionCreatedSerializer})
     def create(self, request, *args, **kwargs):
+        """Subscribe (at most WEBHOOK_MAX_SUBSCRIPTIONS per organisation: 409
+        `subscription_quota` beyond; delete one first)."""
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        subscription = serializer.save(partner=request.user.partner, created_by=request.user)
+        limit = settings.WEBHOOK_MAX_SUBSCRIPTIONS
+        with transaction.atomic():  # the organisation's row locked: two at once count right
+            Partner.objects.select_for_update().filter(pk=request.user.partner_id).first()
+            held = WebhookSubscription.objects.filter(partner=request.user.partner_id).count()
+            if held >= limit:
+                raise Conflict(
+                    _("An organisation holds at most %(limit)s webhook subscriptions; delete "
+                      "one first.") % {"limit": limit},
+                    code="subscription_quota",
+                )  # fmt: skip
+            subscription = serializer.save(partner=request.user.partner, created_by=request.user)
         return Response(WebhookSubscriptionCreatedSerializer(subscription).data, status=201)
 
     def perform_update(self, serializer):
