@@ -98,7 +98,9 @@ def checked_address(url: str) -> Target:
 
 # IPv6 ranges that carry an IPv4 address in their last 32 bits (NAT64's well-known and local
 # prefixes, and the deprecated IPv4-compatible form): the IPv4 address is what is reached.
-IPV4_IN_LAST_32_BITS = [ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48", "::/96")]
+IPV4_IN_LAST_32_BITS = [
+    ipaddress.ip_network(n) for n in ("64:ff9b::/96", "64:ff9b:1::/48", "::/96")
+]
 
 
 def embedded_ipv4(ip: ipaddress.IPv4Address | ipaddress.IPv6Address):
