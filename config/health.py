@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 
 from config.api.exceptions import PROBLEM_CONTENT_TYPE, problem
+from config.cache import redis_available
 from config.worker import live_workers
 
 
@@ -24,6 +25,7 @@ def readyz(request):
             cursor.fetchone()
         oldest = _oldest_waiting_job()
         workers = live_workers()
+        cache = redis_available()
     except DatabaseError:
         body = problem(503, "database_unavailable", "The database does not answer.")
         return JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
@@ -36,6 +38,13 @@ def readyz(request):
             "supervisor.",
         )  # fmt: skip
         return JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
+    if cache is False and settings.READYZ_NEEDS_CACHE:
+        body = problem(
+            503, "cache_unavailable",
+            "Redis does not answer: figures are computed without their cache and rate limits "
+            "counted in the database until it is back.",
+        )  # fmt: skip
+        return JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
     if waited > settings.JOBS_STALLED_SECONDS:
         body = problem(
             503, "jobs_stalled",
@@ -45,7 +54,12 @@ def readyz(request):
         )  # fmt: skip
         return JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
     return JsonResponse(
-        {"status": "ready", "workers": workers, "jobs_waiting_seconds": round(waited)}
+        {
+            "status": "ready",
+            "workers": workers,
+            "jobs_waiting_seconds": round(waited),
+            "cache": "redis" if cache else "local",
+        }
     )
 
 

@@ -204,22 +204,27 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "5w@localhost")
 # development. `manage.py createcachetable` makes the database's table.
 # Setting REDIS_URL alone selects Redis (several machines share it).
 def redis_cache(url: str) -> dict:
-    """The cache on Redis at `url` (django-redis). A Redis that does not answer within a
-    second counts as a miss: figures are computed (their freshness counters live in the
-    database, so nothing stale is served once it is back), rate limits let requests through,
-    and each failure is logged, instead of every request failing with it."""
+    """The cache on Redis at `url` (django-redis) behind a circuit breaker (config.cache):
+    a Redis that does not answer within half a second is skipped for REDIS_BREAKER_SECONDS
+    by every request of the process. Meanwhile figures are computed (their freshness
+    counters live in the database, so nothing stale is served once it is back), rate limits
+    count in the database, and the outage is logged in one line, not a traceback a request."""
     return {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": url,
         "OPTIONS": {
-            "SOCKET_CONNECT_TIMEOUT": 1,
-            "SOCKET_TIMEOUT": 1,
+            "CLIENT_CLASS": "config.cache.BreakerClient",
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
             "IGNORE_EXCEPTIONS": True,
         },
     }
 
 
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True  # logged as errors by "django_redis.cache"
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False  # config.cache logs an outage once
+REDIS_BREAKER_SECONDS = float(os.environ.get("REDIS_BREAKER_SECONDS", "30"))
+# /readyz answers 503 `cache_unavailable` while Redis (when it is the cache) does not answer.
+READYZ_NEEDS_CACHE = env_bool("READYZ_NEEDS_CACHE", default=True)
 
 CACHE_BACKEND = os.environ.get(
     "CACHE_BACKEND", "redis" if os.environ.get("REDIS_URL") else ("locmem" if DEBUG else "db")

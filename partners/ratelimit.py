@@ -7,7 +7,8 @@ through: 4,614 answers in 24 s against a limit of 1,200 a minute).
 
 - database cache (production default): one `INSERT … ON CONFLICT DO UPDATE … RETURNING`
   on `partners_ratelimitcounter` (PostgreSQL and SQLite);
-- Redis: `INCR`, atomic in the server;
+- Redis: `INCR`, atomic in the server; while Redis is away (config.cache's breaker is
+  open, or a call just failed) the database table counts instead: limits hold;
 - process memory (development, tests): LocMemCache increments under its own lock.
 """
 
@@ -20,31 +21,42 @@ from django.core.cache.backends.db import DatabaseCache
 from django.db import connection
 from django.utils import timezone
 
+from config.cache import breaker
 from partners.models import RateLimitCounter
 
 PURGE_CHANCE = 0.01  # now and then a hit also removes windows long passed
 
 
+def _in_table() -> bool:
+    return isinstance(caches["default"], DatabaseCache) or breaker.is_down
+
+
 def hit(key: str, seconds: int) -> tuple[int, float]:
     """Count one request of `key`; returns its count in the current window and the seconds
     until that window ends."""
-    if isinstance(caches["default"], DatabaseCache):
+    if _in_table():
         return _hit_table(key, seconds)
     return _hit_cache(key, seconds)
 
 
 def peek(key: str) -> tuple[int, float]:
     """The current count of `key` and seconds left in its window, counting nothing."""
-    if isinstance(caches["default"], DatabaseCache):
-        row = RateLimitCounter.objects.filter(key=key, window_ends__gt=timezone.now()).first()
-        if row is None:
-            return 0, 0.0
-        return row.count, (row.window_ends - timezone.now()).total_seconds()
+    if _in_table():
+        return _peek_table(key)
     count = caches["default"].get(_cache_key(key))
+    if breaker.is_down:  # that call found Redis away
+        return _peek_table(key)
     if not count:
         return 0, 0.0
     ends = caches["default"].get(_cache_key(key) + ":ends") or time.time()
     return count, max(0.0, ends - time.time())
+
+
+def _peek_table(key: str) -> tuple[int, float]:
+    row = RateLimitCounter.objects.filter(key=key, window_ends__gt=timezone.now()).first()
+    if row is None:
+        return 0, 0.0
+    return row.count, (row.window_ends - timezone.now()).total_seconds()
 
 
 def _hit_table(key: str, seconds: int) -> tuple[int, float]:
@@ -88,8 +100,8 @@ def _hit_cache(key: str, seconds: int) -> tuple[int, float]:
             count = cache.incr(count_key)
         except ValueError:  # the window ended between add and incr: start again
             continue
-        if count is None:  # Redis unreachable (config.settings.redis_cache): let it through
-            return 0, float(seconds)
+        if count is None:  # Redis unreachable (config.cache): the table counts instead
+            return _hit_table(key, seconds)
         ends = cache.get(ends_key) or ends
         return count, max(0.0, ends - time.time())
     return 1, float(seconds)

@@ -19,7 +19,10 @@ def empty_cache():
     earlier test (whose data generation was rolled back to the same number) must not leak."""
     from django.core.cache import cache
 
+    from config.cache import breaker
+
     cache.clear()
+    breaker.reset()  # a Redis outage of an earlier test is over
 
 
 @pytest.fixture
