@@ -133,14 +133,21 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 
 # PostgreSQL: a query running longer than this is cancelled and the API answers 503
 # `query_timeout` instead of holding a worker. 0 (the default here) disables it; `make serve`
-# sets 30 s. Connections also give up quickly when the server is down.
+# sets 30 s. Connections also give up quickly when the server is down. A statement whose
+# client died (a web worker killed mid-batch) is ended within DB_CLIENT_CHECK_MS (PostgreSQL
+# 14's client_connection_check_interval) instead of running on, holding the locks the next
+# batch waits for; 0 leaves it to the server's setting.
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         timeout_ms = int(os.environ.get("DB_STATEMENT_TIMEOUT_MS", "0"))
+        client_check_ms = int(os.environ.get("DB_CLIENT_CHECK_MS", "1000"))
         options = _database.setdefault("OPTIONS", {})
         options["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
-        if timeout_ms:
-            options["options"] = f"-c statement_timeout={timeout_ms}"
+        startup = [f"-c statement_timeout={timeout_ms}"] if timeout_ms else []
+        if client_check_ms:
+            startup.append(f"-c client_connection_check_interval={client_check_ms}")
+        if startup:
+            options["options"] = " ".join(startup)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     # WAL lets the dev server read while a write is in progress.

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 from django.db import connection
 
@@ -66,7 +67,7 @@ def api_server(*extra_args: str, **extra_env: str):
         port = probe.getsockname()[1]
     env = dict(
         os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings_test",
-        ALLOWED_HOSTS="127.0.0.1", **extra_env,
+        ALLOWED_HOSTS="127.0.0.1", PORT=str(port), **extra_env,
     )  # fmt: skip
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi",
@@ -90,3 +91,7 @@ def api_server(*extra_args: str, **extra_env: str):
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
+        # a killed gunicorn leaves its control socket (config/gunicorn.py)
+        (Path(__file__).resolve().parents[1] / "var" / f"gunicorn-{port}.ctl").unlink(
+            missing_ok=True
+        )

@@ -70,3 +70,19 @@ def test_a_csv_wider_than_any_5w_sheet_is_refused_at_upload(reporter):
     error = response.json()["errors"][0]
     assert (error["field"], error["code"]) == ("file", "too_many_columns")
     assert "18,330 columns" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/activity-reports/", b'{"month": "2021-03", "admin1": "PE24", "month": "2021-04"}'),
+        ("/api/v1/activity-reports/bulk/", b'[{"activity_name": "a"}, {"rmrp": true, "rmrp": false}]'),
+        ("/api/v1/webhooks/", b'{"url": "https://example.org/a", "url": "https://example.org/b"}'),
+    ],
+)  # fmt: skip
+def test_a_key_twice_in_one_object_is_refused_not_silently_the_last(reporter, path, body):
+    response = reporter.client.post(path, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    problem = response.json()
+    assert problem["code"] == "duplicate_key"
+    assert "appears twice" in problem["detail"]

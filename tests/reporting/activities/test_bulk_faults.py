@@ -147,3 +147,26 @@ def test_a_lost_database_connection_half_way_is_503_and_leaves_nothing(
     assert again["status"] == 200 and again["body"]["created"] == 30, again
     assert ActivityReport.objects.count() == 30
     assert ActivityReportHistoryEntry.objects.filter(action="create").count() == 30
+
+
+@postgresql_only
+def test_a_killed_batch_stops_holding_its_locks_within_a_second_or_two(
+    reload_reference_data, transactional_db
+):
+    """The worker dies while its statement still runs (here: waits on a lock). Without a
+    client check the statement would go on until it ended, holding the partner's lock that
+    the next batch waits for; with one, PostgreSQL ends it once it sees the client gone."""
+    user = UserFactory(role=Role.REPORTER, partner=PartnerFactory(code="ACNUR"))
+    outcome: dict = {}
+    with api_server() as (port, server), batch_stuck_after_writing_reports() as stuck:
+        sender = threading.Thread(
+            target=_post_batch, args=(port, token_for(user), rows(30), outcome)
+        )
+        sender.start()
+        backend = stuck()
+        os.killpg(server.pid, signal.SIGKILL)
+        killed_at = time.monotonic()
+        _backend_gone(backend, timeout=10)  # while the statement would still be waiting
+        assert time.monotonic() - killed_at < 4
+        sender.join(timeout=30)
+    assert not ActivityReport.all_objects.exists()
