@@ -201,7 +201,7 @@ def _send_in_order(subscription_id: int) -> float | None:
     )
     conn, target = None, None
     try:
-        for delivery in pending.iterator(chunk_size=200):
+        for delivery in _in_chunks(pending):
             now = timezone.now()
             if delivery.next_attempt_at and delivery.next_attempt_at > now:
                 return (delivery.next_attempt_at - now).total_seconds()
@@ -241,6 +241,16 @@ def _send_in_order(subscription_id: int) -> float | None:
 
 class DeadlinePassed(TimeoutError):
     pass
+
+
+def _in_chunks(pending, size: int = 200):
+    """The deliveries 200 at a time, each chunk read whole before any is sent: no read
+    stays open while a delivery's outcome is written (on SQLite such a write fails
+    outright once another writer, the worker's heartbeat, committed in between)."""
+    last = 0
+    while chunk := list(pending.filter(event_id__gt=last)[:size]):
+        yield from chunk
+        last = chunk[-1].event_id
 
 
 def _post(conn, subscription, delivery, path: str) -> int:
