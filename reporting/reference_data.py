@@ -21,7 +21,7 @@ from config.api.fields import parse_bool
 from indicators.models import Indicator, Sector
 from partners.models import Partner
 from reporting.border_flows.models import BorderPoint
-from reporting.locations.models import Location
+from reporting.locations.models import Location, Platform
 
 DEFAULT_DIRECTORY = Path(settings.BASE_DIR) / "data" / "reference"
 
@@ -104,8 +104,13 @@ def reference_data_load(
         lambda r: {"name": r["name"], "type": r["type"], "appealing": _bool(r["appealing"])},
     )
     results["sectors"], results["indicators"] = _load_sectors_and_indicators(directory)
+    platforms = {p.code: p for p in Platform.objects.all()}
+    results["platforms"] = _upsert(
+        Platform, "code", _read(directory, "platforms.csv"),
+        lambda r: {"name": r["name"], "name_es": r["name_es"]}, platforms,
+    )  # fmt: skip
     folders = [directory / "countries" / country for country in countries]
-    results["locations"], by_pcode = _load_locations(folders)
+    results["locations"], by_pcode = _load_locations(folders, platforms)
     results["border_points"] = _upsert(
         BorderPoint,
         "code",
@@ -149,7 +154,9 @@ def _load_sectors_and_indicators(directory: Path) -> tuple[LoadCounts, LoadCount
     return sector_counts, indicator_counts
 
 
-def _load_locations(folders: list[Path]) -> tuple[LoadCounts, dict[str, Location]]:
+def _load_locations(
+    folders: list[Path], platforms: dict[str, Platform]
+) -> tuple[LoadCounts, dict[str, Location]]:
     level_order = {"country": 0, "admin1": 1, "admin2": 2}
     rows = [row for folder in folders for row in _read(folder, "locations.csv")]
     locations = sorted(rows, key=lambda r: level_order[r["level"]])
@@ -160,6 +167,9 @@ def _load_locations(folders: list[Path]) -> tuple[LoadCounts, dict[str, Location
             "name": row["name"],
             "level": row["level"],
             "parent": by_pcode[row["parent"]] if row["parent"] else None,
+            "name_es": row.get("name_es") or row["name"],
+            "region_name": row.get("region_name", ""),
+            "platform": platforms.get(row.get("platform") or ""),
         }
 
     # Sorted by level, so each parent is in `by_pcode` before its children are read.

@@ -26,6 +26,9 @@ def _plain(text: str) -> str:
     return " ".join(folded.casefold().split())
 
 
+NAME_FIELDS = ("name", "region_name", "name_es")
+
+
 class ReferenceIndex:
     # kind -> () -> (objects, code attribute); domains add theirs (ReferenceIndex.register).
     loaders: dict = {
@@ -69,9 +72,12 @@ class ReferenceIndex:
         for code, obj in self._objects[kind].items():
             label = f"{code} {getattr(obj, 'name', '')}".strip()
             labels.setdefault(_plain(code), label)
-            if getattr(obj, "name", None):
-                labels.setdefault(_plain(obj.name), label)
+            for name in NAME_FIELDS:  # the region's spelling and the Spanish name too
+                if getattr(obj, name, None):
+                    labels.setdefault(_plain(getattr(obj, name)), label)
         exact = [label for key, label in labels.items() if key == wanted]
+        if exact:  # a name written for its code: that one only
+            return exact[:limit]
         close = difflib.get_close_matches(wanted, list(labels), n=limit * 2, cutoff=0.75)
         contains = sorted(
             label for key, label in labels.items() if len(wanted) >= 4 and wanted in key

@@ -8,7 +8,7 @@ from reporting.locations.models import Location
 class LocationFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=LocationLevel.choices)
     parent = _code_filter(Location.objects.all(), "parent", "pcode", help_text="Parent P-code.")
-    q = SearchFilter(fields=("pcode", "name"))
+    q = SearchFilter(fields=("pcode", "name", "name_es", "region_name"))
 
     class Meta:
         model = Location

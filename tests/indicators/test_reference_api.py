@@ -6,7 +6,7 @@ from django.core.management import call_command
 from indicators.models import Indicator, Sector
 from partners.models import Partner
 from reporting.border_flows.models import BorderPoint
-from reporting.locations.models import Location
+from reporting.locations.models import Location, Platform
 from tests.conftest import codes
 from tests.factories import ActivityReportFactory
 
@@ -104,18 +104,13 @@ def test_deleting_referenced_reference_data_is_409(coordinator):
 
 
 def test_load_reference_data_twice_changes_nothing(capsys):
-    before = [
-        list(m.objects.order_by("pk").values())
-        for m in (Partner, Sector, Indicator, Location, BorderPoint)
-    ]
+    models = (Partner, Sector, Indicator, Platform, Location, BorderPoint)
+    before = [list(m.objects.order_by("pk").values()) for m in models]
     call_command("load_reference_data")
     out = capsys.readouterr().out
     assert "0 created, 0 updated" in out
-    assert out.count("0 created, 0 updated") == 5
-    after = [
-        list(m.objects.order_by("pk").values())
-        for m in (Partner, Sector, Indicator, Location, BorderPoint)
-    ]
+    assert out.count("0 created, 0 updated") == 6
+    after = [list(m.objects.order_by("pk").values()) for m in models]
     assert before == after
 
 

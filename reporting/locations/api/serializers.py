@@ -9,11 +9,16 @@ PARENT_LEVEL = {"country": None, "admin1": "country", "admin2": "admin1"}
 
 class LocationSerializer(serializers.ModelSerializer):
     pcode = serializers.RegexField(
-        r"^[A-Z]{2,3}[0-9]*$",
+        r"^[A-Z]{2,3}(?:[0-9]+|-[A-Z0-9]{1,3})?$",
         max_length=20,
         validators=[UniqueValidator(queryset=Location.objects.all())],
-        help_text="P-code: ISO3 for a country (PER), PE24 admin1, PE2401 admin2.",
+        help_text="P-code: ISO3 for a country (PER); an admin1's P-code (PE24) or, where the "
+        "platform has none, its ISO 3166-2 code (AR-C); PE2401 admin2.",
     )
+    platform = serializers.SlugRelatedField(
+        slug_field="code", read_only=True,
+        help_text="Countries: the sub-regional platform (SC, CAR, CAM, PER...).",
+    )  # fmt: skip
     parent = serializers.SlugRelatedField(
         slug_field="pcode",
         queryset=Location.objects.all(),
@@ -24,7 +29,7 @@ class LocationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Location
-        fields = ["pcode", "name", "level", "parent"]
+        fields = ["pcode", "name", "name_es", "region_name", "level", "parent", "platform"]
 
     def validate(self, attrs):
         level = attrs.get("level", getattr(self.instance, "level", None))
