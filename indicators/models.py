@@ -14,6 +14,13 @@ class Sector(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="subsectors"
     )
+    region_name = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        help_text="The subsector as the region's files name it: 'Protection (General)' for "
+        "protection outside its subsectors, 'Protection (Child Protection)', 'WASH'.",
+    )
 
     class Meta:
         ordering = ["code"]

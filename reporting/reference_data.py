@@ -136,7 +136,11 @@ def _load_sectors_and_indicators(directory: Path) -> tuple[LoadCounts, LoadCount
         Sector,
         "code",
         sectors,
-        lambda r: {"name": r["name"], "parent": sector_by_code.get(r["parent"])},
+        lambda r: {
+            "name": r["name"],
+            "parent": sector_by_code.get(r["parent"]),
+            "region_name": r.get("region_name", ""),
+        },
         sector_by_code,
     )
     indicator_counts = _upsert(

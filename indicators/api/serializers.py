@@ -14,7 +14,7 @@ class SectorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Sector
-        fields = ["code", "name", "parent"]
+        fields = ["code", "name", "parent", "region_name"]
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
