@@ -20,6 +20,7 @@ from reporting.figures.api.views import (
 )
 from reporting.locations.api.views import LocationViewSet
 from reporting.periods.api.views import ReportingPeriodViewSet
+from reporting.region.api.views import RegionViewSet
 from reporting.webhooks.api.views import WebhookSubscriptionViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -38,6 +39,7 @@ router.register("figure-settings", CountryFigureSettingsViewSet, basename="figur
 router.register("targets", PlanTargetViewSet, basename="plantarget")
 router.register("proportions", AgeSexProportionsViewSet, basename="agesexproportions")
 router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
+router.register("region", RegionViewSet, basename="region")
 
 
 class ApiRootView(APIView):

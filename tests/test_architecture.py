@@ -17,6 +17,7 @@ DOMAINS = (
     "reporting.border_flows",
     "reporting.figures",
     "reporting.webhooks",
+    "reporting.region",
 )
 PROJECT = ("config", "partners", "indicators", "reporting")
 

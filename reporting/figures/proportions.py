@@ -25,26 +25,31 @@ from reporting.activities.models import POPULATION_FIELDS
 from reporting.figures.models import SHARE_FIELDS, AgeSexProportions, AgeSexProportionsHistoryEntry
 from reporting.locations.choices import LocationLevel
 
-TOLERANCE = Decimal("0.001")  # the four shares of a population type add to 1 within this
+# The four shares of a population type add to 1 within the rounding of four shares written
+# with two decimals (the region's own table has 0.99 and 1.01, even 1.02), or are all zero:
+# nobody of that population type.
+TOLERANCE = Decimal("0.02")
 MILLION = 1_000_000
 
 
 def proportions_violations(row: AgeSexProportions) -> list[Violation]:
     out: list[Violation] = []
-    if row.admin1_id and row.admin1.level != LocationLevel.ADMIN1:
-        message = _("%(pcode)s is not an admin1 area.") % {"pcode": row.admin1.pcode}
+    if row.admin1_id and row.admin1.level == LocationLevel.ADMIN2:
+        message = _(
+            "%(pcode)s is not an admin1 area (or a country, for the whole of it)."
+        ) % {"pcode": row.admin1.pcode}  # fmt: skip
         out.append(Violation("admin1", "wrong_level", message))
     shares = [getattr(row, f) for f in SHARE_FIELDS]
     if all(s is not None for s in shares):
         total = sum(shares, Decimal(0))
-        if abs(total - 1) > TOLERANCE:
+        if total != 0 and abs(total - 1) > TOLERANCE:
             out.append(
                 Violation(
                     "shares",
                     "shares_do_not_add_up",
                     _(
                         "Girls, boys, women and men add up to %(total)s; they must add up to 1 "
-                        "(± %(tolerance)s)."
+                        "(± %(tolerance)s), or all be 0 (nobody of that population type)."
                     )
                     % {"total": f"{total.normalize():f}", "tolerance": TOLERANCE},
                 )
@@ -119,33 +124,42 @@ WRITABLE_FIELDS = [*SHARE_FIELDS, "version", "updated_at", "updated_by"]
 
 
 def proportions_batch(
-    *, user, rows: list[tuple[int, dict]], errors: list[dict], dry_run: bool = False
-) -> BatchResult:
+    *, user, rows: list[tuple[int, dict]], errors, dry_run: bool = False,
+    replace: dict[str, set[int]] | None = None, keep_rows: bool = True,
+    sums_checked: bool = True,
+) -> BatchResult:  # fmt: skip
     """Upsert validated `rows` ((row number, fields)) on (admin1, sector, variant,
     population type), all or nothing: one statement per table; every bad row (`errors`,
-    the rule, a key twice) answers 422 together."""
+    the rule, a key twice) answers 422 together. `replace`: {variant: admin1 ids} whose
+    rows the batch replaces: those it does not name are deleted (soft, with history).
+    Without `sums_checked` (the region's own workbook, taken as it is) shares that do not
+    add up to 1 are kept."""
     errors, seen, planned = RowErrors(errors), KeysSeen(), []
     for number, data in rows:
         candidate = AgeSexProportions(**data)
         problems = [
             {"row": number, "field": v.field, "code": v.code, "message": v.message}
             for v in proportions_violations(candidate)
+            if sums_checked or v.code != "shares_do_not_add_up"
         ]
         duplicate = seen.duplicate(candidate.key, number)
         errors += problems + ([duplicate] if duplicate else [])
         planned.append((number, data, candidate))
     if errors:
         raise RowsInvalid(errors)
-    result = BatchResult(batch_id=uuid.uuid4(), dry_run=dry_run)
-    return run_batch(result, lambda: _write(result, user, planned), what="proportions")
+    result = BatchResult(batch_id=uuid.uuid4(), dry_run=dry_run, keep_rows=keep_rows)
+    return run_batch(
+        result, lambda: _write(result, user, planned, replace or {}), what="proportions"
+    )
 
 
-def _write(result: BatchResult, user, planned: list) -> None:
+def _write(result: BatchResult, user, planned: list, replace: dict[str, set[int]]) -> None:
+    scope = {c.admin1_id for _, _, c in planned}.union(*replace.values())
     existing = {
         row.key: row
         for row in AgeSexProportions.objects.select_related("admin1", "sector")
         .select_for_update(of=("self",))
-        .filter(admin1_id__in={c.admin1_id for _, _, c in planned})
+        .filter(admin1_id__in=scope)
     }
     now = timezone.now()
     creates, updates, history = [], [], []
@@ -164,9 +178,21 @@ def _write(result: BatchResult, user, planned: list) -> None:
         else:
             bump(target, user)
             updates.append((number, target, before))
+    named = {candidate.key for _, _, candidate in planned}
+    stale = [
+        row for key, row in existing.items()
+        if key not in named and row.admin1_id in replace.get(row.variant, ())
+    ]  # fmt: skip
+    for row in stale:
+        history.append((row, HistoryAction.DELETE, proportions_values(row), None))
+        row.deleted_at = now
+        bump(row, user)
+        result.deleted += 1
+        result.deleted_ids.append(row.pk)
     if not result.dry_run:
         bulk_insert_objects([candidate for _, candidate in creates])
         bulk_update([target for _, target, _ in updates], WRITABLE_FIELDS)
+        bulk_update(stale, [*WRITABLE_FIELDS, "deleted_at"])
     for number, candidate in creates:
         history.append((candidate, HistoryAction.CREATE, None, proportions_values(candidate)))
         result.add(number, "created", candidate.pk)

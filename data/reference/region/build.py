@@ -11,6 +11,8 @@ ISO 3166 as the maintained pycountry package holds it.
   of the subdivision whose name matches the region's (accents and case aside, with the
   few spellings in RENAMED). Countries the region reports at "Country level" get their
   ISO 3166-2 top-level subdivisions (Aruba and Curaçao: NL-AW, NL-CW, themselves).
+- Argentina, Bolivia, Paraguay and Uruguay also get an admin1 "Other" (`ARG-OTH`...), which
+  the region's proportions workbook has for them.
 - `region_name` is the region's exact spelling ("Ancash", "Bogotá D.C."), what its 5W
   exports and its consolidation use; `name` is the display name.
 
@@ -49,7 +51,9 @@ RENAMED = {
 WHOLE = {"ABW": ("NL-AW", "Aruba"), "CUW": ("NL-CW", "Curaçao")}
 # Subdivision types that are not admin1 (the Dominican Republic's regions group provinces).
 NOT_ADMIN1 = {"DOM": {"Region"}}
-KEPT_PCODES = {"PER", "ECU"}  # their locations.csv came first, with P-codes and admin2
+KEPT_PCODES = {"PER", "ECU"}
+# The proportions workbook has an admin1 "Other" for these (5W rows placed nowhere closer).
+OTHER = {"ARG", "BOL", "PRY", "URY"}  # their locations.csv came first, with P-codes and admin2
 FIELDS = ["pcode", "name", "level", "parent", "name_es", "region_name", "platform"]
 
 
@@ -102,6 +106,8 @@ def country_rows(country: str, entry: dict, spanish) -> list[dict]:
         if subdivision is None:
             sys.exit(f"{country}: no ISO 3166-2 subdivision named {name!r}; add it to RENAMED")
         rows.append(_admin1(subdivision.code, name, iso3, name))
+    if iso3 in OTHER:
+        rows.append({**_admin1(f"{iso3}-OTH", "Other", iso3, "Other"), "name_es": "Otro"})
     return rows
 
 

@@ -203,11 +203,11 @@ def test_coordinators_set_rows_with_versions_and_history(db, coordinator, viewer
     ("changes", "field", "code"),
     [
         ({"men": 0.3}, "shares", "shares_do_not_add_up"),  # 0.9
-        ({"men": 0.4011}, "shares", "shares_do_not_add_up"),  # 1.0011
+        ({"men": 0.4211}, "shares", "shares_do_not_add_up"),  # 1.0211: more than rounding
         ({"men": 1.5}, "men", "max_value"),
         ({"girls": -0.1}, "girls", "min_value"),
         ({"women": "0.1234567"}, "women", "max_decimal_places"),
-        ({"admin1": "PER"}, "admin1", "wrong_level"),
+        ({"admin1": "PE2401"}, "admin1", "wrong_level"),
         ({"admin1": "Lima"}, "admin1", "does_not_exist"),
         ({"sector": "XX"}, "sector", "does_not_exist"),
         ({"variant": "plan"}, "variant", "invalid_choice"),
