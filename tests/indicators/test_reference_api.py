@@ -15,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def test_sectors_and_subsectors(viewer):
     gbv = viewer.get("/api/v1/sectors/PRT-GBV/").json()
-    assert gbv == {"code": "PRT-GBV", "name": "Gender-Based Violence (GBV)", "parent": "PRT"}
+    assert gbv == {"code": "PRT-GBV", "name": "Gender-Based Violence (GBV)", "parent": "PRT",
+                   "region_name": "Protection (GBV)"}  # fmt: skip
     top = codes(viewer.get("/api/v1/sectors/?top_level=true"))
     assert top == ["EDU", "FS", "HEA", "HT", "INT", "MPC", "NUT", "PRT", "SHE", "WASH"]
 
