@@ -37,8 +37,7 @@ needs_httr2 = pytest.mark.skipif(
     not os.environ.get("REQUIRE_R")
     and not (
         shutil.which("Rscript")
-        and subprocess.run(["Rscript", "-e", "library(httr2)"], capture_output=True).returncode
-        == 0
+        and subprocess.run(["Rscript", "-e", "library(httr2)"], capture_output=True).returncode == 0
     ),
     reason="needs R with httr2 and jsonlite (Debian: r-cran-httr2 r-cran-jsonlite; CI has them)",
 )
