@@ -42,7 +42,7 @@ def import_create(
     only record it, queued (reporting.activities.jobs runs it)."""
     file_format = detect_format(content, file_name)
     batch_id = uuid.uuid4()
-    counter = [0]
+    counter, repaired = [0], [0]
     upload = Import(
         uploaded_by=user,
         partner_id=partner_id or user.partner_id,
@@ -66,7 +66,7 @@ def import_create(
         try:
             result = activity_reports_write(
                 user=user,
-                rows=limited_rows(raw_reports(content, file_format), counter),
+                rows=limited_rows(raw_reports(content, file_format, repaired), counter),
                 dry_run=dry_run,
                 replace_months=replace_months,
                 channel=ChangeChannel.IMPORT,
@@ -80,7 +80,7 @@ def import_create(
             upload.status = Import.Status.VALIDATED if dry_run else Import.Status.COMPLETED
             upload.created, upload.updated = result.created, result.updated
             upload.unchanged, upload.deleted = result.unchanged, result.deleted
-        upload.rows = counter[0]
+        upload.rows, upload.text_repaired = counter[0], repaired[0]
         upload.save()
         # The problems in a statement of their own, not beside the file: a statement that
         # fails is written whole to the server's log.

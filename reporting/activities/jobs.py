@@ -119,7 +119,7 @@ def import_run(import_id: int) -> str:
     # The file apart from the record (which is saved again at the end, without it): one
     # copy of it in memory, not two.
     record = Import.objects.select_related("uploaded_by").defer("content").get(pk=import_id)
-    content, counter = b"", [0]
+    content, counter, repaired = b"", [0], [0]
     try:
         content = _content(import_id)
         with transaction.atomic():
@@ -130,7 +130,7 @@ def import_run(import_id: int) -> str:
                     )
             result = activity_reports_write(
                 user=record.uploaded_by,
-                rows=limited_rows(raw_reports(content, record.file_format), counter),
+                rows=limited_rows(raw_reports(content, record.file_format, repaired), counter),
                 dry_run=record.dry_run,
                 replace_months=record.replace_months,
                 channel=ChangeChannel.IMPORT,
@@ -141,6 +141,7 @@ def import_run(import_id: int) -> str:
             _finish(
                 record, Status.VALIDATED if record.dry_run else Status.COMPLETED, counter[0],
                 created=result.created, updated=result.updated, unchanged=result.unchanged,
+                text_repaired=repaired[0],
                 deleted=result.deleted, rows_written=result.created + result.updated
                 + result.deleted,
             )  # fmt: skip

@@ -286,6 +286,11 @@ class Import(models.Model):
         default=list, help_text="[{row, field, code, message}]: the first MAX_ROW_ERRORS."
     )
     errors_total = models.PositiveIntegerField(default=0, help_text="Every problem found.")
+    text_repaired = models.PositiveIntegerField(
+        default=0,
+        help_text="Cells whose text arrived double-encoded ('naturalizaciÃ³n', UTF-8 read as "
+        "Latin-1) and was repaired (ftfy) before it was read.",
+    )
     errors_omitted = models.JSONField(
         default=dict, help_text="{code: count} of the problems not listed in `errors`."
     )

@@ -7,23 +7,29 @@ field names and codes on every path: single writes, JSON batches and spreadsheet
 It runs no query: codes are resolved through a ReferenceIndex.
 """
 
-import math
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
 from config.api.exceptions import Violation
-from config.api.fields import BOOLEAN_HELP, MAX_COUNT, MONTH_HELP, parse_bool, parse_month
 from partners.models import User
 from partners.permissions import partner_of_write
-from reporting.activities.choices import DELIVERY_MECHANISM_ES, DeliveryMechanism
+from reporting.activities.cells import (
+    RowError,
+    _bool,
+    _code,
+    _count,
+    _country,
+    _mechanism,
+    _money,
+    _month,
+    _text,
+)
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
 from reporting.activities.validation import activity_report_violations
-from reporting.common.references import ReferenceIndex, kind_name, unknown_code_message
+from reporting.common.references import ReferenceIndex
 
 READ_ONLY = frozenset({"id", "created_at", "updated_at", "created_by", "version"})
 
@@ -35,22 +41,10 @@ CONSISTENCY = frozenset({"country", "sector", "implementation_setup"})
 REQUIRED = ("month", "admin1", "indicator", "activity_name", "rmrp", "cva")
 
 
-MECHANISMS = (
-    {m.value: m.value for m in DeliveryMechanism}
-    | {m.label.lower(): m.value for m in DeliveryMechanism}
-    | {label.lower(): m.value for m, label in DELIVERY_MECHANISM_ES.items()}
-)
-
-
 BREAKDOWNS = {"population": POPULATION_FIELDS, "age_sex": AGE_SEX_FIELDS}
 
 
 BREAKDOWN_COLUMNS = {key: dict(pairs) for key, pairs in BREAKDOWNS.items()}
-
-
-class RowError(Exception):
-    def __init__(self, code: str, message: str):
-        self.code, self.message = code, message
 
 
 @dataclass
@@ -62,129 +56,6 @@ class ParsedReport:
     @property
     def ok(self) -> bool:
         return not self.violations
-
-
-def _text(value, *, max_length: int, blank: bool) -> str:
-    if not isinstance(value, str):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise RowError("invalid", _("Not a valid string."))
-        value = str(value)
-    if "\x00" in value:
-        raise RowError("null_characters_not_allowed", _("Null characters are not allowed."))
-    value = value.strip()
-    if not value and not blank:
-        raise RowError("blank", _("This field may not be blank."))
-    if len(value) > max_length:
-        raise RowError(
-            "max_length",
-            _("Ensure this field has no more than %(n)s characters.") % {"n": max_length},
-        )
-    return value
-
-
-def _bool(value) -> bool:
-    try:
-        return parse_bool(value)
-    except ValueError:
-        raise RowError(
-            "invalid", _("Must be a valid boolean: %(help)s.") % {"help": BOOLEAN_HELP}
-        ) from None
-
-
-THOUSANDS = re.compile(r"\d{1,3}(?:([.,\u00a0 ])\d{3})(?:\1\d{3})*")
-
-
-def _not_a_count(value) -> RowError:
-    """What a person sees for a count they wrote another way: the value, and what is
-    expected ("1.200" and "1,200" are a thousand two hundred written with a separator)."""
-    shown = value if isinstance(value, str) else repr(value)
-    if isinstance(value, str) and THOUSANDS.fullmatch(value.strip()):
-        digits = re.sub(r"\D", "", value)
-        return RowError(
-            "thousands_separator",
-            _(
-                "%(value)s has a thousands separator; write the number of people without one: "
-                "%(digits)s."
-            )
-            % {"value": repr(shown.strip()), "digits": digits},
-        )
-    return RowError(
-        "invalid",
-        _("Expected a whole number of people (0, 1, 2...); got %(value)s.")
-        % {"value": repr(shown)},
-    )
-
-
-def _count(value) -> int:
-    if type(value) is int and 0 <= value <= MAX_COUNT:  # the common case, first
-        return value
-    if isinstance(value, bool):
-        raise _not_a_count(value)
-    original = value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = int(text)
-        except ValueError:
-            if THOUSANDS.fullmatch(text):
-                raise _not_a_count(original) from None
-            try:
-                value = float(text)
-            except ValueError:
-                raise _not_a_count(original) from None
-    if isinstance(value, float):
-        if not math.isfinite(value) or value != int(value):
-            raise _not_a_count(original)
-        value = int(value)
-    if not isinstance(value, int):
-        raise _not_a_count(original)
-    if value < 0:
-        raise RowError("min_value", _("Ensure this value is greater than or equal to 0."))
-    if value > MAX_COUNT:
-        raise RowError(
-            "max_value", _("Ensure this value is less than or equal to %(n)s.") % {"n": MAX_COUNT}
-        )
-    return value
-
-
-def _money(value) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise RowError("invalid", _("A valid number is required."))
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise RowError("invalid", _("A valid number is required.")) from None
-    if not amount.is_finite():
-        raise RowError("invalid", _("A valid number is required."))
-    # Size first: quantize() itself fails on numbers beyond the decimal context ("1e30").
-    if abs(amount) >= Decimal("1e12"):
-        raise RowError("max_digits", _("Ensure that there are no more than 14 digits in total."))
-    if amount != amount.quantize(Decimal("0.01")):
-        raise RowError(
-            "max_decimal_places", _("Ensure that there are no more than 2 decimal places.")
-        )
-    return amount
-
-
-def _code(references: ReferenceIndex, kind: str, value):
-    if not isinstance(value, str) or len(value) > 40:
-        raise RowError("invalid", _("Expected a %(kind)s code (text).") % {"kind": kind_name(kind)})
-    obj = references.get(kind, value.strip().upper())
-    if obj is None:
-        raise RowError(
-            "does_not_exist", unknown_code_message(kind, value, references.suggest(kind, value))
-        )
-    return obj
-
-
-def _mechanism(value) -> str:
-    choice = MECHANISMS.get(value.strip().lower()) if isinstance(value, str) else None
-    if choice is None:
-        raise RowError(
-            "invalid_choice",
-            _("%(value)s is not a valid delivery mechanism.") % {"value": repr(value)},
-        )
-    return choice
 
 
 # API name -> (model field, converter, nullable)
@@ -214,13 +85,6 @@ SCALARS = {
 NULL_DEFAULTS = {"activity_description": "", "covid19": False}
 
 
-def _month(value):
-    month = parse_month(value)
-    if month is None:
-        raise RowError("invalid", str(MONTH_HELP))
-    return month
-
-
 def _breakdown(key: str, value, data: dict, add, *, partial: bool) -> None:
     known = BREAKDOWN_COLUMNS[key]
     null = value is None
@@ -243,9 +107,16 @@ def _breakdown(key: str, value, data: dict, add, *, partial: bool) -> None:
             add(Violation(f"{key}.{name}", error.code, error.message))
 
 
+# Places named by name are read within the row's country, and an admin2 within its admin1.
+WITHIN = {"admin1": lambda raw, data, r: _country(r, raw.get("country")),
+          "admin2": lambda raw, data, r: data.get("admin1")}  # fmt: skip
+READ_ORDER = {"admin1": 0, "admin2": 1}
+
+
 def _read_fields(raw: dict, data: dict, references: ReferenceIndex, add, *, partial: bool):
     """Each field of `raw` converted into `data` (model field -> value), or a violation."""
-    for key, value in raw.items():
+    for key in sorted(raw, key=lambda k: READ_ORDER.get(k, -1)):
+        value = raw[key]
         spec = SCALARS.get(key)
         if spec is not None:
             model_field, convert, nullable = spec
@@ -258,7 +129,11 @@ def _read_fields(raw: dict, data: dict, references: ReferenceIndex, add, *, part
                     add(Violation(key, "null", _("This field may not be null.")))
                 continue
             try:
-                data[model_field] = convert(value, references)
+                if key in WITHIN:
+                    within = WITHIN[key](raw, data, references)
+                    data[model_field] = _code(references, "location", value, within=within)
+                else:
+                    data[model_field] = convert(value, references)
             except RowError as error:
                 add(Violation(key, error.code, error.message))
         elif key in BREAKDOWNS:
@@ -308,7 +183,7 @@ def parse_report(
     out.candidate = candidate = _candidate(data, instance, references)
     out.violations.extend(activity_report_violations(candidate))
     if raw.keys() & CONSISTENCY:
-        _consistency(raw, candidate, add)
+        _consistency(raw, candidate, add, references)
     return out
 
 
@@ -317,7 +192,7 @@ def _same(given, *expected: str) -> bool:
     return any(text == e.casefold() for e in expected)
 
 
-def _consistency(raw: dict, report: ActivityReport, add) -> None:
+def _consistency(raw: dict, report: ActivityReport, add, references: ReferenceIndex) -> None:
     """The 5W's redundant columns must agree with the row (a row that says set-up = no but
     names an implementing partner is a mistake to report, not to guess at)."""
     if "implementation_setup" in raw and raw["implementation_setup"] not in (None, ""):
@@ -343,7 +218,7 @@ def _consistency(raw: dict, report: ActivityReport, add) -> None:
                     )
                 )
     country = report.admin1.parent if report.admin1_id else None
-    if raw.get("country") and country and not _same(raw["country"], country.pcode, country.name):
+    if raw.get("country") and country and _country(references, raw["country"]) != country:
         add(
             Violation(
                 "country",
@@ -353,7 +228,11 @@ def _consistency(raw: dict, report: ActivityReport, add) -> None:
             )
         )
     sector = report.indicator.sector if report.indicator_id else None
-    if raw.get("sector") and sector and not _same(raw["sector"], sector.code, sector.name):
+    if (
+        raw.get("sector")
+        and sector
+        and not _same(raw["sector"], sector.code, sector.name, sector.region_name)
+    ):
         add(
             Violation(
                 "sector",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import ftfy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -40,11 +41,11 @@ COLUMNS = [
     Column("Appealing organisation", "partner", "#org +name", "Organización principal",
            ("appealing organization", "organisation", "organization", "organizacion",
             "socio", "socio principal", "organizacion solicitante",
-            "organizacion que reporta")),
+            "organizacion que reporta", "appealing org")),
     Column("Implementation set-up (yes/no)", "implementation_setup", "#org +impl +setup",
            "Configuración de implementación (sí/no)",
            ("implementation set up", "implementation setup", "configuracion de implementacion",
-            "implementacion a traves de socio")),
+            "implementacion a traves de socio", "implementation")),
     Column("Implementing partner", "implementing_partner", "#org +impl", "Socio implementador",
            ("implementing organisation", "implementing organization", "socio implementador",
             "organizacion implementadora")),
@@ -58,7 +59,7 @@ COLUMNS = [
            "Descripción de la actividad",
            ("descripcion de la actividad", "description", "descripcion")),
     Column("RMRP activity (yes/no)", "rmrp", "#activity +rmrp", "Actividad RMRP (sí/no)",
-           ("rmrp activity", "rmrp", "actividad rmrp")),
+           ("rmrp activity", "rmrp", "actividad rmrp", "rmrpactivity")),
     Column("COVID-19 situation (yes/no)", "covid19", "#activity +covid",
            "Situación COVID-19 (sí/no)",
            ("covid 19 situation", "covid 19", "covid", "situacion covid 19")),
@@ -67,16 +68,17 @@ COLUMNS = [
             "asistencia en efectivo y cupones")),
     Column("Value in USD", "cva_value_usd", "#value +usd", "Valor en USD",
            ("cva value in usd", "cva value usd", "value usd", "cva value", "valor en usd",
-            "valor usd", "valor cva en usd")),
+            "valor usd", "valor cva en usd", "value")),
     Column("Delivery mechanism", "delivery_mechanism", "#delivery +type", "Mecanismo de entrega",
            ("cva delivery mechanism", "mecanismo de entrega", "mecanismo de entrega cva")),
     Column("Quantity of output", "quantity", "#output +num", "Cantidad de producto",
-           ("quantity", "cantidad", "cantidad de output", "cantidad de producto")),
+           ("quantity", "cantidad", "cantidad de output", "cantidad de producto",
+            "quantity output")),
     Column("Total monthly beneficiaries", "total_beneficiaries", "#reached +total",
            "Beneficiarios totales",
            ("total beneficiaries", "total monthly beneficiaries", "beneficiarios totales",
             "total de beneficiarios", "beneficiarios totales mensuales",
-            "total de beneficiarios mensuales")),
+            "total de beneficiarios mensuales", "total monthly")),
     Column("New beneficiaries of the month", "new_beneficiaries", "#reached +new",
            "Nuevos beneficiarios",
            ("new beneficiaries", "new monthly beneficiaries", "nuevos beneficiarios",
@@ -106,9 +108,10 @@ COLUMNS = [
     Column("Men", "age_sex.men", "#reached +new +m +adults", "Hombres (>=18)",
            ("men", "hombres", "hombres 18")),
     Column("Other (<18)", "age_sex.other_under_18", "#reached +new +other +children",
-           "Otros (<18)", ("other under 18", "otros lt 18", "otros menores de 18")),
+           "Otros (<18)", ("other under 18", "otros lt 18", "otros menores de 18", "other under")),
     Column("Other (18+)", "age_sex.other_over_18", "#reached +new +other +adults",
-           "Otros (>=18)", ("other over 18", "other 18 and over", "otros 18", "otros 18 plus")),
+           "Otros (>=18)", ("other over 18", "other 18 and over", "otros 18", "otros 18 plus",
+                            "other above")),
 ]  # fmt: skip
 
 
@@ -116,8 +119,6 @@ def label(column: Column) -> str:
     """The column's header in the request's language."""
     return column.label_es if (get_language() or "").startswith("es") else column.label
 
-
-CODE_KEYS = {"partner", "implementing_partner", "admin1", "admin2", "indicator", "country"}
 
 # The report's id: an export uploads back as is, each row updating the report it shows.
 ID_HEADERS = {"id", "report id", "id del reporte"}
@@ -128,6 +129,7 @@ IGNORED_HEADERS = {
     "created at", "updated at", "created by", "updated by", "version", "deleted at", "row",
     "fila", "partner name", "implementing partner name", "admin1 name", "admin2 name",
     "indicator name", "sector name", "country name",
+    "platform",  # ActivityInfo's export: the country's platform, known from the country
 }  # fmt: skip
 IGNORED_PATTERN = re.compile(r"(error|errores?) \d+")
 
@@ -231,8 +233,6 @@ def _cell(key: str, value) -> Any:
         value = value.strip()
     if key == "month":
         return _month(value)
-    if key in CODE_KEYS and isinstance(value, str):
-        return value.split()[0]  # "PE24 Tumbes", "PRT-01 People receiving..." -> the code
     if isinstance(value, float) and value.is_integer() and key != "cva_value_usd":
         return int(value)
     if isinstance(value, datetime | date):
@@ -240,8 +240,13 @@ def _cell(key: str, value) -> Any:
     return value
 
 
-def raw_reports(content: bytes, file_format: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, raw report in API shape) for each data row of the file."""
+def raw_reports(
+    content: bytes, file_format: str, repaired: list[int] | None = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, raw report in API shape) for each data row of the file. Text that
+    arrived double-encoded ("naturalizaciÃ³n") is repaired with ftfy; `repaired[0]` counts
+    the cells it changed."""
+    repaired = repaired if repaired is not None else [0]
     table = read_table(content, file_format)
     keys = None
     for number, cells in table:
@@ -256,6 +261,10 @@ def raw_reports(content: bytes, file_format: str) -> Iterator[tuple[int, dict[st
         for key, value in zip(keys, cells, strict=False):
             if key is None or value is None or value == "":
                 continue
+            if isinstance(value, str):
+                fixed = ftfy.fix_encoding(value)
+                repaired[0] += fixed != value
+                value = fixed
             value = _cell(key, value)
             if "." in key:
                 group, name = key.split(".")

@@ -8,6 +8,7 @@ are loaded only when a request writes.
 """
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -27,6 +28,13 @@ def _plain(text: str) -> str:
 
 
 NAME_FIELDS = ("name", "region_name", "name_es")
+ACRONYM = re.compile(r"\(([^()]{2,20})\)\s*$")
+
+
+def _acronyms(name: str) -> list[str]:
+    """'ACNUR - UN Refugee Agency (UNHCR)' -> ['UNHCR']."""
+    found = ACRONYM.search(name)
+    return [found.group(1).strip()] if found else []
 
 
 class ReferenceIndex:
@@ -46,6 +54,7 @@ class ReferenceIndex:
         self._objects: dict[str, dict[str, object]] = {}
         self._objects_by_id: dict[str, dict[int, object]] = {}
         self._codes: dict[str, dict[int, tuple]] | None = None
+        self._name_index: dict[str, dict[str, list]] = {}
 
     # --- objects, for writes -------------------------------------------------------------
     def _load_objects(self, kind: str) -> None:
@@ -84,6 +93,33 @@ class ReferenceIndex:
         )
         out = list(dict.fromkeys([*exact, *(labels[c] for c in close), *contains]))
         return out[:limit]
+
+    def by_name(self, kind: str, text: str, *, within=None) -> list:
+        """The objects `text` names: by their name, the region's spelling or the Spanish one
+        (accents, case and spaces aside), or by the acronym in parentheses that ends their
+        name or the text ("United Nations High Commissioner for Refugees (UNHCR)" names the
+        partner whose name ends in "(UNHCR)"). `within`: only locations under it. More than
+        one: the name is ambiguous, and the caller must not guess."""
+        if kind not in self._objects:
+            self._load_objects(kind)
+        index = self._name_index.get(kind)
+        if index is None:
+            index = self._name_index[kind] = {}
+            for obj in self._objects[kind].values():
+                keys = {_plain(getattr(obj, n)) for n in NAME_FIELDS if getattr(obj, n, None)}
+                keys |= {_plain(a) for a in _acronyms(getattr(obj, "name", "") or "")}
+                for key in keys:
+                    index.setdefault(key, []).append(obj)
+        found = list(index.get(_plain(text), []))
+        if not found:
+            for acronym in _acronyms(str(text)):
+                found = list(index.get(_plain(acronym), [])) or found
+                code = self._objects[kind].get(acronym.upper())
+                if code is not None and code not in found:
+                    found.append(code)
+        if within is not None:
+            found = [o for o in found if getattr(o, "parent_id", None) == within.pk]
+        return list(dict.fromkeys(found))
 
     def object_by_id(self, kind: str, pk: int | None):
         if pk is None:

@@ -259,7 +259,7 @@ class ImportSummarySerializer(serializers.ModelSerializer):
         fields = [
             "id", "file_name", "file_size", "file_format", "checksum", "uploaded_by", "partner",
             "uploaded_at", "dry_run", "replace_months", "status", "batch_id", "rows", "created",
-            "updated", "unchanged", "deleted", "errors_total", "errors_omitted",
+            "updated", "unchanged", "deleted", "text_repaired", "errors_total", "errors_omitted",
             "error_report_xlsx", "error_report_csv", "run_as_job", "rows_expected",
             "rows_validated", "rows_written", "percent", "attempts", "cancel_requested",
             "finished_at", "failure",

@@ -137,8 +137,8 @@ def test_the_error_report_uploads_back_once_fixed(reporter, fmt):
 @pytest.mark.parametrize(
     ("column", "value", "code", "says"),
     [
-        ("Admin1", "Lima", "does_not_exist", "did you mean PE15 Lima?"),
-        ("Admin1", "Tumbes", "does_not_exist", "did you mean PE24 Tumbes?"),
+        ("Admin1", "Lma", "does_not_exist", "did you mean PE15 Lima"),
+        ("Admin1", "Tumbez", "does_not_exist", "did you mean PE24 Tumbes"),
         ("Appealing organisation", "ACNRU", "does_not_exist", "did you mean ACNUR"),
         ("Indicator", "PRT-1", "does_not_exist", "did you mean PRT-01"),
         ("Total monthly beneficiaries", "1.200", "thousands_separator", "'1.200'"),
@@ -170,3 +170,55 @@ def test_xlsx_files_from_openpyxl_and_cp1252_csv_with_semicolons(reporter):
     assert upload(reporter, legacy).status_code == 201
     assert ActivityReport.objects.filter(activity_name="Orientación 1").exists()
     assert HEADER[0] == "Country"
+
+
+# --- References by name, as the region's own files write them ----------------------------
+def test_references_are_read_by_name_within_the_rows_country(reporter):
+    row = line(0, Country="Perú", Admin1="Amazonas", Admin2="",
+               **{"Appealing organisation": "United Nations High Commissioner for Refugees (UNHCR)",
+                  "Indicator": "People receiving protection orientation and information",
+                  "Implementing partner": "HIAS"})  # fmt: skip
+    response = upload(reporter, csv_bytes([row]))
+    assert response.status_code == 201, response.content
+    report = ActivityReport.objects.get()
+    assert (report.admin1.pcode, report.partner.code, report.indicator.code) == (
+        "PE01", "ACNUR", "PRT-01"
+    )  # fmt: skip
+
+
+def test_a_name_that_fits_two_places_is_refused_with_both(reporter):
+    row = line(0, Country="", Admin1="Amazonas", Admin2="")
+    response = upload(reporter, csv_bytes([row]))
+    assert response.status_code == 422, response.content
+    error = next(e for e in response.json()["errors"] if e["field"] == "admin1")
+    assert error["code"] == "ambiguous"
+    assert "PE01 Amazonas" in error["message"] and "CO-AMA Amazonas" in error["message"]
+    assert "write its code" in error["message"]
+
+
+ACTIVITYINFO = [
+    "Country", "Admin1", "Admin2", "Appealing_org", "Implementation", "Implementing_partner",
+    "Month", "Subsector", "Indicator", "Activity_Name", "Activity_Description", "RMRPActivity",
+    "CVA", "Value", "Delivery_mechanism", "Quantity_output", "Total_monthly",
+    "New_beneficiaries", "IN_DESTINATION", "IN_TRANSIT", "Host_Communities", "PENDULARS",
+    "Returnees", "Girls", "Boys", "Women", "Men", "Other_under", "Other_above", "Platform",
+]  # fmt: skip
+
+
+def test_activityinfos_regional_export_imports_by_its_own_headers_and_names(reporter):
+    """The region's 5W as ActivityInfo exports it: its 30 headers, every reference by name,
+    text double-encoded (UTF-8 read as Latin-1 and saved again), repaired and counted."""
+    row = [
+        "Peru", "Tumbes", "Tumbes", "ACNUR - UN Refugee Agency (UNHCR)", "No", "", "2021-03",
+        "Protection (General)", "People receiving protection orientation and information",
+        "Orientación", "Charla de naturalizaciÃ³n", "Yes", "No", "", "", "", "30", "20", "20",
+        "0", "0", "0", "0", "2", "3", "8", "7", "0", "0", "Peru",
+    ]  # fmt: skip
+    response = upload(reporter, csv_bytes([row], header=ACTIVITYINFO, delimiter=","))
+    assert response.status_code == 201, response.content
+    assert (response.json()["created"], response.json()["text_repaired"]) == (1, 1)
+    report = ActivityReport.objects.get()
+    assert report.activity_description == "Charla de naturalización"
+    assert (report.admin1.pcode, report.admin2.pcode, report.partner.code) == (
+        "PE24", "PE2401", "ACNUR"
+    )  # fmt: skip
