@@ -406,6 +406,11 @@ class CSVFileRenderer(FileRenderer):
     format = "csv"
 
 
+class HXLFileRenderer(FileRenderer):
+    media_type = "application/vnd.hxl+csv"
+    format = "hxl"
+
+
 class OctetStreamRenderer(FileRenderer):
     media_type = "application/octet-stream"
     format = "bin"

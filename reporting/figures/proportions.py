@@ -178,17 +178,7 @@ def _write(result: BatchResult, user, planned: list, replace: dict[str, set[int]
         else:
             bump(target, user)
             updates.append((number, target, before))
-    named = {candidate.key for _, _, candidate in planned}
-    stale = [
-        row for key, row in existing.items()
-        if key not in named and row.admin1_id in replace.get(row.variant, ())
-    ]  # fmt: skip
-    for row in stale:
-        history.append((row, HistoryAction.DELETE, proportions_values(row), None))
-        row.deleted_at = now
-        bump(row, user)
-        result.deleted += 1
-        result.deleted_ids.append(row.pk)
+    stale = _stale(result, user, planned, existing, replace, history, now)
     if not result.dry_run:
         bulk_insert_objects([candidate for _, candidate in creates])
         bulk_update([target for _, target, _ in updates], WRITABLE_FIELDS)
@@ -216,6 +206,22 @@ def _write(result: BatchResult, user, planned: list, replace: dict[str, set[int]
             for row, action, before, after in history
         )
         data_changed()  # people reached reads the table (bulk writes send no signal)
+
+
+def _stale(result, user, planned, existing, replace, history, now) -> list:
+    """Rows of the replaced scopes that the batch does not name: deleted (soft, history)."""
+    named = {candidate.key for _, _, candidate in planned}
+    stale = [
+        row for key, row in existing.items()
+        if key not in named and row.admin1_id in replace.get(row.variant, ())
+    ]  # fmt: skip
+    for row in stale:
+        history.append((row, HistoryAction.DELETE, proportions_values(row), None))
+        row.deleted_at = now
+        bump(row, user)
+        result.deleted += 1
+        result.deleted_ids.append(row.pk)
+    return stale
 
 
 # --- The read the figure makes ---------------------------------------------------------

@@ -9,7 +9,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from config.api.export_routes import ExportNegotiation
-from config.api.exports import FileRenderer, OctetStreamRenderer, XLSXFileRenderer
+from config.api.exports import (
+    CSVFileRenderer,
+    HXLFileRenderer,
+    OctetStreamRenderer,
+    XLSXFileRenderer,
+)
 from config.api.pagination import PageNumberPagination
 from config.api.permissions import IsCoordinator
 from config.api.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -29,16 +34,6 @@ from reporting.region.services import proportions_workbook_upload
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUERY = ("country", "month_from", "month_to", "model", "proportions")
 PAGE_AND_FILE = {"page", "page_size", "format", "sep", "headers"}  # read by others
-
-
-class CSVBytesRenderer(FileRenderer):
-    media_type = "text/csv"
-    format = "csv"
-
-
-class HXLBytesRenderer(FileRenderer):
-    media_type = "application/vnd.hxl+csv"
-    format = "hxl"
 
 
 HXL_TAGS = (
@@ -112,7 +107,7 @@ class RegionViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[ConsolidationQuerySerializer])  # documented as an export
     @action(
         detail=False, methods=["get"], url_path="consolidation/export",
-        renderer_classes=[OctetStreamRenderer, CSVBytesRenderer, HXLBytesRenderer,
+        renderer_classes=[OctetStreamRenderer, CSVFileRenderer, HXLFileRenderer,
                           XLSXFileRenderer],
         content_negotiation_class=ExportNegotiation,
     )  # fmt: skip

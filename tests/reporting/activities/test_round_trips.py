@@ -11,6 +11,7 @@ from reporting.activities.models import ActivityReport
 from tests.reporting.activities.test_bulk import URL as BULK_URL
 from tests.reporting.activities.test_bulk import rows
 from tests.reporting.activities.test_imports import HEADER, csv_bytes, line, upload, xlsx_bytes
+from tests.reporting.region.rscript import FIVE_W_COLUMNS
 
 pytestmark = pytest.mark.django_db
 REPORTS = "/api/v1/activity-reports/"
@@ -196,13 +197,7 @@ def test_a_name_that_fits_two_places_is_refused_with_both(reporter):
     assert "write its code" in error["message"]
 
 
-ACTIVITYINFO = [
-    "Country", "Admin1", "Admin2", "Appealing_org", "Implementation", "Implementing_partner",
-    "Month", "Subsector", "Indicator", "Activity_Name", "Activity_Description", "RMRPActivity",
-    "CVA", "Value", "Delivery_mechanism", "Quantity_output", "Total_monthly",
-    "New_beneficiaries", "IN_DESTINATION", "IN_TRANSIT", "Host_Communities", "PENDULARS",
-    "Returnees", "Girls", "Boys", "Women", "Men", "Other_under", "Other_above", "Platform",
-]  # fmt: skip
+ACTIVITYINFO = FIVE_W_COLUMNS  # the region's 30 headers, as its script names them
 
 
 def test_activityinfos_regional_export_imports_by_its_own_headers_and_names(reporter):
