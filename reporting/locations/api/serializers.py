@@ -16,8 +16,9 @@ class LocationSerializer(serializers.ModelSerializer):
         "platform has none, its ISO 3166-2 code (AR-C); PE2401 admin2.",
     )
     platform = serializers.SlugRelatedField(
-        slug_field="code", read_only=True,
-        help_text="Countries: the sub-regional platform (SC, CAR, CAM, PER...).",
+        slug_field="code", read_only=True, allow_null=True,
+        help_text="Countries: the sub-regional platform (SC, CAR, CAM, PER...); null for "
+        "admin areas.",
     )  # fmt: skip
     parent = serializers.SlugRelatedField(
         slug_field="pcode",
