@@ -5,6 +5,7 @@ import os
 import signal
 import threading
 import time
+from contextlib import contextmanager
 from http.client import HTTPConnection, HTTPException
 
 from django.db import connection
@@ -104,10 +105,12 @@ def _post_batch(port: int, token: str, batch: list, outcome: dict) -> None:
         conn.close()
 
 
-@postgresql_only
-def test_a_worker_killed_half_way_leaves_nothing_written(reload_reference_data, transactional_db):
+@contextmanager
+def _worker_killed_mid_batch(outcome: dict):
+    """A batch sent to a real gunicorn, held after writing its reports; the worker process
+    is killed there (inside its transaction). Yields the database backend it used, while
+    the batch's statement is still held; the hold is released on leaving."""
     user = UserFactory(role=Role.REPORTER, partner=PartnerFactory(code="ACNUR"))
-    outcome: dict = {}
     with api_server() as (port, server), batch_stuck_after_writing_reports() as stuck:
         sender = threading.Thread(
             target=_post_batch, args=(port, token_for(user), rows(30), outcome)
@@ -115,7 +118,15 @@ def test_a_worker_killed_half_way_leaves_nothing_written(reload_reference_data, 
         sender.start()
         backend = stuck()
         os.killpg(server.pid, signal.SIGKILL)  # the worker dies inside its transaction
+        yield backend
         sender.join(timeout=30)
+
+
+@postgresql_only
+def test_a_worker_killed_half_way_leaves_nothing_written(reload_reference_data, transactional_db):
+    outcome: dict = {}
+    with _worker_killed_mid_batch(outcome) as backend:
+        pass
     _backend_gone(backend)
     assert "error" in outcome  # the client saw the connection drop, not an answer
     assert not ActivityReport.all_objects.exists()
@@ -156,17 +167,9 @@ def test_a_killed_batch_stops_holding_its_locks_within_a_second_or_two(
     """The worker dies while its statement still runs (here: waits on a lock). Without a
     client check the statement would go on until it ended, holding the partner's lock that
     the next batch waits for; with one, PostgreSQL ends it once it sees the client gone."""
-    user = UserFactory(role=Role.REPORTER, partner=PartnerFactory(code="ACNUR"))
     outcome: dict = {}
-    with api_server() as (port, server), batch_stuck_after_writing_reports() as stuck:
-        sender = threading.Thread(
-            target=_post_batch, args=(port, token_for(user), rows(30), outcome)
-        )
-        sender.start()
-        backend = stuck()
-        os.killpg(server.pid, signal.SIGKILL)
+    with _worker_killed_mid_batch(outcome) as backend:
         killed_at = time.monotonic()
         _backend_gone(backend, timeout=10)  # while the statement would still be waiting
         assert time.monotonic() - killed_at < 4
-        sender.join(timeout=30)
     assert not ActivityReport.all_objects.exists()
