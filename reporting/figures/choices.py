@@ -35,3 +35,35 @@ class Proportions(models.TextChoices):
     PIN = "pin", "The people-in-need proportions"
     TARGET = "target", "The target proportions"
     NONE = "none", "None: the highest sector per population type"
+
+
+class Rounding(models.TextChoices):
+    """How the max step rounds people x share to whole people."""
+
+    HALF_EVEN = (
+        "half_even",
+        "As the region's script (R's round()): the product on the double, half to even",
+    )
+    HALF_UP = "half_up", "The exact decimal product, half up"
+
+
+class MissingShares(models.TextChoices):
+    """What the max step does where the proportions table has no share for a subsector's
+    population type."""
+
+    ZERO = (
+        "zero",
+        "As the region's script: the group's highest is unknown (R's NA) and counts 0",
+    )
+    PLAIN_MAX = (
+        "plain_max",
+        "The admin1 takes the highest sector per population type as reported (listed in "
+        "proportions_uncovered)",
+    )
+
+
+class IndicatorTypes(models.TextChoices):
+    """Which indicators monthly beneficiaries add."""
+
+    DIRECT_ASSISTANCE = "direct_assistance", "Direct Assistance only (the region's script)"
+    ALL = "all", "Every indicator type"

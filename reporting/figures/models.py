@@ -37,7 +37,9 @@ class CountryFigureSettings(models.Model):
         help_text="The age/sex proportions the max models apply (where a table exists).",
     )
     rmrp_only = models.BooleanField(
-        default=True, help_text="People reached counts only RMRP activities."
+        default=False,
+        help_text="People reached counts only RMRP activities (the region's script counts "
+        "every activity).",
     )
     changed_at = models.DateTimeField(auto_now=True)
     changed_by = models.ForeignKey(
@@ -94,10 +96,15 @@ SHARE_FIELDS = ("girls", "boys", "women", "men")
 POPULATION_TYPE_CHOICES = [(key, key.replace("_", " ")) for key, _ in POPULATION_FIELDS]
 
 
+# Shares are kept as the region's workbook has them (17 significant digits): its script
+# rounds people x share on the double, and 0.20999999999999996 is not 0.21 there.
+SHARE_DECIMALS = 24
+
+
 def _share_field() -> models.DecimalField:
     return models.DecimalField(
-        max_digits=7,
-        decimal_places=6,
+        max_digits=SHARE_DECIMALS + 1,
+        decimal_places=SHARE_DECIMALS,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
 

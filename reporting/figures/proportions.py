@@ -8,7 +8,7 @@ rounding are exact integer arithmetic an analyst can redo by hand.
 """
 
 import uuid
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -22,6 +22,7 @@ from config.db.generations import data_changed
 from config.db.routing import read_alias
 from config.db.versioning import VersionedRecords, bump, history_entry, holder_of_key
 from reporting.activities.models import POPULATION_FIELDS
+from reporting.figures.choices import Rounding
 from reporting.figures.models import SHARE_FIELDS, AgeSexProportions, AgeSexProportionsHistoryEntry
 from reporting.locations.choices import LocationLevel
 
@@ -29,7 +30,6 @@ from reporting.locations.choices import LocationLevel
 # with two decimals (the region's own table has 0.99 and 1.01, even 1.02), or are all zero:
 # nobody of that population type.
 TOLERANCE = Decimal("0.02")
-MILLION = 1_000_000
 
 
 def proportions_violations(row: AgeSexProportions) -> list[Violation]:
@@ -57,6 +57,12 @@ def proportions_violations(row: AgeSexProportions) -> list[Violation]:
     return out
 
 
+def _decimal_str(value) -> str:
+    """0.25 as "0.25", 0 as "0": the share as written, whatever its stored scale."""
+    value = Decimal(value)
+    return f"{value.normalize():f}" if value else "0"
+
+
 def proportions_values(row: AgeSexProportions) -> dict[str, Any]:
     """The row as the API shows it (and history stores it)."""
     return {
@@ -64,7 +70,7 @@ def proportions_values(row: AgeSexProportions) -> dict[str, Any]:
         "sector": row.sector.code,
         "variant": row.variant,
         "population_type": row.population_type,
-        **{f: f"{getattr(row, f):.6f}" for f in SHARE_FIELDS},
+        **{f: _decimal_str(getattr(row, f)) for f in SHARE_FIELDS},
     }
 
 
@@ -227,24 +233,32 @@ def _stale(result, user, planned, existing, replace, history, now) -> list:
 # --- The read the figure makes ---------------------------------------------------------
 POPULATION_BY_API = dict(POPULATION_FIELDS)  # in_destination -> pop_in_destination
 
-# {(admin1 id, sector code): {population field: (girls, boys, women, men) in millionths}}
-Shares = dict[tuple[int, str], dict[str, tuple[int, int, int, int]]]
+# {(admin1 id, sector code): {population field: (girls, boys, women, men)}}: the shares as
+# floats (Rounding.HALF_EVEN, the script's doubles) or exact decimals (Rounding.HALF_UP).
+Shares = dict[tuple[int, str], dict[str, tuple]]
 
 
-def proportions_shares(variant: str, admin1_ids: set[int] | None = None) -> Shares:
+def proportions_shares(
+    variant: str, admin1_ids: set[int] | None = None, rounding: str = Rounding.HALF_EVEN
+) -> Shares:
     """One variant of the table, for the admin1s asked (all if None), in one query."""
     qs = AgeSexProportions.objects.using(read_alias()).filter(variant=variant)
     if admin1_ids is not None:
         qs = qs.filter(admin1_id__in=admin1_ids)
+    as_given = float if rounding == Rounding.HALF_EVEN else Decimal
     out: Shares = {}
     for row in qs.values("admin1_id", "sector__code", "population_type", *SHARE_FIELDS):
         cell = out.setdefault((row["admin1_id"], row["sector__code"]), {})
         cell[POPULATION_BY_API[row["population_type"]]] = tuple(
-            int(row[f] * MILLION) for f in SHARE_FIELDS
+            as_given(row[f]) for f in SHARE_FIELDS
         )
     return out
 
 
-def split(people: int, shares: tuple[int, ...]) -> list[int]:
-    """`people` split by `shares` (millionths), each rounded to whole people, half up."""
-    return [(people * share + MILLION // 2) // MILLION for share in shares]
+def split(people: int, shares: tuple) -> list[int]:
+    """`people` split by `shares`, each product rounded to whole people: floats as R's
+    round() does (half to even, on the double: 2,950 x 0.20999999999999996 is 619), decimals
+    exactly, half up."""
+    if shares and isinstance(shares[0], Decimal):
+        return [int((people * share).to_integral_value(ROUND_HALF_UP)) for share in shares]
+    return [round(people * share) for share in shares]

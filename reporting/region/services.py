@@ -165,8 +165,10 @@ def _table_rows(number: int, variant: str, place, shares: dict, summary: SheetSu
         if any(v is None for v in values):
             summary.no_shares += 1
             continue
-        decimals = [Decimal(str(round(v, 6))) for v in values]
-        total = sum(decimals, Decimal(0))
+        # Stored exactly as the workbook holds them (the script multiplies by these
+        # doubles); counted as 0.99 or 1.01 in the answer, as a reader of the sheet sees them.
+        decimals = [Decimal(repr(v)) for v in values]
+        total = sum((Decimal(str(round(v, 6))) for v in values), Decimal(0))
         if total == 0:
             summary.all_zero += 1
         elif total != 1:  # kept as the region has it: its figures are computed with it

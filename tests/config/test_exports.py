@@ -122,7 +122,8 @@ def test_figures_export_with_their_meta(analyst, reports):
     xlsx = analyst.client.get(
         "/api/v1/figures/monthly-beneficiaries/?month=2021-03&group_by=sector&format=xlsx"
     )
-    assert openpyxl.load_workbook(io.BytesIO(xlsx.content)).active["A1"].value == "months.from"
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert "months.from" in [cell.value for cell in sheet[1]]
 
 
 def test_errors_stay_problem_json_whatever_the_format(analyst):

@@ -9,7 +9,14 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from config.api.fields import BooleanField, MonthField
 from config.api.serializers import StrictFieldsMixin
 from reporting.common.references import ReferenceField, ReferenceIndex, unknown_code_message
-from reporting.figures.choices import Accumulation, ConsolidationModel, Proportions
+from reporting.figures.choices import (
+    Accumulation,
+    ConsolidationModel,
+    IndicatorTypes,
+    MissingShares,
+    Proportions,
+    Rounding,
+)
 from reporting.figures.models import CountryFigureSettings, PlanTarget
 from reporting.figures.selectors import GROUP_DIMENSIONS, FigureQuery
 from reporting.locations.choices import LocationLevel
@@ -68,8 +75,29 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         required=False,
         help_text="People reached only, max models: the age/sex proportions table that splits "
         "each population type before the max (pin or target), or none; default: the "
-        "country's setting, else pin. Admin1s without a table take the plain max and are "
-        "listed in `proportions_uncovered`.",
+        "country's setting, else pin. Admin1s whose table lacks a share are listed in "
+        "`proportions_uncovered` (see missing_shares).",
+    )
+    rounding = serializers.ChoiceField(
+        choices=Rounding.choices,
+        required=False,
+        help_text="People reached only, max step with proportions: half_even (default, the "
+        "region's script: R's round() of people x share on the double) or half_up (the exact "
+        "decimal product, half up).",
+    )
+    missing_shares = serializers.ChoiceField(
+        choices=MissingShares.choices,
+        required=False,
+        help_text="People reached only, max step with proportions, where the table has no "
+        "share for a subsector's population type: zero (default, the region's script: that "
+        "population type's highest is unknown and counts 0) or plain_max (the admin1 takes "
+        "the highest sector per population type as reported).",
+    )
+    indicator_type = serializers.ChoiceField(
+        choices=IndicatorTypes.choices,
+        required=False,
+        help_text="Monthly beneficiaries only: direct_assistance (default, the region's "
+        "script) or all indicator types.",
     )
     format = serializers.CharField(required=False, help_text="json, csv, xlsx or hxl.")
     sep = serializers.CharField(required=False, help_text="CSV: comma, semicolon or tab.")
@@ -225,6 +253,7 @@ class FigureMetaSerializer(serializers.Serializer):
 
 
 SETTING_SOURCES = ["query", "country_setting", "platform_default"]
+METHOD_SOURCES = ["query", "platform_default"]
 
 
 class CountrySettingsUsedSerializer(CoveredCountrySerializer):
@@ -264,11 +293,23 @@ class PeopleReachedSerializer(FigureMetaSerializer):
     proportions_source = serializers.ChoiceField(choices=SETTING_SOURCES, allow_null=True)
     proportions_uncovered = serializers.ListField(
         child=serializers.CharField(),
-        help_text="Admin1 P-codes whose proportions table did not cover every population "
-        "type of their sectors in the max step: there the per-population-type max applied.",
+        help_text="Admin1 P-codes whose proportions table lacked a share their max step "
+        "needed for people reported: by `missing_shares`, those population types counted 0 "
+        "(zero) or the admin1 took the per-population-type max (plain_max).",
     )
+    rounding = serializers.ChoiceField(choices=Rounding.choices)
+    rounding_source = serializers.ChoiceField(choices=METHOD_SOURCES)
+    missing_shares = serializers.ChoiceField(choices=MissingShares.choices)
+    missing_shares_source = serializers.ChoiceField(choices=METHOD_SOURCES)
     rmrp_only = serializers.BooleanField(
         help_text="Only RMRP reports were counted (in every country covered)."
+    )
+    region_script = serializers.BooleanField(
+        help_text="The figure follows the region's fct_aggregate_data.R step by step: every "
+        "Direct Assistance row counted (not RMRP only), months combined one by one "
+        "(monthly), one of its three models, proportions applied (max models), R's "
+        "rounding and unknown shares counting 0. False when a setting or the query asked "
+        "otherwise."
     )
     results = PeopleReachedRowSerializer(many=True)
 
@@ -280,6 +321,12 @@ class MonthlyRowSerializer(GroupColumnsSerializer):
 
 
 class MonthlyBeneficiariesSerializer(FigureMetaSerializer):
+    indicator_type = serializers.ChoiceField(
+        choices=IndicatorTypes.choices,
+        help_text="The indicators added: Direct Assistance only (the region's script's "
+        "'Monthly Total Beneficiaries') or all.",
+    )
+    indicator_type_source = serializers.ChoiceField(choices=METHOD_SOURCES)
     results = MonthlyRowSerializer(many=True)
 
 

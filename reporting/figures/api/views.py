@@ -27,6 +27,12 @@ from reporting.figures.api.serializers import (
     PlanTargetUploadSerializer,
     ProgressSerializer,
 )
+from reporting.figures.choices import (
+    Accumulation,
+    ConsolidationModel,
+    IndicatorTypes,
+    Proportions,
+)
 from reporting.figures.filtersets import PlanTargetFilterSet
 from reporting.figures.models import CountryFigureSettings, PlanTarget
 from reporting.figures.selectors import (
@@ -48,7 +54,7 @@ from reporting.figures.selectors.countries import (
     covered_countries,
     shared,
 )
-from reporting.figures.selectors.people_reached import people_reached_parts
+from reporting.figures.selectors.people_reached import Method, people_reached_parts
 from reporting.figures.services import plan_targets_upsert
 from reporting.locations.choices import LocationLevel
 from reporting.locations.models import Location
@@ -101,6 +107,22 @@ def _figure_body(
     }
 
 
+def _follows_region_script(countries: list[dict], method: Method, data: dict) -> bool:
+    """Whether people reached was computed as fct_aggregate_data.R computes it, in every
+    country covered (the script has no filter on RMRP or CVA)."""
+    return (
+        method == Method()
+        and "rmrp" not in data
+        and "cva" not in data
+        and all(
+            not c["rmrp_only"]
+            and c["accumulation"] == Accumulation.MONTHLY
+            and (c["model"] == ConsolidationModel.SUM or c["proportions"] != Proportions.NONE)
+            for c in countries
+        )
+    )
+
+
 class FiguresViewSet(viewsets.GenericViewSet):
     """Platform-wide figures: anyone signed in reads them (they are aggregates)."""
 
@@ -135,19 +157,24 @@ class FiguresViewSet(viewsets.GenericViewSet):
     @extend_schema(parameters=[FigureQuerySerializer], responses=PeopleReachedSerializer)
     @action(detail=False, methods=["get"], url_path="people-reached")
     def people_reached(self, request):
-        """Consolidated people reached: Direct Assistance rows only, new beneficiaries from
-        the start of the plan year up to the month asked, combined across sectors per admin1
-        by `model` (sum, max_sector or southern_cone) in the order `accumulation` says
-        (`monthly`, the regional consolidation: each month's sectors and subsectors combined,
-        then the months added; or `cumulative`: each sector's months added, then combined
-        once); a country is the sum of its admin1s. Under the max models the `proportions`
-        table (pin or target) first splits each sector's population types into girls, boys,
-        women and men, and the highest sector is taken per cell. Defaults: the country's
-        settings, else max_sector, monthly and pin. The answer says which it used and where
-        that came from."""
+        """Consolidated people reached, by default exactly as the region's script
+        (fct_aggregate_data.R) computes it: every Direct Assistance row (RMRP or not, rows
+        with only totals too), new beneficiaries from the start of the plan year up to the
+        month asked, each month's subsectors combined per admin1 by `model` (sum, max_sector
+        or southern_cone) and the months added (`accumulation=monthly`; `cumulative` adds
+        each sector's months, then combines once); a country is the sum of its admin1s.
+        Under the max models the `proportions` table (pin or target) first splits each
+        subsector's population types into girls, boys, women and men, each product rounded
+        as R rounds (`rounding=half_even`), and the highest subsector is taken per cell; a
+        share the table lacks makes that cell unknown, which counts 0
+        (`missing_shares=zero`). Defaults: the country's settings, else max_sector, monthly,
+        pin, every row. The answer says which it used, where that came from, and whether
+        it is the script's method (`region_script`)."""
         query, references = self._query(request)
         data = query.validated_data
         asked = {name: data.get(name) for name in ("model", "accumulation", "proportions")}
+        method_asked = {name: data.get(name) for name in ("rounding", "missing_shares")}
+        method = Method(**{k: v for k, v in method_asked.items() if v})
         base = query.figure_query(cumulative=True)
 
         def compute() -> dict:
@@ -165,6 +192,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
                 group_by=base.group_by,
                 references=references,
                 uncovered=uncovered,
+                method=method,
             )
             rmrp = {c: p.query.rmrp is True for p in parts for c in p.countries}
             countries = [
@@ -182,11 +210,22 @@ class FiguresViewSet(viewsets.GenericViewSet):
             return {
                 **head,
                 "proportions_uncovered": sorted(uncovered),
+                **{name: getattr(method, name) for name in method_asked},
+                **{
+                    f"{name}_source": "query" if value else "platform_default"
+                    for name, value in method_asked.items()
+                },
+                "region_script": _follows_region_script(countries, method, data),
                 **_figure_body(base, rows, references, countries),
             }
 
         return Response(
-            cached("people_reached", [query_key(base), asked], covered_months(base), compute)
+            cached(
+                "people_reached",
+                [query_key(base), asked, method_asked],
+                covered_months(base),
+                compute,
+            )
         )
 
     @extend_schema(parameters=[FigureQuerySerializer], responses=MonthlyBeneficiariesSerializer)
@@ -196,11 +235,28 @@ class FiguresViewSet(viewsets.GenericViewSet):
         non-RMRP split; `group_by=sector` gives the situation report's table."""
         query, references = self._query(request)
         figure_query = query.figure_query(cumulative=False)
-        return self._respond(
-            "monthly_beneficiaries",
-            figure_query,
-            references,
-            lambda: monthly_beneficiaries(query=figure_query, references=references),
+        asked = query.validated_data.get("indicator_type")
+        kind = asked or IndicatorTypes.DIRECT_ASSISTANCE
+
+        def compute() -> dict:
+            rows = monthly_beneficiaries(
+                query=figure_query,
+                references=references,
+                direct_only=kind == IndicatorTypes.DIRECT_ASSISTANCE,
+            )
+            return {
+                "indicator_type": kind,
+                "indicator_type_source": "query" if asked else "platform_default",
+                **_figure_body(figure_query, rows, references),
+            }
+
+        return Response(
+            cached(
+                "monthly_beneficiaries",
+                [query_key(figure_query), asked],
+                covered_months(figure_query),
+                compute,
+            )
         )
 
     @extend_schema(parameters=[FigureQuerySerializer], responses=IndicatorFiguresSerializer)
@@ -272,7 +328,8 @@ class CountryFigureSettingsViewSet(
     viewsets.GenericViewSet,
 ):
     """Each country's declared consolidation model and RMRP-only rule; coordinators set them.
-    A country without settings reads as max_sector, RMRP only."""
+    A country without settings reads as max_sector, monthly, pin, every row (the region's
+    script)."""
 
     serializer_class = CountryFigureSettingsSerializer
     permission_classes = [IsCoordinatorOrReadOnly]

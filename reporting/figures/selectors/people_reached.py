@@ -2,7 +2,7 @@
 or the cumulative one."""
 
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -12,7 +12,13 @@ from config.db.generations import cached_by_month
 from indicators.choices import IndicatorType
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS
 from reporting.common.references import ReferenceIndex
-from reporting.figures.choices import Accumulation, ConsolidationModel, Proportions
+from reporting.figures.choices import (
+    Accumulation,
+    ConsolidationModel,
+    MissingShares,
+    Proportions,
+    Rounding,
+)
 from reporting.figures.proportions import Shares, proportions_shares, split
 from reporting.figures.selectors.common import (
     AGE,
@@ -35,11 +41,18 @@ SPLIT_AGE_SEX = ("girls", "boys", "women", "men")  # the cells proportions split
 NO_SHARES = (0, 0, 0, 0)  # a population type with nobody in it needs no shares
 
 
-def _highest(by_sector: dict[str, list[int]], sectors, shares: dict | None) -> list[int]:
+def _highest(
+    by_sector: dict[str, list[int]], sectors, shares: dict | None, unknown: list | None = None
+) -> list[int]:
     """The max step over `sectors` of one admin1: each population type's (and age/sex
     group's) highest sector; with proportions (`shares`: {sector: {population field:
     shares}}), each sector's population types are split into girls, boys, women and men,
-    and the highest sector is taken per population type x age/sex cell."""
+    and the highest sector is taken per population type x age/sex cell.
+
+    With `unknown` (a list), a population type some sector has no shares for is R's NA, as
+    in the region's script: the highest of its cells is unknown and counts 0 (and the
+    population type is appended to `unknown` if anyone was in it). Without it, such a
+    population type has nobody (the caller checked that with `_covered`)."""
     present = [s for s in sectors if s in by_sector]
     if not present:
         return [0] * len(VECTOR)
@@ -48,9 +61,16 @@ def _highest(by_sector: dict[str, list[int]], sectors, shares: dict | None) -> l
     out = [0] * len(VECTOR)
     for p, population in enumerate(POP):
         splits = [
-            split(by_sector[s][p], shares.get(s, {}).get(population, NO_SHARES)) for s in present
+            split(by_sector[s][p], table)
+            if (table := shares.get(s, {}).get(population)) is not None
+            else None
+            for s in present
         ]
-        cells = [max(column) for column in zip(*splits, strict=True)]
+        if None in splits and unknown is not None:
+            if any(by_sector[s][p] for s in present):
+                unknown.append(population)
+            continue  # max(..., NA) is NA: these cells count 0
+        cells = [max(column) for column in zip(*(sp or NO_SHARES for sp in splits), strict=True)]
         out[p] = sum(cells)
         for cell, group in zip(cells, SPLIT_AGE_SEX, strict=True):
             out[VECTOR.index(group)] += cell
@@ -72,25 +92,35 @@ def _covered(by_sector: dict[str, list[int]], sectors, shares: dict | None) -> b
 
 
 def _consolidate(
-    by_sector: dict[str, list[int]], model: str, shares: dict | None = None
+    by_sector: dict[str, list[int]],
+    model: str,
+    shares: dict | None = None,
+    missing_shares: str = MissingShares.ZERO,
 ) -> tuple[list[int], bool]:
     """Combine one admin1's sector vectors into one, by the declared model; and whether
-    proportions were wanted for its max step but did not cover it (the per-population-type
-    max applied instead)."""
+    proportions were wanted for its max step but lacked a share it needed (there, by
+    `missing_shares`, those cells counted 0 or the per-population-type max applied)."""
     n = len(VECTOR)
     if model == ConsolidationModel.SUM:
         return [sum(v[i] for v in by_sector.values()) for i in range(n)], False
     step = list(by_sector) if model == ConsolidationModel.MAX_SECTOR else SOUTHERN_CONE_MAX
-    covered = _covered(by_sector, step, shares)
-    missing = shares is not None and not covered
-    out = _highest(by_sector, step, shares if covered else None)
+    if shares is not None and missing_shares == MissingShares.ZERO:
+        unknown: list[str] = []
+        out = _highest(by_sector, step, shares, unknown)
+        missing = bool(unknown)
+    else:
+        covered = _covered(by_sector, step, shares)
+        missing = shares is not None and not covered
+        out = _highest(by_sector, step, shares if covered else None)
+    # Across sectors the total is built from population types, then added (DOMAIN).
+    new = VECTOR.index("new")
+    out[new] = sum(out[: len(POP)])
     if model == ConsolidationModel.SOUTHERN_CONE:
         zero = [0] * n
         protection = by_sector.get(SOUTHERN_CONE_PROTECTION, zero)
         added = [sum(by_sector.get(s, zero)[i] for s in SOUTHERN_CONE_ADD) for i in range(n)]
+        # The added sectors bring their own totals (a row with only a total counts there).
         out = [out[i] + protection[i] + added[i] for i in range(n)]
-    # Across sectors the total is built from population types, then added (DOMAIN).
-    out[VECTOR.index("new")] = sum(out[: len(POP)])
     return out, missing
 
 
@@ -102,6 +132,7 @@ def people_reached(
     references: ReferenceIndex,
     proportions: str = Proportions.NONE,
     uncovered: set[str] | None = None,
+    method: "Method | None" = None,
 ) -> list[dict]:
     """Consolidated people reached: Direct Assistance rows only, new beneficiaries from
     `month_from` (the plan year's start) up to each month asked, combined across sectors per
@@ -117,7 +148,17 @@ def people_reached(
         group_by=query.group_by,
         references=references,
         uncovered=uncovered,
+        method=method,
     )
+
+
+@dataclass(frozen=True)
+class Method:
+    """How the max step treats the proportions table: R's rounding and NA (the region's
+    script, the default) or the alternatives an analyst may ask for."""
+
+    rounding: str = Rounding.HALF_EVEN
+    missing_shares: str = MissingShares.ZERO
 
 
 def people_reached_parts(
@@ -126,6 +167,7 @@ def people_reached_parts(
     group_by: list[str],
     references: ReferenceIndex,
     uncovered: set[str] | None = None,
+    method: Method | None = None,
 ) -> list[dict]:
     """People reached over several parts of the region, each (query, model, accumulation,
     proportions) consolidated by its own rules (the queries cover disjoint admin1s: a
@@ -141,7 +183,7 @@ def people_reached_parts(
     for query, model, accumulation, proportions in parts:
         _consolidate_part(
             query, model, accumulation, proportions, direct, indicators, roots, references,
-            results, missing,
+            results, missing, method or Method(),
         )  # fmt: skip
     if uncovered is not None:
         uncovered.update(references.codes()["location"][a][0] for a in missing)
@@ -153,7 +195,7 @@ def people_reached_parts(
 
 def _consolidate_part(
     query, model, accumulation, proportions, direct, indicators, roots, references, results,
-    missing,
+    missing, method,
 ) -> None:  # fmt: skip
     """One part's consolidated people reached, added into `results` (group key -> vector)."""
     group_partner = "partner" in query.group_by
@@ -176,11 +218,14 @@ def _consolidate_part(
     )
     shares = None
     if proportions != Proportions.NONE and model != ConsolidationModel.SUM:
-        shares = _shares_by_admin1(proportions_shares(proportions, query.admin1_ids))
+        shares = _shares_by_admin1(
+            proportions_shares(proportions, query.admin1_ids, method.rounding)
+        )
     for target in targets:
         sites = _consolidated_sites(
-            by_month, target, query.group_by, roots, model, accumulation, shares, missing
-        )
+            by_month, target, query.group_by, roots, (model, method.missing_shares),
+            accumulation, shares, missing,
+        )  # fmt: skip
         for (admin1, partner, sector), vector in sites.items():
             key = _group_key(query.group_by, target, admin1, partner, sector, references.codes())
             _add(results[key], vector)
@@ -199,17 +244,19 @@ def _shares_by_admin1(shares: Shares) -> dict[int, dict[str, dict]]:
 
 
 def _consolidated_sites(
-    by_month, target, group_by, roots, model, accumulation, shares, missing
+    by_month, target, group_by, roots, rules, accumulation, shares, missing
 ) -> dict:
-    """{(admin1, partner or None, sector or None): people reached up to `target`}. Grouped
-    by sector (or subsector) nothing is combined: each row is one sector's sum. Admin1s
-    whose proportions did not cover their max step go into `missing`."""
+    """{(admin1, partner or None, sector or None): people reached up to `target`}, by
+    `rules` (model, missing shares). Grouped by sector (or subsector) nothing is combined:
+    each row is one sector's sum. Admin1s whose proportions lacked a share their max step
+    needed go into `missing`."""
     by_sector = "sector" in group_by or "subsector" in group_by
     months = [m for m in sorted(by_month) if m <= target]
 
     def combine(site: tuple, sectors: dict[str, list[int]]) -> list[int]:
         table = None if shares is None else shares.get(site[0], {})
-        vector, uncovered = _consolidate(sectors, model, table)
+        model, missing_shares = rules
+        vector, uncovered = _consolidate(sectors, model, table, missing_shares)
         if uncovered:
             missing.add(site[0])
         return vector

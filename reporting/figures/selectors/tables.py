@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
+from indicators.choices import IndicatorType
 from reporting.common.references import ReferenceIndex
 from reporting.figures.selectors.common import (
     FigureQuery,
@@ -48,12 +49,20 @@ _COLUMN = {
 }
 
 
-def monthly_beneficiaries(*, query: FigureQuery, references: ReferenceIndex) -> list[dict]:
+def monthly_beneficiaries(
+    *, query: FigureQuery, references: ReferenceIndex, direct_only: bool = True
+) -> list[dict]:
     """Total monthly beneficiaries (people assisted each month, counted every month), with
-    the RMRP / non-RMRP split, grouped as asked."""
+    the RMRP / non-RMRP split, grouped as asked: of Direct Assistance rows (the region's
+    script), or of every row."""
     codes, indicators = references.codes(), references.indicator_facts()
     columns = sorted({_COLUMN[g] for g in query.group_by})
-    source = _reports(query, cells="partner" not in query.group_by)
+    direct = (
+        {i for i, facts in indicators.items() if facts["type"] == IndicatorType.DIRECT_ASSISTANCE}
+        if direct_only
+        else None
+    )
+    source = _reports(query, indicator_ids=direct, cells="partner" not in query.group_by)
     rows = (
         source.values(*columns)
         .annotate(

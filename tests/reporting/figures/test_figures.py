@@ -33,8 +33,21 @@ def add(partner, admin1, indicator, month, new, *, pop=None, age=None, total=Non
     )  # fmt: skip
 
 
+def service_rules(**rules):
+    """Every country declares the service's own rules, which the figures worked by hand
+    here follow: RMRP rows only, each population type's highest sector as reported (the
+    region's script, the platform's default, is worked in test_region_defaults.py)."""
+    CountryFigureSettings.objects.bulk_create(
+        CountryFigureSettings(
+            country=country, **{"rmrp_only": True, "proportions": "none", **rules}
+        )
+        for country in Location.objects.filter(level="country")
+    )
+
+
 @pytest.fixture
 def rows(db):
+    service_rules()
     # partner, admin1, indicator (sector), month, new, population, age/sex
     add("ACNUR", "PE15", "PRT-01", (2021, 1), 100, pop=(60, 40, 0), age=(0, 0, 50, 50))
     add("OIM", "PE15", "GBV-01", (2021, 2), 20, pop=(20, 0, 0), age=(0, 0, 20, 0))  # PRT subsector
@@ -138,11 +151,21 @@ def test_cumulative_by_month(rows, analyst):
 #   max_sector: PE15 100+70+90 = 260, PE24 65, country 325 (cumulative order: 130, 65, 195)
 #   southern_cone: PE15 100+70+145 = 315, PE24 80, country 395 (cumulative: 295, 80, 375)
 def test_regional_order_is_the_default_and_says_so(rows, analyst):
+    CountryFigureSettings.objects.all().delete()
     body = people(analyst, "group_by=admin1")
     assert (body["model"], body["model_source"]) == ("max_sector", "platform_default")
     assert (body["accumulation"], body["accumulation_source"]) == ("monthly", "platform_default")
-    # No age/sex proportions table: the plain per-population-type max, and it says where.
+    # No age/sex proportions table: as in the region's script every share is unknown (NA)
+    # and the max step counts nobody; the answer says where.
     assert (body["proportions"], body["proportions_uncovered"]) == ("pin", ["PE15", "PE24"])
+    assert (body["missing_shares"], body["missing_shares_source"]) == ("zero", "platform_default")
+    assert [(r["admin1"], r["people_reached"]) for r in body["results"]] == [
+        ("PE15", 0), ("PE24", 0)
+    ]  # fmt: skip
+    # The plain per-population-type max instead, on request, and the RMRP rows only.
+    body = people(analyst, "group_by=admin1&missing_shares=plain_max&rmrp=true")
+    assert (body["missing_shares"], body["missing_shares_source"]) == ("plain_max", "query")
+    assert (body["proportions_uncovered"], body["region_script"]) == (["PE15", "PE24"], False)
     assert [(r["admin1"], r["people_reached"]) for r in body["results"]] == [
         ("PE15", 260), ("PE24", 65)
     ]  # fmt: skip
@@ -150,7 +173,7 @@ def test_regional_order_is_the_default_and_says_so(rows, analyst):
     assert pe15["population"] == {"in_destination": 170, "in_transit": 70, "host_community": 20,
                                   "pendular": 0, "returnees": 0}  # fmt: skip
     assert (pe15["age_sex"]["women"], pe15["age_sex"]["men"]) == (130, 130)
-    (country,) = people(analyst, "group_by=country")["results"]
+    (country,) = people(analyst, "group_by=country&missing_shares=plain_max&rmrp=true")["results"]
     assert country["people_reached"] == 325
 
 
@@ -210,7 +233,7 @@ def test_country_default_model_and_rmrp_setting(rows, analyst, coordinator):
         False,
     )
     assert body["results"][0]["people_reached"] == 420 + 1000  # the non-RMRP row counts now
-    assert CountryFigureSettings.objects.get().changed_by == coordinator.user
+    assert CountryFigureSettings.objects.get(country__pcode="PER").changed_by == coordinator.user
     assert (
         analyst.put(
             "/api/v1/figure-settings/PER/", {"consolidation_model": "max_sector"}
@@ -228,6 +251,7 @@ def test_filters_and_rmrp_override(rows, analyst):
 
 
 def test_consistency_flags_on_legacy_rows(db, analyst):
+    service_rules()
     # Rows that bypassed today's rules (e.g. loaded before the platform checked them).
     add("OIM", "PE15", "MPC-01", (2021, 3), 100, pop=(10, 0, 0), age=(0, 0, 10, 0),
         cva=True, cva_value_usd=10, delivery_mechanism="voucher")  # fmt: skip
@@ -248,11 +272,20 @@ def test_provisional_until_every_month_is_locked(rows, analyst):
 def test_monthly_beneficiaries_with_rmrp_split(rows, analyst):
     body = analyst.get(f"{URL}monthly-beneficiaries/?month=2021-03&group_by=sector").json()
     assert body["months"] == {"from": "2021-03", "to": "2021-03"}
+    # Direct Assistance only, as the region's script: INT-02 (capacity building) is out.
+    assert (body["indicator_type"], body["indicator_type_source"]) == (
+        "direct_assistance", "platform_default"
+    )  # fmt: skip
     table = {r["sector"]: (r["rmrp"], r["no_rmrp"], r["total"]) for r in body["results"]}
     assert table == {
-        "EDU": (25, 0, 25), "FS": (140, 0, 140), "INT": (300, 0, 300), "MPC": (50, 0, 50),
+        "EDU": (25, 0, 25), "FS": (140, 0, 140), "MPC": (50, 0, 50),
         "NUT": (15, 0, 15), "PRT": (60, 1010, 1070),
     }  # fmt: skip
+    every = analyst.get(
+        f"{URL}monthly-beneficiaries/?month=2021-03&group_by=sector&indicator_type=all"
+    ).json()
+    assert every["indicator_type"] == "all"
+    assert {r["sector"]: r["total"] for r in every["results"]}["INT"] == 300
 
 
 def test_indicator_figures(rows, analyst):

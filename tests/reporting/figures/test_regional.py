@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def region(db):
-    """March 2021, RMRP unless said. Peru adds sectors (sum); Ecuador takes the highest sector
+    """March 2021, RMRP unless said. Peru adds sectors (sum) of RMRP rows only; Ecuador takes the highest sector
     per admin1 (max_sector, no proportions table) and counts non-RMRP reports too.
       PE15  PRT 100, FS 60              -> Peru (sum)                        160
             PRT 500 not RMRP            -> left out (Peru: RMRP only)
@@ -25,7 +25,7 @@ def region(db):
       Region = 160 + 1110 = 1270 (Peru's rule applied to all would give 160 + 160 + 30 = 350)
     """
     for pcode, values in (
-        ("PER", {"consolidation_model": "sum"}),
+        ("PER", {"consolidation_model": "sum", "rmrp_only": True}),
         ("ECU", {"consolidation_model": "max_sector", "proportions": "none", "rmrp_only": False}),
     ):
         CountryFigureSettings.objects.create(country=Location.objects.get(pcode=pcode), **values)

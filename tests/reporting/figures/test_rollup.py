@@ -82,7 +82,7 @@ def test_figures_from_cells_equal_figures_from_reports(reporter, analyst, settin
     assert reporter.post(BULK_URL, batch).status_code == 200
     fold_cell_deltas()
     reporter.post(BULK_URL, [row(30, admin1="EC09", admin2="EC0901")])  # a pending delta too
-    queries = ["", "group_by=admin1", "group_by=sector&model=sum", "group_by=country,month",
+    queries = ["proportions=none", "", "group_by=admin1", "group_by=sector&model=sum", "group_by=country,month",
                "accumulation=cumulative&group_by=admin1", "rmrp=false"]  # fmt: skip
     with CaptureQueriesContext(connection) as read:
         from_cells = [people(analyst, q) for q in queries]

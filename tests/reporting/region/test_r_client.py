@@ -19,7 +19,8 @@ SCRIPT = """
 source("clients/r/r4v.R")
 api <- r4v_api(Sys.getenv("R4V_URL"), Sys.getenv("R4V_TOKEN"))
 me <- r4v_get(api, "me")
-reached <- r4v_figure(api, "people-reached", month = "2021-03", group_by = "admin1")
+reached <- r4v_figure(api, "people-reached", month = "2021-03", group_by = "admin1",
+                      model = "sum")
 reports <- r4v_list(api, "activity-reports", month = "2021-03", page_size = 2)
 cons <- r4v_export(api, "region/consolidation", country = "PER", month_from = "2021-03",
                    month_to = "2021-03", model = "sum")

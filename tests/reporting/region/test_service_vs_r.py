@@ -38,7 +38,9 @@ def workbook_loaded(coordinator):
     return response.json()
 
 
-def store_reports(seed: int, count: int = 300) -> None:
+def store_reports(seed: int, count: int = 300, flawed: bool = False) -> None:
+    """Reports of Peru, January to April 2024; `flawed`: some as history holds them, with
+    only totals or population types without age/sex (the region counts them)."""
     rng = random.Random(seed)
     areas = list(Location.objects.filter(parent__pcode="PER", level="admin1"))
     indicators = list(Indicator.objects.select_related("sector"))
@@ -49,6 +51,10 @@ def store_reports(seed: int, count: int = 300) -> None:
         total = rng.choice([rng.randint(0, 400), rng.choice([50, 150, 250, 1, 3])])
         new = rng.randint(0, total)
         pops, ages = split(rng, new, 5), split(rng, new, 6)
+        if flawed and rng.random() < 0.1:
+            ages = [0] * 6
+            if rng.random() < 0.5:
+                pops = [0] * 5
         cva = rng.random() < 0.2
         reports.append(ActivityReport(
             partner=user.partner, admin1=rng.choice(areas), indicator=rng.choice(indicators),
