@@ -197,9 +197,7 @@ def _load_proportions(actor: User, directory: Path = DEMO_DIRECTORY) -> int:
         for sector in Sector.objects.order_by("code"):
             for population, default in doc["default"].items():
                 shares = doc["sectors"].get(sector.code, default)
-                fields = dict(
-                    zip(PROPORTION_SHARES, (Decimal(str(x)) for x in shares), strict=True)
-                )
+                fields = dict(zip(PROPORTION_SHARES, (float(x) for x in shares), strict=True))
                 rows.append(
                     (len(rows), {"admin1": admin1, "sector": sector, "variant": doc["variant"],
                                  "population_type": population, **fields})

@@ -96,17 +96,10 @@ SHARE_FIELDS = ("girls", "boys", "women", "men")
 POPULATION_TYPE_CHOICES = [(key, key.replace("_", " ")) for key, _ in POPULATION_FIELDS]
 
 
-# Shares are kept as the region's workbook has them (17 significant digits): its script
-# rounds people x share on the double, and 0.20999999999999996 is not 0.21 there.
-SHARE_DECIMALS = 24
-
-
-def _share_field() -> models.DecimalField:
-    return models.DecimalField(
-        max_digits=SHARE_DECIMALS + 1,
-        decimal_places=SHARE_DECIMALS,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-    )
+# Shares are doubles, as the region's workbook holds them and its script multiplies them:
+# 0.20999999999999996 is not 0.21 there (2,950 people x it is 619.4999..., not 619.5).
+def _share_field() -> models.FloatField:
+    return models.FloatField(validators=[MinValueValidator(0), MaxValueValidator(1)])
 
 
 class AgeSexProportions(models.Model):

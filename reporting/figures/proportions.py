@@ -40,8 +40,8 @@ def proportions_violations(row: AgeSexProportions) -> list[Violation]:
         ) % {"pcode": row.admin1.pcode}  # fmt: skip
         out.append(Violation("admin1", "wrong_level", message))
     shares = [getattr(row, f) for f in SHARE_FIELDS]
-    if all(s is not None for s in shares):
-        total = sum(shares, Decimal(0))
+    if all(isinstance(s, int | float | Decimal) for s in shares):
+        total = sum((Decimal(repr(float(s))) for s in shares), Decimal(0))  # as written
         if total != 0 and abs(total - 1) > TOLERANCE:
             out.append(
                 Violation(
@@ -57,10 +57,10 @@ def proportions_violations(row: AgeSexProportions) -> list[Violation]:
     return out
 
 
-def _decimal_str(value) -> str:
-    """0.25 as "0.25", 0 as "0": the share as written, whatever its stored scale."""
-    value = Decimal(value)
-    return f"{value.normalize():f}" if value else "0"
+def _share_str(value) -> str:
+    """0.25 as "0.25", 0 as "0": the share as written (the double's shortest form)."""
+    value = float(value)
+    return repr(value) if value % 1 else str(int(value))
 
 
 def proportions_values(row: AgeSexProportions) -> dict[str, Any]:
@@ -70,7 +70,7 @@ def proportions_values(row: AgeSexProportions) -> dict[str, Any]:
         "sector": row.sector.code,
         "variant": row.variant,
         "population_type": row.population_type,
-        **{f: _decimal_str(getattr(row, f)) for f in SHARE_FIELDS},
+        **{f: _share_str(getattr(row, f)) for f in SHARE_FIELDS},
     }
 
 
@@ -245,12 +245,12 @@ def proportions_shares(
     qs = AgeSexProportions.objects.using(read_alias()).filter(variant=variant)
     if admin1_ids is not None:
         qs = qs.filter(admin1_id__in=admin1_ids)
-    as_given = float if rounding == Rounding.HALF_EVEN else Decimal
+    as_given = float if rounding == Rounding.HALF_EVEN else (lambda x: Decimal(repr(x)))
     out: Shares = {}
     for row in qs.values("admin1_id", "sector__code", "population_type", *SHARE_FIELDS):
         cell = out.setdefault((row["admin1_id"], row["sector__code"]), {})
         cell[POPULATION_BY_API[row["population_type"]]] = tuple(
-            as_given(row[f]) for f in SHARE_FIELDS
+            as_given(float(row[f])) for f in SHARE_FIELDS
         )
     return out
 
@@ -259,6 +259,8 @@ def split(people: int, shares: tuple) -> list[int]:
     """`people` split by `shares`, each product rounded to whole people: floats as R's
     round() does (half to even, on the double: 2,950 x 0.20999999999999996 is 619), decimals
     exactly, half up."""
-    if shares and isinstance(shares[0], Decimal):
+    if not people:
+        return [0, 0, 0, 0]
+    if isinstance(shares[0], Decimal):
         return [int((people * share).to_integral_value(ROUND_HALF_UP)) for share in shares]
     return [round(people * share) for share in shares]

@@ -167,7 +167,7 @@ def _table_rows(number: int, variant: str, place, shares: dict, summary: SheetSu
             continue
         # Stored exactly as the workbook holds them (the script multiplies by these
         # doubles); counted as 0.99 or 1.01 in the answer, as a reader of the sheet sees them.
-        decimals = [Decimal(repr(v)) for v in values]
+        decimals = [float(v) for v in values]
         total = sum((Decimal(str(round(v, 6))) for v in values), Decimal(0))
         if total == 0:
             summary.all_zero += 1

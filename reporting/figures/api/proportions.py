@@ -23,7 +23,6 @@ from config.db.batches import batch_result_data
 from reporting.common.references import ReferenceField
 from reporting.figures.filtersets import AgeSexProportionsFilterSet
 from reporting.figures.models import (
-    SHARE_DECIMALS,
     SHARE_FIELDS,
     AgeSexProportions,
     AgeSexProportionsHistoryEntry,
@@ -37,20 +36,12 @@ from reporting.figures.proportions import (
 )
 
 
-class ShareField(serializers.DecimalField):
-    """A share as written: 0.2, not 0.200000000000000000000000 (the stored scale), and a
-    spreadsheet's double (0.20999999999999996) exactly as it came."""
-
-    def to_representation(self, value):
-        return float(value)
-
-
-def _share(group: str) -> serializers.DecimalField:
-    return ShareField(
-        max_digits=SHARE_DECIMALS + 1, decimal_places=SHARE_DECIMALS, min_value=0,
-        max_value=1, coerce_to_string=False,
-        help_text=f"Share of the population type's people who are {group}, 0 to 1 "
-        f"(at most {SHARE_DECIMALS} decimals: a spreadsheet's double is kept exactly).",
+def _share(group: str) -> serializers.FloatField:
+    return serializers.FloatField(
+        min_value=0, max_value=1,
+        help_text=f"Share of the population type's people who are {group}, 0 to 1, kept as "
+        "given (a spreadsheet's double exactly: the region's script rounds people x share "
+        "on it).",
     )  # fmt: skip
 
 

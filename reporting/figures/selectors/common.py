@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, QuerySet, Sum
 
 from config.db.routing import read_alias
@@ -132,6 +133,16 @@ def _reports(
     if query.cva is not None:
         qs = qs.filter(cva=query.cva)
     return qs
+
+
+def plain_rows(queryset: QuerySet) -> list[tuple]:
+    """A `values().annotate()` queryset's rows as the database gives them: tuples in its
+    select order (the value fields, then the annotations), without Django's per-value
+    converters (dates stay text on SQLite)."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def report_count(queryset: QuerySet):

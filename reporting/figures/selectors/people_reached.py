@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import BigIntegerField, Q, Sum
+from django.db.models.functions import Cast
 
 from config.db.generations import cached_by_month
 from indicators.choices import IndicatorType
@@ -31,6 +32,7 @@ from reporting.figures.selectors.common import (
     _months,
     _reports,
     covered_months,
+    plain_rows,
     query_key,
     report_count,
     with_names,
@@ -39,6 +41,7 @@ from reporting.figures.selectors.common import (
 # --- People reached -------------------------------------------------------------------------
 SPLIT_AGE_SEX = ("girls", "boys", "women", "men")  # the cells proportions split into
 NO_SHARES = (0, 0, 0, 0)  # a population type with nobody in it needs no shares
+AGE_INDEX = {group: VECTOR.index(group) for group in SPLIT_AGE_SEX}
 
 
 def _highest(
@@ -59,21 +62,22 @@ def _highest(
     if shares is None:
         return [max(by_sector[s][i] for s in present) for i in range(len(VECTOR))]
     out = [0] * len(VECTOR)
+    tables = [shares.get(s, {}) for s in present]
     for p, population in enumerate(POP):
+        people = [by_sector[s][p] for s in present]
+        if not any(people):
+            continue  # nobody of this type: its cells are 0, whatever the shares say
         splits = [
-            split(by_sector[s][p], table)
-            if (table := shares.get(s, {}).get(population)) is not None
-            else None
-            for s in present
+            split(n, table) if (table := t.get(population)) is not None else None
+            for n, t in zip(people, tables, strict=True)
         ]
         if None in splits and unknown is not None:
-            if any(by_sector[s][p] for s in present):
-                unknown.append(population)
+            unknown.append(population)
             continue  # max(..., NA) is NA: these cells count 0
         cells = [max(column) for column in zip(*(sp or NO_SHARES for sp in splits), strict=True)]
         out[p] = sum(cells)
         for cell, group in zip(cells, SPLIT_AGE_SEX, strict=True):
-            out[VECTOR.index(group)] += cell
+            out[AGE_INDEX[group]] += cell
     out[VECTOR.index("cva_new")] = max(by_sector[s][VECTOR.index("cva_new")] for s in present)
     return out
 
@@ -286,30 +290,36 @@ def sum_vectors(vectors: dict[str, list[int]]) -> list[int]:
 
 
 def _people_cells(query, direct, indicators, group_partner, months) -> dict[date, dict]:
-    """{month: {(admin1, partner or None, sector or subsector): vector} for `months`, one
-    query."""
-    keys = ["admin1_id", "indicator_id", "month"] + (["partner_id"] if group_partner else [])
-    sums = {f: Sum(f) for f in [*POP, *AGE]}
+    """{month: {(admin1, partner or None, subsector): vector} for `months`, one query
+    summing by subsector in the database, its rows read as plain tuples of integers (a
+    region's year is some 100,000 cells: Django's per-value converters, or numeric sums
+    made Decimals, would cost more than the query)."""
+    keys = ["month", "admin1_id", "indicator__sector__code"]
+    keys += ["partner_id"] if group_partner else []
+    whole = {f: Cast(Sum(f), BigIntegerField()) for f in [*POP, *AGE]}
     source = _reports(query, indicator_ids=direct, months=months, cells=not group_partner)
     rows = (
         source.values(*keys)
         .annotate(
-            **sums,
-            new=Sum("new_beneficiaries"),
-            cva_new=Sum("new_beneficiaries", filter=Q(cva=True)),
-            reports_n=report_count(source),
+            **whole,
+            new=Cast(Sum("new_beneficiaries"), BigIntegerField()),
+            cva_new=Cast(Sum("new_beneficiaries", filter=Q(cva=True)), BigIntegerField()),
+            reports_n=Cast(report_count(source), BigIntegerField()),
         )
         .order_by()
     )
     out: dict[date, dict[tuple, list[int]]] = {month: {} for month in months}
-    for row in rows:
-        if not row["reports_n"]:
+    by_text = {m.isoformat(): m for m in months}  # SQLite answers dates as text
+    for month, admin1, sector, *rest in plain_rows(rows):
+        *values, reports = rest
+        if not reports:
             continue  # changes that cancelled out: no report there
-        sector = indicators[row["indicator_id"]]["sector"]  # subsector level; rolled up later
-        site = (row["admin1_id"], row.get("partner_id"), sector)
-        cell = out[row["month"]].setdefault(site, [0] * len(VECTOR))
-        for i, name in enumerate(VECTOR):
-            cell[i] += row[name] or 0
+        partner = values.pop(0) if group_partner else None
+        cell = out[by_text.get(month, month)].setdefault(
+            (admin1, partner, sector), [0] * len(VECTOR)
+        )
+        for i, value in enumerate(values):
+            cell[i] += value or 0
     return out
 
 

@@ -218,7 +218,7 @@ def test_coordinators_set_rows_with_versions_and_history(db, coordinator, viewer
         ({"men": 0.4211}, "shares", "shares_do_not_add_up"),  # 1.0211: more than rounding
         ({"men": 1.5}, "men", "max_value"),
         ({"girls": -0.1}, "girls", "min_value"),
-        ({"women": "0.1234567890123456789012345"}, "women", "max_decimal_places"),
+        ({"women": "a quarter"}, "women", "invalid"),
         ({"admin1": "PE2401"}, "admin1", "wrong_level"),
         ({"admin1": "Lima"}, "admin1", "does_not_exist"),
         ({"sector": "XX"}, "sector", "does_not_exist"),

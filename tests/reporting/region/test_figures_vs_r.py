@@ -11,13 +11,13 @@ from reporting.figures.models import CountryFigureSettings
 from reporting.locations.models import Location
 from reporting.region.selectors import five_w_rows
 from tests.reporting.region.rscript import needs_r, run_consolidation
-from tests.reporting.region.test_service_vs_r import (  # noqa: F401
+from tests.reporting.region.test_service_vs_r import (
     lookup,
     store_reports,
-    workbook_loaded,
+    workbook_loaded,  # noqa: F401 (fixture)
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("workbook_loaded")]
 MODELS = {"sum": "sum", "maxsector": "max_sector", "southernconemodel": "southern_cone"}
 MONTHS = ("2024-01", "2024-02", "2024-03", "2024-04")
 # The script's cumulated columns and where the figure's row holds each.
@@ -63,10 +63,9 @@ def script_output(tmp_path, model: str, month_from: str) -> dict:
 @needs_r
 @pytest.mark.parametrize("model", list(MODELS))
 def test_people_reached_by_default_is_the_scripts_to_the_person(
-    workbook_loaded,
     analyst,
     tmp_path,
-    model,  # noqa: F811
+    model,
 ):
     store_reports(seed=11, count=400, flawed=True)
     names = {
@@ -103,9 +102,8 @@ def test_people_reached_by_default_is_the_scripts_to_the_person(
 
 @needs_r
 def test_monthly_beneficiaries_by_default_are_the_scripts(
-    workbook_loaded,
     analyst,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     store_reports(seed=12, count=300, flawed=True)
     theirs = script_output(tmp_path, "sum", "2024-01")
@@ -132,8 +130,7 @@ def test_monthly_beneficiaries_by_default_are_the_scripts(
 
 
 def test_peru_may_still_count_rmrp_rows_only_and_the_answer_says_it_is_not_the_script(
-    workbook_loaded,
-    analyst,  # noqa: F811
+    analyst,
 ):
     store_reports(seed=13, count=100)
     everything = analyst.get(
