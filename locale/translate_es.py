@@ -157,6 +157,7 @@ ES = {
     "indicator": "indicador",
     "sector": "sector",
     "border point": "punto fronterizo",
+    "country": "país",
     "Unknown %(kind)s %(value)s; did you mean %(suggestions)s?": "%(kind)s desconocido: %(value)s; ¿quiso decir %(suggestions)s?",
     " or ": " o ",
     "Unknown %(kind)s %(value)s.": "%(kind)s desconocido: %(value)s.",

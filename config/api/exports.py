@@ -293,6 +293,17 @@ def rows_in_one_transaction(queryset, chunk_size: int = 2000) -> Iterator:
         yield from queryset.iterator(chunk_size=chunk_size)
 
 
+def assert_fits_xlsx(fmt: str, queryset) -> None:
+    if fmt == "xlsx" and queryset.count() > XLSX_MAX_ROWS:
+        from config.api.exceptions import RequestTooLarge  # not at import: settings load this
+
+        raise RequestTooLarge(
+            gettext("More than %(max)s rows do not fit in Excel; export CSV instead.")
+            % {"max": f"{XLSX_MAX_ROWS:,}"},
+            code="too_many_rows_for_xlsx",
+        )
+
+
 class ExportListMixin:
     """`?format=csv|hxl|xlsx` on a list exports every matching row (no pagination)."""
 
@@ -301,14 +312,7 @@ class ExportListMixin:
         if fmt not in EXPORT_FORMATS:
             return super().list(request, *args, **kwargs)
         queryset = self.export_queryset(request)
-        if fmt == "xlsx" and queryset.count() > XLSX_MAX_ROWS:
-            from config.api.exceptions import RequestTooLarge  # not at import: settings load this
-
-            raise RequestTooLarge(
-                gettext("More than %(max)s rows do not fit in Excel; export CSV instead.")
-                % {"max": f"{XLSX_MAX_ROWS:,}"},
-                code="too_many_rows_for_xlsx",
-            )
+        assert_fits_xlsx(fmt, queryset)
         serializer = self.get_serializer()
         columns = serializer_columns(serializer)
         objects = rows_in_one_transaction(queryset)

@@ -29,7 +29,8 @@ from reporting.activities.cells import (
 )
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
 from reporting.activities.validation import activity_report_violations
-from reporting.common.references import ReferenceIndex
+from reporting.common.references import ReferenceIndex, unknown_code_message
+from reporting.locations.choices import LocationLevel
 
 READ_ONLY = frozenset({"id", "created_at", "updated_at", "created_by", "version"})
 
@@ -131,7 +132,9 @@ def _read_fields(raw: dict, data: dict, references: ReferenceIndex, add, *, part
             try:
                 if key in WITHIN:
                     within = WITHIN[key](raw, data, references)
-                    data[model_field] = _code(references, "location", value, within=within)
+                    data[model_field] = _code(
+                        references, "location", value, within=within, level=key
+                    )
                 else:
                     data[model_field] = convert(value, references)
             except RowError as error:
@@ -218,7 +221,15 @@ def _consistency(raw: dict, report: ActivityReport, add, references: ReferenceIn
                     )
                 )
     country = report.admin1.parent if report.admin1_id else None
-    if raw.get("country") and country and _country(references, raw["country"]) != country:
+    named = raw.get("country")
+    if named and _country(references, named) is None:
+        suggestions = references.suggest("location", str(named), level=LocationLevel.COUNTRY)
+        add(
+            Violation(
+                "country", "does_not_exist", unknown_code_message("country", named, suggestions)
+            )
+        )
+    elif named and country and _country(references, named) != country:
         add(
             Violation(
                 "country",

@@ -261,7 +261,7 @@ def raw_reports(
         for key, value in zip(keys, cells, strict=False):
             if key is None or value is None or value == "":
                 continue
-            if isinstance(value, str):
+            if isinstance(value, str) and not value.isascii():  # ASCII cannot be mojibake
                 fixed = ftfy.fix_encoding(value)
                 repaired[0] += fixed != value
                 value = fixed

@@ -54,7 +54,8 @@ class ReferenceIndex:
         self._objects: dict[str, dict[str, object]] = {}
         self._objects_by_id: dict[str, dict[int, object]] = {}
         self._codes: dict[str, dict[int, tuple]] | None = None
-        self._name_index: dict[str, dict[str, list]] = {}
+        self._name_index: dict[str, tuple[dict, dict]] = {}
+        self._named: dict[tuple, tuple] = {}
 
     # --- objects, for writes -------------------------------------------------------------
     def _load_objects(self, kind: str) -> None:
@@ -69,9 +70,12 @@ class ReferenceIndex:
             self._load_objects(kind)
         return self._objects[kind].get(code)
 
-    def suggest(self, kind: str, text: str, limit: int = 3) -> list[str]:
+    def suggest(
+        self, kind: str, text: str, limit: int = 3, *, level: str | None = None
+    ) -> list[str]:
         """The closest valid codes to `text`, each with its name ("PE15 Lima"): a name
-        written instead of a code, a code mistyped. Empty when nothing is close."""
+        written instead of a code, a code mistyped. Empty when nothing is close. `level`:
+        locations of that level only (a country cell suggests countries)."""
         if kind not in self._objects:
             self._load_objects(kind)
         wanted = _plain(text)
@@ -79,6 +83,8 @@ class ReferenceIndex:
             return []
         labels: dict[str, str] = {}  # plain code or name -> "CODE Name"
         for code, obj in self._objects[kind].items():
+            if level is not None and getattr(obj, "level", None) != level:
+                continue
             label = f"{code} {getattr(obj, 'name', '')}".strip()
             labels.setdefault(_plain(code), label)
             for name in NAME_FIELDS:  # the region's spelling and the Spanish name too
@@ -100,25 +106,47 @@ class ReferenceIndex:
         name or the text ("United Nations High Commissioner for Refugees (UNHCR)" names the
         partner whose name ends in "(UNHCR)"). `within`: only locations under it. More than
         one: the name is ambiguous, and the caller must not guess."""
+        asked = (kind, text, None if within is None else within.pk)
+        if (found := self._named.get(asked)) is None:
+            # a file names the same places and indicators row after row
+            found = self._named[asked] = tuple(self._by_name(kind, text, within))
+        return list(found)
+
+    def _by_name(self, kind: str, text: str, within) -> list:
         if kind not in self._objects:
             self._load_objects(kind)
-        index = self._name_index.get(kind)
-        if index is None:
-            index = self._name_index[kind] = {}
+        if kind not in self._name_index:
+            names: dict[str, list] = {}
+            in_parentheses: dict[str, list] = {}
             for obj in self._objects[kind].values():
-                keys = {_plain(getattr(obj, n)) for n in NAME_FIELDS if getattr(obj, n, None)}
-                keys |= {_plain(a) for a in _acronyms(getattr(obj, "name", "") or "")}
-                for key in keys:
-                    index.setdefault(key, []).append(obj)
-        found = list(index.get(_plain(text), []))
+                for key in {_plain(getattr(obj, n)) for n in NAME_FIELDS if getattr(obj, n, None)}:
+                    names.setdefault(key, []).append(obj)
+                for key in {_plain(a) for a in _acronyms(getattr(obj, "name", "") or "")}:
+                    in_parentheses.setdefault(key, []).append(obj)
+            self._name_index[kind] = (names, in_parentheses)
+        names, in_parentheses = self._name_index[kind]
+
+        def named(index: dict, key: str) -> list:
+            out = index.get(key, [])
+            if within is not None:
+                out = [o for o in out if getattr(o, "parent_id", None) == within.pk]
+            return out
+
+        # A whole name first: "Santo Domingo" is the province of that name, not the
+        # "Distrito Nacional (Santo Domingo)" it also ends.
+        key = _plain(text)
+        found = named(names, key) or named(in_parentheses, key)
         if not found:
             for acronym in _acronyms(str(text)):
-                found = list(index.get(_plain(acronym), [])) or found
+                key = _plain(acronym)
+                found = named(names, key) or named(in_parentheses, key) or found
                 code = self._objects[kind].get(acronym.upper())
-                if code is not None and code not in found:
-                    found.append(code)
-        if within is not None:
-            found = [o for o in found if getattr(o, "parent_id", None) == within.pk]
+                if (
+                    code is not None
+                    and code not in found
+                    and (within is None or getattr(code, "parent_id", None) == within.pk)
+                ):
+                    found = [*found, code]
         return list(dict.fromkeys(found))
 
     def object_by_id(self, kind: str, pk: int | None):
@@ -252,7 +280,7 @@ class ReferenceField(serializers.Field):
 
 KIND_NAMES = {
     "partner": _("partner"), "location": _("location"), "indicator": _("indicator"),
-    "sector": _("sector"), "border_point": _("border point"),
+    "sector": _("sector"), "border_point": _("border point"), "country": _("country"),
 }  # fmt: skip
 
 

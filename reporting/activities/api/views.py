@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -19,6 +19,9 @@ from config.api.exports import (
     ExportListMixin,
     OctetStreamRenderer,
     XLSXFileRenderer,
+    assert_fits_xlsx,
+    export_response,
+    rows_in_one_transaction,
     table_options,
 )
 from config.api.fields import number
@@ -30,6 +33,7 @@ from config.api.spreadsheets import SheetError, write_csv, write_xlsx
 from config.api.versioning import VersionedResourceMixin, versioned_resource_schema
 from config.db.batches import batch_result_data
 from partners.permissions import PartnerRecordPermission
+from reporting.activities import activityinfo
 from reporting.activities.api.serializers import (
     ActivityReportHistoryEntrySerializer,
     ActivityReportSerializer,
@@ -88,12 +92,39 @@ class ActivityReportViewSet(
         "bulk": ["409", "413", "422"],
     }
 
+    action_parameters = {"list": ("layout",)}
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return ActivityReport.objects.none()
         return activity_reports_visible_to(user=self.request.user).annotate(
             created_by_username=F("created_by__username")
         )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "layout",
+                str,
+                enum=[activityinfo.LAYOUT],
+                description="With format=csv or xlsx: the region's 5W as ActivityInfo exports "
+                "it (its 30 headers, every reference by name), which imports back unchanged.",
+            )
+        ]
+    )
+    def list(self, request, *args, **kwargs):
+        layout = request.query_params.get("layout")
+        if layout is None:
+            return super().list(request, *args, **kwargs)
+        fmt = getattr(request.accepted_renderer, "format", "json")
+        if layout != activityinfo.LAYOUT or fmt not in ("csv", "xlsx"):
+            message = _("layout=activityinfo is a file layout: ask for it with format=csv or xlsx.")
+            raise ValidationError({"layout": [ErrorDetail(message, "invalid")]})
+        queryset = self.export_queryset(request).select_related(*activityinfo.RELATED)
+        assert_fits_xlsx(fmt, queryset)
+        rows = activityinfo.activityinfo_rows(rows_in_one_transaction(queryset))
+        name = f"{self.export_name()}-activityinfo"
+        return export_response(fmt, activityinfo.COLUMNS, rows, name, table_options(request))
 
     def perform_create(self, serializer):
         serializer.instance = activity_report_create(

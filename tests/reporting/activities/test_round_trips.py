@@ -142,6 +142,9 @@ def test_the_error_report_uploads_back_once_fixed(reporter, fmt):
         ("Admin1", "Tumbez", "does_not_exist", "did you mean PE24 Tumbes"),
         ("Appealing organisation", "ACNRU", "does_not_exist", "did you mean ACNUR"),
         ("Indicator", "PRT-1", "does_not_exist", "did you mean PRT-01"),
+        ("Country", "Colmbia", "does_not_exist", "did you mean COL Colombia"),
+        ("Country", "Brasill", "does_not_exist", "did you mean BRA Brazil"),
+        ("Country", "Venezuela", "does_not_exist", "Unknown country 'Venezuela'"),
         ("Total monthly beneficiaries", "1.200", "thousands_separator", "'1.200'"),
         ("Total monthly beneficiaries", "1,200", "thousands_separator", "without one: 1200"),
         ("Total monthly beneficiaries", "12 people", "invalid", "got '12 people'"),
@@ -154,6 +157,17 @@ def test_bad_cells_get_a_message_saying_what_to_write(reporter, column, value, c
     errors = [e for e in response.json()["errors"] if e["column"] == column]
     assert errors and errors[0]["code"] == code, response.json()["errors"]
     assert says in errors[0]["message"]
+
+
+def test_an_admin1_by_name_is_an_admin1_even_when_the_country_is_unknown(reporter):
+    # Peru's admin1 Lima (PE15) and its admin2 Lima (PE1501) share the name: the Admin1
+    # column means the first, and the row's only problem is its country.
+    content = csv_bytes([line(0, Country="Peur", Admin1="Lima", Admin2="")])
+    response = upload(reporter, content)
+    assert response.status_code == 422, response.content
+    errors = response.json()["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [("country", "does_not_exist")]
+    assert "did you mean PER Peru" in errors[0]["message"]
 
 
 def test_an_unknown_breakdown_does_not_hide_the_rows_other_errors(reporter):
@@ -197,6 +211,19 @@ def test_a_name_that_fits_two_places_is_refused_with_both(reporter):
     assert "write its code" in error["message"]
 
 
+def test_a_whole_name_wins_over_the_same_words_in_parentheses(reporter):
+    # The Dominican Republic has a province "Santo Domingo" (DO-32) and a "Distrito
+    # Nacional (Santo Domingo)" (DO-01): the name is the province's, not ambiguous.
+    row = line(0, Country="Dominican Republic", Admin1="Santo Domingo", Admin2="")
+    response = upload(reporter, csv_bytes([row]))
+    assert response.status_code == 201, response.content
+    assert ActivityReport.objects.get().admin1.pcode == "DO-32"
+    # The district by its whole name.
+    row = line(1, Country="DOM", Admin1="Distrito Nacional (Santo Domingo)", Admin2="")
+    assert upload(reporter, csv_bytes([row])).status_code == 201
+    assert ActivityReport.objects.filter(admin1__pcode="DO-01").count() == 1
+
+
 ACTIVITYINFO = FIVE_W_COLUMNS  # the region's 30 headers, as its script names them
 
 
@@ -217,3 +244,51 @@ def test_activityinfos_regional_export_imports_by_its_own_headers_and_names(repo
     assert (report.admin1.pcode, report.admin2.pcode, report.partner.code) == (
         "PE24", "PE2401", "ACNUR"
     )  # fmt: skip
+
+
+def activityinfo_export(api, fmt: str) -> bytes:
+    response = api.client.get(f"{REPORTS}?month=2021-03&format={fmt}&layout=activityinfo")
+    assert response.status_code == 200, response
+    return b"".join(response.streaming_content) if fmt == "csv" else response.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_activityinfo_layout_export_uploads_back_unchanged(month, reporter, fmt):
+    cash = ActivityReport.objects.filter(partner__code="ACNUR").first()
+    ActivityReport.objects.filter(pk=cash.pk).update(
+        cva=True, cva_value_usd=1500, delivery_mechanism="prepaid_card"
+    )
+    content = activityinfo_export(reporter, fmt)
+    if fmt == "csv":
+        table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    else:
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        table = [
+            ["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)
+        ]
+    assert table[0] == FIVE_W_COLUMNS  # the region's 30 headers, in its order
+    rows = [dict(zip(table[0], r, strict=True)) for r in table[1:]]
+    assert len(rows) == 6  # mine only
+    first = next(r for r in rows if r["CVA"] == "Yes")
+    assert (first["Country"], first["Appealing_org"], first["Platform"]) == (
+        "Peru", "ACNUR - UN Refugee Agency (UNHCR)", "Peru"
+    )  # fmt: skip
+    assert (first["Delivery_mechanism"], first["Month"]) == ("Prepaid card", "2021-03")
+    assert first["Subsector"] == cash.indicator.sector.region_name
+    response = upload(reporter, content, name=f"5W.{fmt}")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["created"], body["updated"], body["unchanged"]) == (0, 0, 6)
+    assert ActivityReport.objects.count() == 8
+
+
+def test_the_activityinfo_layout_is_a_file_layout(reporter):
+    response = reporter.get(f"{REPORTS}?layout=activityinfo")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "layout"
+    assert reporter.get(f"{REPORTS}?format=csv&layout=hxl").status_code == 400
+    # The export operation generated clients call takes it too.
+    response = reporter.client.get(f"{REPORTS}export/?layout=activityinfo")
+    assert response.status_code == 200
+    header = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[0]
+    assert header.split(",")[:4] == ["Country", "Admin1", "Admin2", "Appealing_org"]
