@@ -107,6 +107,26 @@ def _figure_body(
     }
 
 
+def _settings_used(settings: dict, parts: list, names: dict, asked: dict) -> tuple[list, dict]:
+    """Each country covered with the settings it was figured by, and the answer's head: a
+    setting all of them share, else null (`rmrp_only`: true only if every one counted RMRP
+    reports only)."""
+    rmrp = {c: p.query.rmrp is True for p in parts for c in p.countries}
+    countries = [
+        {"country": c, "country_name": names.get(c), **asdict(s), "rmrp_only": rmrp[c]}
+        for c, s in settings.items()
+    ]
+    head = {
+        field: shared([country[field] for country in countries])
+        for field in (*SETTING_FIELDS, "rmrp_only")
+    }
+    if not countries:  # a place without admin1s: nothing to count, the defaults said
+        head = {**asdict(settings_of(None, **asked)), "rmrp_only": False}
+    if head["rmrp_only"] is None:
+        head["rmrp_only"] = False  # some countries count every report
+    return countries, head
+
+
 def _follows_region_script(countries: list[dict], method: Method, data: dict) -> bool:
     """Whether people reached was computed as fct_aggregate_data.R computes it, in every
     country covered (the script has no filter on RMRP or CVA)."""
@@ -194,19 +214,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
                 uncovered=uncovered,
                 method=method,
             )
-            rmrp = {c: p.query.rmrp is True for p in parts for c in p.countries}
-            countries = [
-                {"country": c, "country_name": names.get(c), **asdict(s), "rmrp_only": rmrp[c]}
-                for c, s in settings.items()
-            ]
-            head = {
-                field: shared([country[field] for country in countries])
-                for field in (*SETTING_FIELDS, "rmrp_only")
-            }
-            if not countries:  # a place without admin1s: nothing to count, the defaults said
-                head = {**asdict(settings_of(None, **asked)), "rmrp_only": False}
-            if head["rmrp_only"] is None:
-                head["rmrp_only"] = False  # some countries count every report
+            countries, head = _settings_used(settings, parts, names, asked)
             return {
                 **head,
                 "proportions_uncovered": sorted(uncovered),
