@@ -1,5 +1,4 @@
 from collections.abc import Callable
-from dataclasses import asdict
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -28,10 +27,7 @@ from reporting.figures.api.serializers import (
     ProgressSerializer,
 )
 from reporting.figures.choices import (
-    Accumulation,
-    ConsolidationModel,
     IndicatorTypes,
-    Proportions,
 )
 from reporting.figures.filtersets import PlanTargetFilterSet
 from reporting.figures.models import CountryFigureSettings, PlanTarget
@@ -47,12 +43,12 @@ from reporting.figures.selectors import (
     provisional,
     query_key,
 )
-from reporting.figures.selectors.common import settings_of
 from reporting.figures.selectors.countries import (
     country_parts,
     country_settings,
     covered_countries,
-    shared,
+    follows_region_script,
+    settings_used,
 )
 from reporting.figures.selectors.people_reached import Method, people_reached_parts
 from reporting.figures.services import plan_targets_upsert
@@ -60,11 +56,6 @@ from reporting.locations.choices import LocationLevel
 from reporting.locations.models import Location
 
 FIGURES_MAX_ROWS = 20_000
-# The settings of people reached, each with its `_source`.
-SETTING_FIELDS = (
-    "model", "model_source", "accumulation", "accumulation_source", "proportions",
-    "proportions_source",
-)  # fmt: skip
 
 
 def _bounded(rows: list) -> list:
@@ -105,42 +96,6 @@ def _figure_body(
         "group_by": query.group_by,
         "results": _bounded(rows),
     }
-
-
-def _settings_used(settings: dict, parts: list, names: dict, asked: dict) -> tuple[list, dict]:
-    """Each country covered with the settings it was figured by, and the answer's head: a
-    setting all of them share, else null (`rmrp_only`: true only if every one counted RMRP
-    reports only)."""
-    rmrp = {c: p.query.rmrp is True for p in parts for c in p.countries}
-    countries = [
-        {"country": c, "country_name": names.get(c), **asdict(s), "rmrp_only": rmrp[c]}
-        for c, s in settings.items()
-    ]
-    head = {
-        field: shared([country[field] for country in countries])
-        for field in (*SETTING_FIELDS, "rmrp_only")
-    }
-    if not countries:  # a place without admin1s: nothing to count, the defaults said
-        head = {**asdict(settings_of(None, **asked)), "rmrp_only": False}
-    if head["rmrp_only"] is None:
-        head["rmrp_only"] = False  # some countries count every report
-    return countries, head
-
-
-def _follows_region_script(countries: list[dict], method: Method, data: dict) -> bool:
-    """Whether people reached was computed as fct_aggregate_data.R computes it, in every
-    country covered (the script has no filter on RMRP or CVA)."""
-    return (
-        method == Method()
-        and "rmrp" not in data
-        and "cva" not in data
-        and all(
-            not c["rmrp_only"]
-            and c["accumulation"] == Accumulation.MONTHLY
-            and (c["model"] == ConsolidationModel.SUM or c["proportions"] != Proportions.NONE)
-            for c in countries
-        )
-    )
 
 
 class FiguresViewSet(viewsets.GenericViewSet):
@@ -214,7 +169,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
                 uncovered=uncovered,
                 method=method,
             )
-            countries, head = _settings_used(settings, parts, names, asked)
+            countries, head = settings_used(settings, parts, names, asked)
             return {
                 **head,
                 "proportions_uncovered": sorted(uncovered),
@@ -223,7 +178,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
                     f"{name}_source": "query" if value else "platform_default"
                     for name, value in method_asked.items()
                 },
-                "region_script": _follows_region_script(countries, method, data),
+                "region_script": follows_region_script(countries, method, data),
                 **_figure_body(base, rows, references, countries),
             }
 

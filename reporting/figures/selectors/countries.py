@@ -1,11 +1,19 @@
 """A regional figure is the sum of its countries: which countries a query covers, and the
 query split into parts that share their consolidation settings."""
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 
 from reporting.common.references import ReferenceIndex
+from reporting.figures.choices import Accumulation, ConsolidationModel, Proportions
 from reporting.figures.models import CountryFigureSettings
 from reporting.figures.selectors.common import FigureQuery, PeopleReachedSettings, settings_of
+from reporting.figures.selectors.people_reached import Method
+
+# The settings of people reached, each with its `_source`.
+SETTING_FIELDS = (
+    "model", "model_source", "accumulation", "accumulation_source", "proportions",
+    "proportions_source",
+)  # fmt: skip
 
 
 def country_admin1s(references: ReferenceIndex) -> dict[str, set[int]]:
@@ -87,3 +95,39 @@ def country_parts(
 def shared(values: list):
     """The value every country has, or None where they differ."""
     return values[0] if values and all(v == values[0] for v in values) else None
+
+
+def settings_used(settings: dict, parts: list, names: dict, asked: dict) -> tuple[list, dict]:
+    """Each country covered with the settings it was figured by, and the answer's head: a
+    setting all of them share, else null (`rmrp_only`: true only if every one counted RMRP
+    reports only)."""
+    rmrp = {c: p.query.rmrp is True for p in parts for c in p.countries}
+    countries = [
+        {"country": c, "country_name": names.get(c), **asdict(s), "rmrp_only": rmrp[c]}
+        for c, s in settings.items()
+    ]
+    head = {
+        field: shared([country[field] for country in countries])
+        for field in (*SETTING_FIELDS, "rmrp_only")
+    }
+    if not countries:  # a place without admin1s: nothing to count, the defaults said
+        head = {**asdict(settings_of(None, **asked)), "rmrp_only": False}
+    if head["rmrp_only"] is None:
+        head["rmrp_only"] = False  # some countries count every report
+    return countries, head
+
+
+def follows_region_script(countries: list[dict], method: Method, data: dict) -> bool:
+    """Whether people reached was computed as fct_aggregate_data.R computes it, in every
+    country covered (the script has no filter on RMRP or CVA)."""
+    return (
+        method == Method()
+        and "rmrp" not in data
+        and "cva" not in data
+        and all(
+            not c["rmrp_only"]
+            and c["accumulation"] == Accumulation.MONTHLY
+            and (c["model"] == ConsolidationModel.SUM or c["proportions"] != Proportions.NONE)
+            for c in countries
+        )
+    )
