@@ -20,6 +20,7 @@ from reporting.figures.api.views import (
 )
 from reporting.locations.api.views import LocationViewSet
 from reporting.periods.api.views import ReportingPeriodViewSet
+from reporting.quality.api.views import QualityCheckViewSet
 from reporting.region.api.views import RegionViewSet
 from reporting.webhooks.api.views import WebhookSubscriptionViewSet
 
@@ -40,6 +41,7 @@ router.register("targets", PlanTargetViewSet, basename="plantarget")
 router.register("proportions", AgeSexProportionsViewSet, basename="agesexproportions")
 router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 router.register("region", RegionViewSet, basename="region")
+router.register("quality-checks", QualityCheckViewSet, basename="qualitycheck")
 
 
 class ApiRootView(APIView):

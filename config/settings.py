@@ -399,6 +399,7 @@ SPECTACULAR_SETTINGS = {
         "DirectionEnum": "reporting.border_flows.choices.Direction",
         "BorderPointKindEnum": "reporting.border_flows.choices.BorderPointKind",
         "ObservationMethodEnum": "reporting.border_flows.choices.ObservationMethod",
+        "CheckCategoryEnum": "reporting.quality.choices.CheckCategory",
     },
 }
 

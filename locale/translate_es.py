@@ -35,6 +35,7 @@ ES = {
     "The query took longer than the statement timeout; narrow it (filters, months) or export "
     "CSV.": "La consulta superó el tiempo máximo; acótela (filtros, meses) o exporte CSV.",
     "Invalid input in: %(fields)s.": "Datos no válidos en: %(fields)s.",
+    "Invalid input.": "Datos no válidos.",
     "See errors.": "Vea los errores.",
     "The request could not be understood.": "No se pudo entender la solicitud.",
     "You may not do this.": "No tiene permiso para hacer esto.",

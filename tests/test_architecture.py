@@ -13,11 +13,15 @@ DOMAINS = (
     "reporting.locations",
     "reporting.common",
     "reporting.periods",
+    # The region's check catalogue: the 5W rules name their checks from it.
+    "reporting.quality.choices",
+    "reporting.quality.checks",
     "reporting.activities",
     "reporting.border_flows",
     "reporting.figures",
     "reporting.webhooks",
     "reporting.region",
+    "reporting.quality",  # the quality report reads the 5W
 )
 PROJECT = ("config", "partners", "indicators", "reporting")
 

@@ -176,6 +176,21 @@ class Violation:
     field: str | None
     code: str
     message: str
+    check: int | None = None  # the outside rulebook's check it breaks (the region's, 1-19)
+
+
+class InvalidRecord(exceptions.APIException):
+    """400 for one record breaking rules, with its problems as the API lists them
+    (`{field, code, message, ...}`). Not a ValidationError, so DRF's serializer machinery
+    passes it on untouched and each problem keeps what it carries beyond field, code and
+    message (a 5W problem's `region_check`)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "validation_error"
+
+    def __init__(self, errors: list[dict[str, Any]]):
+        super().__init__(gettext("Invalid input."))
+        self.errors = errors
 
 
 def violations_error(violations: list[Violation]) -> exceptions.ValidationError:
@@ -296,6 +311,13 @@ def _to_api_exception(exc: Exception) -> Exception:
     return exc
 
 
+def _fields_detail(errors: list[dict[str, Any]]) -> str:
+    fields = sorted({e["field"] for e in errors if e["field"]})
+    if fields:
+        return gettext("Invalid input in: %(fields)s.") % {"fields": ", ".join(fields)}
+    return errors[0]["message"]
+
+
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     exc = _to_api_exception(exc)
     response = drf_exception_handler(exc, context)
@@ -303,7 +325,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         return None  # unexpected error: Django's handler500 answers (problem+json too)
 
     status_code = response.status_code
-    if isinstance(exc, RowsInvalid):
+    if isinstance(exc, InvalidRecord):
+        body = problem(status_code, exc.default_code, _fields_detail(exc.errors), errors=exc.errors)
+    elif isinstance(exc, RowsInvalid):
         body = problem(
             status_code, exc.default_code, str(exc.detail), errors=exc.errors,
             errors_total=exc.errors_total, errors_omitted=exc.errors_omitted,
@@ -311,13 +335,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         body.update(exc.extra)
     elif isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
-        fields = sorted({e["field"] for e in errors if e["field"]})
-        detail = (
-            gettext("Invalid input in: %(fields)s.") % {"fields": ", ".join(fields)}
-            if fields
-            else errors[0]["message"]
-        )
-        body = problem(status_code, "validation_error", detail, errors=errors)
+        body = problem(status_code, "validation_error", _fields_detail(errors), errors=errors)
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")

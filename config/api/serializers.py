@@ -4,6 +4,23 @@ from rest_framework import serializers
 from config.api.fields import BooleanField
 
 
+class CheckNamesSerializer(serializers.Serializer):
+    category = serializers.CharField()
+    title = serializers.CharField()
+
+
+class RegionCheckSerializer(serializers.Serializer):
+    """The region's data-quality check a 5W problem belongs to (docs/quality-checks.md)."""
+
+    id = serializers.IntegerField(help_text="The check's number in the region's list, 1 to 19.")
+    name = serializers.CharField(
+        help_text="Its variable name in the region's error report, e.g. `zeroCVA`."
+    )
+    category = serializers.ChoiceField(choices=["completeness", "consistency", "accuracy"])
+    en = CheckNamesSerializer(help_text="Category and title in English.")
+    es = CheckNamesSerializer(help_text="Category and title in Spanish.")
+
+
 class ProblemErrorSerializer(serializers.Serializer):
     row = serializers.IntegerField(
         required=False,
@@ -21,6 +38,12 @@ class ProblemErrorSerializer(serializers.Serializer):
         allow_null=True,
         help_text="Spreadsheet uploads: the file's own header of the column at fault (null "
         "when the whole row is).",
+    )
+    region_check = RegionCheckSerializer(
+        required=False,
+        allow_null=True,
+        help_text="5W rows: the region's quality check this problem breaks; null for the "
+        "service's own rules.",
     )
 
 

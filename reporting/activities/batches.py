@@ -38,6 +38,7 @@ from reporting.activities.services import record_report_events
 from reporting.activities.snapshots import report_values
 from reporting.common.references import ReferenceIndex
 from reporting.periods.services import periods_hold
+from reporting.quality.checks import problem_of
 
 ADVISORY_LOCK_NAMESPACE = locks.BATCH_PARTNER
 
@@ -256,7 +257,7 @@ def _read(rows, *, user, references) -> tuple[list[tuple[int, ActivityReport]], 
     parsed, errors = [], []
     for index, raw in rows:
         row = parse_report(raw, user=user, references=references)
-        errors += [row_error(index, v.field, v.code, v.message) for v in row.violations]
+        errors += [problem_of(v, row=index) for v in row.violations]
         report_id = _report_id(raw, index, errors)
         if row.ok and report_id is not False:
             row.candidate.__dict__["_report_id"] = report_id

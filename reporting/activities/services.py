@@ -7,7 +7,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.urls import reverse
 
-from config.api.exceptions import Conflict, violations_error
+from config.api.exceptions import Conflict, InvalidRecord
 from config.db.choices import ChangeChannel
 from config.db.outbox import record_events, record_events_selected
 from config.db.versioning import VersionedRecords
@@ -16,6 +16,7 @@ from reporting.activities.snapshots import report_values
 from reporting.activities.validation import activity_report_violations
 from reporting.common.references import ReferenceIndex
 from reporting.periods.services import periods_assert_open
+from reporting.quality.checks import problem_of
 
 
 def _assert_key_free(report: ActivityReport) -> None:
@@ -66,7 +67,7 @@ def _assert_valid(report: ActivityReport, references: ReferenceIndex) -> None:
     references.attach([report])
     violations = activity_report_violations(report)
     if violations:
-        raise violations_error(violations)
+        raise InvalidRecord([problem_of(v) for v in violations])
 
 
 def report_event(action: str, report: ActivityReport, *, channel: str, user) -> tuple:

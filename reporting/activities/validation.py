@@ -19,6 +19,7 @@ from indicators.choices import IndicatorType
 from indicators.models import MPC_SECTOR_CODE
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
 from reporting.locations.choices import LocationLevel
+from reporting.quality.checks import check_id
 
 COUNT_FIELDS = (
     "quantity",
@@ -26,6 +27,20 @@ COUNT_FIELDS = (
     "new_beneficiaries",
     *(model_field for _, model_field in POPULATION_FIELDS + AGE_SEX_FIELDS),
 )
+
+
+# The region's checks these rules implement. Problems with a field itself (missing,
+# unknown, unreadable) are named from the field (reporting.quality.checks.field_check).
+ZERO_CVA = check_id("zeroCVA")
+MISSING_MECHANISM = check_id("missingmechanism")
+CVA_NO_TO_YES = check_id("CVANotoYes")
+MULTIPURPOSE_SECTOR = check_id("MultipurposeSector")
+DIRECT_ASSISTANCE_NO_BENEF = check_id("DirectAssistanceNoBenef")
+NEW_BENEF_VS_TOTAL = check_id("NewBenefvstotal")
+POP_TYPE_BREAKDOWN = check_id("PopTypeBreakdown")
+AGD_BREAKDOWN = check_id("AGDBreakdown")
+CAPACITY_BUILDING_NO_BENEF = check_id("CBuildingNoBenef")
+NO_OUTPUT = check_id("NoOutput")
 
 
 API_NAME = {model_field: f"population.{key}" for key, model_field in POPULATION_FIELDS} | {
@@ -49,8 +64,8 @@ def current_month() -> date:
 def activity_report_violations(report: ActivityReport) -> list[Violation]:
     out: list[Violation] = []
 
-    def add(field: str | None, code: str, message: str) -> None:
-        out.append(Violation(field, code, message))
+    def add(field: str | None, code: str, message: str, check: int | None = None) -> None:
+        out.append(Violation(field, code, message, check))
 
     _required(report, add)
     _locations(report, add)
@@ -115,17 +130,18 @@ def _cash(report: ActivityReport, add) -> None:
     """Cash and voucher assistance: a value in USD and a mechanism, and only then."""
     if report.cva:
         if report.cva_value_usd is None or report.cva_value_usd <= 0:
-            add("cva_value_usd", "cva_value_required", _("CVA rows need a value in USD above 0."))
+            message = _("CVA rows need a value in USD above 0.")
+            add("cva_value_usd", "cva_value_required", message, ZERO_CVA)
         if not report.delivery_mechanism:
-            add(
-                "delivery_mechanism", "delivery_mechanism_required", _("CVA rows need a mechanism.")
-            )
+            message = _("CVA rows need a mechanism.")
+            add("delivery_mechanism", "delivery_mechanism_required", message, MISSING_MECHANISM)
     elif report.cva is False:
         if report.cva_value_usd is not None:
-            add("cva_value_usd", "cva_value_forbidden", _("Only CVA rows carry a USD value."))
+            message = _("Only CVA rows carry a USD value.")
+            add("cva_value_usd", "cva_value_forbidden", message, CVA_NO_TO_YES)
         if report.delivery_mechanism:
             message = _("Only CVA rows carry a delivery mechanism.")
-            add("delivery_mechanism", "delivery_mechanism_forbidden", message)
+            add("delivery_mechanism", "delivery_mechanism_forbidden", message, CVA_NO_TO_YES)
 
 
 def _indicator_rules(report: ActivityReport, add) -> None:
@@ -137,7 +153,8 @@ def _indicator_rules(report: ActivityReport, add) -> None:
             _("Indicator %(code)s is inactive.") % {"code": indicator.code},
         )
     if indicator.sector.root_code == MPC_SECTOR_CODE and report.cva is False:
-        add("cva", "cva_required_for_mpc", _("Multipurpose cash indicators require CVA = true."))
+        message = _("Multipurpose cash indicators require CVA = true.")
+        add("cva", "cva_required_for_mpc", message, MULTIPURPOSE_SECTOR)
     population = sum(getattr(report, f) or 0 for _, f in POPULATION_FIELDS)
     age_sex = sum(getattr(report, f) or 0 for _, f in AGE_SEX_FIELDS)
     if indicator.indicator_type in IndicatorType.counting_new_beneficiaries():
@@ -150,36 +167,38 @@ def _beneficiary_rules(report: ActivityReport, population: int, age_sex: int, ad
     """Direct Assistance and Capacity Building count people."""
     kind = report.indicator.indicator_type
     total, new = report.total_beneficiaries, report.new_beneficiaries
+    direct = kind == IndicatorType.DIRECT_ASSISTANCE
     if not total:
         label = report.indicator.get_indicator_type_display()
         add(
             "total_beneficiaries",
             "total_required",
             _("%(type)s rows need total beneficiaries above 0.") % {"type": label},
+            DIRECT_ASSISTANCE_NO_BENEF if direct else CAPACITY_BUILDING_NO_BENEF,
         )
-    if kind == IndicatorType.DIRECT_ASSISTANCE and not new:
+    if direct and not new:
         message = _("Direct Assistance rows need new beneficiaries above 0.")
-        add("new_beneficiaries", "new_required", message)
+        add("new_beneficiaries", "new_required", message, DIRECT_ASSISTANCE_NO_BENEF)
     if total and new and new > total:
         message = _("New beneficiaries (%(new)s) exceed the total (%(total)s).") % {
             "new": number(new), "total": number(total)
         }  # fmt: skip
-        add("new_beneficiaries", "new_exceeds_total", message)
+        add("new_beneficiaries", "new_exceeds_total", message, NEW_BENEF_VS_TOTAL)
     # Breakdowns describe the new beneficiaries: mandatory for Direct Assistance,
     # and when given for Capacity Building they must add up as well.
-    if not (kind == IndicatorType.DIRECT_ASSISTANCE or population or age_sex):
+    if not (direct or population or age_sex):
         return
     if population != (new or 0):
         message = _("Population types sum to %(sum)s, not to new beneficiaries (%(new)s).") % {
             "sum": number(population),
             "new": number(new or 0),
         }
-        add("population", "population_sum_mismatch", message)
+        add("population", "population_sum_mismatch", message, POP_TYPE_BREAKDOWN)
     if age_sex != (new or 0):
         message = _("Age/sex groups add up to %(sum)s, not to new beneficiaries (%(new)s).") % {
             "sum": number(age_sex), "new": number(new or 0)
         }  # fmt: skip
-        add("age_sex", "age_sex_sum_mismatch", message)
+        add("age_sex", "age_sex_sum_mismatch", message, AGD_BREAKDOWN)
 
 
 def _output_rules(report: ActivityReport, population: int, age_sex: int, add) -> None:
@@ -190,6 +209,7 @@ def _output_rules(report: ActivityReport, population: int, age_sex: int, add) ->
             "quantity",
             "quantity_required",
             _("%(type)s rows need a quantity above 0.") % {"type": label},
+            NO_OUTPUT,
         )
     if report.new_beneficiaries:
         add(

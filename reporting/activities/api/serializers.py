@@ -2,7 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
-from config.api.exceptions import violations_error
+from config.api.exceptions import InvalidRecord
 from config.api.fields import MAX_COUNT, BooleanField, CodeField, MonthField, iso_datetime
 from config.api.serializers import DryRunSerializer, ProblemErrorSerializer, StrictFieldsMixin
 from config.api.versioning import HistoryEntrySerializer
@@ -11,6 +11,7 @@ from reporting.activities.models import ActivityReport, ActivityReportHistoryEnt
 from reporting.activities.rows import parse_report
 from reporting.activities.snapshots import report_values
 from reporting.common.references import references_in
+from reporting.quality.checks import problem_of, with_region_checks
 
 
 def _count_field(source: str | None = None, help_text: str = "") -> serializers.IntegerField:
@@ -190,7 +191,7 @@ class ActivityReportSerializer(serializers.ModelSerializer):
             if violation.code == "partner_not_allowed":
                 raise exceptions.PermissionDenied(violation.message, code=violation.code)
         if parsed.violations:
-            raise violations_error(parsed.violations)
+            raise InvalidRecord([problem_of(v) for v in parsed.violations])
         return parsed.data
 
 
@@ -297,3 +298,8 @@ class ImportSerializer(ImportSummarySerializer):
     class Meta(ImportSummarySerializer.Meta):
         fields = [*ImportSummarySerializer.Meta.fields, "errors"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["errors"] = with_region_checks(data["errors"])  # imports stored before them too
+        return data

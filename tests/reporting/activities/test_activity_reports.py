@@ -109,7 +109,12 @@ def test_unknown_fields_are_refused(reporter):
     response = reporter.post(URL, payload(total_beneficiary=3))
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"field": "total_beneficiary", "code": "unknown_field", "message": "Unknown field."}
+        {
+            "field": "total_beneficiary",
+            "code": "unknown_field",
+            "message": "Unknown field.",
+            "region_check": None,
+        }
     ]
 
 

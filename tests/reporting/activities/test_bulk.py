@@ -153,7 +153,8 @@ def test_reporter_rows_for_another_partner_are_row_errors(reporter):
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {"row": 1, "field": "partner", "code": "partner_not_allowed",
-         "message": "You may only report for your own organisation, not OIM."}
+         "message": "You may only report for your own organisation, not OIM.",
+         "region_check": None}
     ]  # fmt: skip
     assert not ActivityReport.objects.exists()
 
