@@ -11,6 +11,7 @@ from config.api.export_routes import export_urls
 from indicators.api.views import IndicatorViewSet, SectorViewSet
 from partners.api.views import MeView, PartnerViewSet
 from reporting.activities.api.views import ActivityReportViewSet, ImportViewSet
+from reporting.approvals.api.views import MonthSubmissionViewSet
 from reporting.border_flows.api.views import BorderCrossingViewSet, BorderPointViewSet
 from reporting.figures.api.proportions import AgeSexProportionsViewSet
 from reporting.figures.api.views import (
@@ -31,6 +32,7 @@ router.register("sectors", SectorViewSet)
 router.register("indicators", IndicatorViewSet)
 router.register("locations", LocationViewSet)
 router.register("reporting-periods", ReportingPeriodViewSet)
+router.register("month-submissions", MonthSubmissionViewSet, basename="monthsubmission")
 router.register("activity-reports", ActivityReportViewSet, basename="activityreport")
 router.register("imports", ImportViewSet, basename="import")
 router.register("border-points", BorderPointViewSet)

@@ -178,6 +178,9 @@ READYZ_NEEDS_WORKER = env_bool("READYZ_NEEDS_WORKER", default=True)
 WORKER_BACKOFF_FIRST_SECONDS = 0.5
 WORKER_BACKOFF_MAX_SECONDS = float(os.environ.get("WORKER_BACKOFF_MAX_SECONDS", "10"))
 # An import file larger than this runs as a job (202); `?async=true` asks for one anyway.
+# Approving or submitting a month waits this long for the writes into it in flight, then
+# answers 409 month_being_written (reporting.approvals.services).
+APPROVAL_LOCK_WAIT_SECONDS = float(os.environ.get("APPROVAL_LOCK_WAIT_SECONDS", "3"))
 IMPORT_ASYNC_BYTES = int(os.environ.get("IMPORT_ASYNC_BYTES", str(2 * 1024 * 1024)))
 # A job import whose worker stopped (killed, lost its database) is run again this many
 # times in all, then marked failed.
@@ -400,6 +403,8 @@ SPECTACULAR_SETTINGS = {
         "BorderPointKindEnum": "reporting.border_flows.choices.BorderPointKind",
         "ObservationMethodEnum": "reporting.border_flows.choices.ObservationMethod",
         "CheckCategoryEnum": "reporting.quality.choices.CheckCategory",
+        "SubmissionStatusEnum": "reporting.approvals.choices.SubmissionStatus",
+        "SubmissionActionEnum": "reporting.approvals.choices.SubmissionAction",
     },
 }
 

@@ -3,6 +3,7 @@ migrations. Code imports each model from its domain package, never from this mod
 
 from config.db.models import DataGeneration, IdempotencyRecord, OutboxEvent
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry, Import
+from reporting.approvals.models import MonthSubmission, MonthSubmissionEvent
 from reporting.border_flows.models import BorderCrossing, BorderCrossingHistoryEntry, BorderPoint
 from reporting.figures.models import (
     AgeSexProportions,
@@ -33,6 +34,8 @@ __all__ = [
     "IdempotencyRecord",
     "Import",
     "Location",
+    "MonthSubmission",
+    "MonthSubmissionEvent",
     "OutboxEvent",
     "PlanTarget",
     "ReportingPeriod",

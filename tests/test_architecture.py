@@ -12,11 +12,16 @@ PLUMBING = ("config.api", "config.db", "config.cache", "config.worker")
 DOMAINS = (
     "reporting.locations",
     "reporting.common",
+    # Approvals: the submissions writers hold (below the months and the 5W)...
+    "reporting.approvals.choices",
+    "reporting.approvals.models",
+    "reporting.approvals.holds",
     "reporting.periods",
     # The region's check catalogue: the 5W rules name their checks from it.
     "reporting.quality.choices",
     "reporting.quality.checks",
     "reporting.activities",
+    "reporting.approvals",  # ...and the workflow, which counts the 5W
     "reporting.border_flows",
     "reporting.figures",
     "reporting.webhooks",

@@ -34,8 +34,9 @@ from config.db.generations import data_changed
 from partners.models import User
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from reporting.activities.rows import parse_report
-from reporting.activities.services import record_report_events
+from reporting.activities.services import record_report_events, submission_key
 from reporting.activities.snapshots import report_values
+from reporting.approvals.holds import Key, approved_message, submissions_hold
 from reporting.common.references import ReferenceIndex
 from reporting.periods.services import periods_hold
 from reporting.quality.checks import problem_of
@@ -207,6 +208,8 @@ class _Stream:
         self.partners: set[int] = set()  # locked
         self.months: set[date] = set()  # of the rows and of the reports they change
         self.locked: set[date] = set()
+        self.keys: set[Key] = set()  # (partner, country, month) of the rows and their reports
+        self.approved: set[Key] = set()
         self.batch_months: set[tuple[int, date]] = set()  # (partner, month) of the rows
         self.targeted: set[int] = set()  # replace=months: reports a row names
 
@@ -228,7 +231,14 @@ class _Stream:
         if months - self.months:
             self.locked |= periods_hold(months=months - self.months)
             self.months |= months
+        keys = {submission_key(c, self.references) for _, c in parsed} | {
+            submission_key(t, self.references) for _, _, t in plan if t is not None
+        }
+        if keys - self.keys:
+            self.approved |= submissions_hold(keys=keys - self.keys)
+            self.keys |= keys
         self.errors += _locked_month_errors(plan, self.locked)
+        self.errors += _approved_month_errors(plan, self.approved, self.references)
         if self.replace_months:
             self.targeted |= targeted
             self.batch_months |= {(c.partner_id, c.month) for _, c, _ in plan}
@@ -245,6 +255,11 @@ class _Stream:
             raise RowsInvalid(self.errors)
         stale_ids = self.found.stale(self.batch_months, self.targeted)
         stale = list(ActivityReport.objects.filter(pk__any=stale_ids).order_by("pk"))
+        keys = {submission_key(r, self.references) for r in stale}
+        approved = (keys & self.approved) | submissions_hold(keys=keys - self.keys)
+        if approved:  # replace=months would delete reports of an approved month
+            month = min(m for _, _, m in approved)
+            raise RowsInvalid([row_error(None, "month", "month_approved", approved_message(month))])
         if not self.result.dry_run:
             progress.writing()
         self.writer.finish(stale, self.months)
@@ -390,6 +405,15 @@ def _locked_month_errors(plan, locked: set[date]) -> list[dict[str, Any]]:
         for month in {candidate.month, target.month if target else candidate.month} & locked:
             message = _("Reporting month %(month)s is locked.") % {"month": month_str(month)}
             errors.append(row_error(index, "month", "period_locked", message))
+    return errors
+
+
+def _approved_month_errors(plan, approved: set[Key], references) -> list[dict[str, Any]]:
+    errors = []
+    for index, candidate, target in plan if approved else ():
+        reports = (candidate, target) if target is not None else (candidate,)
+        for key in {submission_key(r, references) for r in reports} & approved:
+            errors.append(row_error(index, "month", "month_approved", approved_message(key[2])))
     return errors
 
 

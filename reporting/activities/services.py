@@ -14,6 +14,7 @@ from config.db.versioning import VersionedRecords
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from reporting.activities.snapshots import report_values
 from reporting.activities.validation import activity_report_violations
+from reporting.approvals.holds import Key, submissions_assert_open
 from reporting.common.references import ReferenceIndex
 from reporting.periods.services import periods_assert_open
 from reporting.quality.checks import problem_of
@@ -60,6 +61,18 @@ REPORTS = VersionedRecords(
 
 def _values(references: ReferenceIndex):
     return lambda report: report_values(report, references)
+
+
+def submission_key(report: ActivityReport, references: ReferenceIndex) -> Key:
+    """The organisation's month in a country that a report belongs to (approvals)."""
+    country = references.object_by_id("location", report.admin1_id).parent_id
+    return (report.partner_id, country, report.month)
+
+
+def _assert_writable(reports: list[ActivityReport], references: ReferenceIndex) -> None:
+    """Their months are open (not locked) and not approved for their organisation."""
+    periods_assert_open(months={r.month for r in reports})
+    submissions_assert_open(keys={submission_key(r, references) for r in reports})
 
 
 def _assert_valid(report: ActivityReport, references: ReferenceIndex) -> None:
@@ -113,7 +126,7 @@ def activity_report_create(
     references = references or ReferenceIndex()
 
     def check(report):
-        periods_assert_open(months=[report.month])
+        _assert_writable([report], references)
         _assert_key_free(report)
 
     report = REPORTS.create(
@@ -140,7 +153,7 @@ def activity_report_update(
     references = references or ReferenceIndex()
 
     def check(current, previous):
-        periods_assert_open(months={previous.month, current.month})
+        _assert_writable([previous, current], references)
         _assert_valid(current, references)
         _assert_key_free(current)
 
@@ -164,10 +177,11 @@ def activity_report_delete(
     references: ReferenceIndex | None = None,
 ) -> None:
     """Soft delete: the report leaves lists and figures; its history stays."""
+    references = references or ReferenceIndex()
     REPORTS.delete(
-        report.pk, values=_values(references or ReferenceIndex()), user=user, channel=channel,
+        report.pk, values=_values(references), user=user, channel=channel,
         expected_version=expected_version, batch_id=batch_id,
-        check=lambda current: periods_assert_open(months=[current.month]),
+        check=lambda current: _assert_writable([current], references),
     )  # fmt: skip
     report.version += 1
     record_events([report_event("deleted", report, channel=channel, user=user)])

@@ -9,6 +9,8 @@ from config.api.exceptions import Conflict
 from config.api.fields import month_str
 from config.db.generations import data_changed
 from config.db.outbox import record_events
+from reporting.approvals.choices import SubmissionStatus
+from reporting.approvals.models import MonthSubmission
 from reporting.periods.choices import PeriodStatus
 from reporting.periods.models import ReportingPeriod
 
@@ -76,7 +78,18 @@ def periods_set_status(
             (f"period.{action}", None, {"month": month_str(p.month), "reason": reason})
             for p in changed
         ]
-        if action == "locked":  # no report of a locked month changes: its figures are final
-            events += [("figures.final", None, {"month": month_str(p.month)}) for p in changed]
+        if action == "locked":
+            # No report of a locked month changes: its figures are final, unless a month
+            # an organisation submitted there still awaits approval (approvals).
+            pending = set(
+                MonthSubmission.objects.filter(
+                    month__in=[p.month for p in changed], status__in=SubmissionStatus.pending()
+                ).values_list("month", flat=True)
+            )
+            events += [
+                ("figures.final", None, {"month": month_str(p.month)})
+                for p in changed
+                if p.month not in pending
+            ]
         record_events(events)
     return changed

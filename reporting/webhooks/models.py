@@ -14,7 +14,15 @@ EVENT_TYPES = [
     ("import.failed", "An import of the organisation failed (rejected, failed, cancelled)"),
     ("period.locked", "A reporting month was locked"),
     ("period.unlocked", "A reporting month was unlocked"),
-    ("figures.final", "A month's figures are final (the month is locked)"),
+    ("month.submitted", "The organisation submitted a month of a country for approval"),
+    ("month.approved", "A coordinator approved a month the organisation submitted"),
+    ("month.returned", "A coordinator returned a submitted month, with a reason"),
+    ("month.reopened", "A coordinator reopened an approved month, with a reason"),
+    (
+        "figures.final",
+        "A month's figures are final: every month submitted in a country is "
+        "approved, or the month is locked with none awaiting approval",
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from config.api.fields import BooleanField, MonthField
 from config.api.serializers import StrictFieldsMixin
+from reporting.approvals.api.serializers import FigureApprovalSerializer
 from reporting.common.references import ReferenceField, ReferenceIndex, unknown_code_message
 from reporting.figures.choices import (
     Accumulation,
@@ -244,6 +245,10 @@ class CoveredCountrySerializer(serializers.Serializer):
 class FigureMetaSerializer(serializers.Serializer):
     months = MonthsSerializer()
     provisional = serializers.BooleanField(help_text="Some month covered is still open.")
+    approval = FigureApprovalSerializer(
+        help_text="Which organisations' months the figure covers are approved (submission "
+        "and approval: month-submissions/)."
+    )
     countries = CoveredCountrySerializer(
         many=True,
         help_text="The countries this figure covers (those of the country/admin1 filter, else "

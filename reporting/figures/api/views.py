@@ -13,6 +13,7 @@ from config.api.fields import number
 from config.api.permissions import IsCoordinatorOrReadOnly
 from config.api.spreadsheets import uploaded_rows
 from config.db.generations import cached
+from reporting.approvals.selectors import approval_of
 from reporting.common.references import ReferenceIndex
 from reporting.figures.api.serializers import (
     CashFiguresSerializer,
@@ -84,15 +85,20 @@ def _figure_body(
     locked, the countries it covers (a regional figure is their sum), the grouping and the
     rows."""
     names = references.names()["location"]
+    if countries is None:
+        countries = [
+            {"country": c, "country_name": names.get(c)}
+            for c in covered_countries(query, references)
+        ]
     return {
         "months": {"from": f"{query.month_from:%Y-%m}", "to": f"{query.month_to:%Y-%m}"},
         "provisional": provisional(query.month_from, query.month_to),
-        "countries": countries
-        if countries is not None
-        else [
-            {"country": c, "country_name": names.get(c)}
-            for c in covered_countries(query, references)
-        ],
+        "approval": approval_of(
+            month_from=query.month_from,
+            month_to=query.month_to,
+            countries=[c["country"] for c in countries],
+        ),
+        "countries": countries,
         "group_by": query.group_by,
         "results": _bounded(rows),
     }
