@@ -368,4 +368,5 @@ ES = {
     'Submitted': 'Enviado',
     'Returned': 'Devuelto',
     'Reopened': 'Reabierto',
+    'Only coordinators import history with its flaws.': 'Solo los coordinadores importan el historial con sus errores.',
 }

@@ -35,6 +35,7 @@ class BatchResult:
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
+    flagged: int = 0  # rows kept with quality flags (a history import's)
     rows: list[BatchRow] = field(default_factory=list)
     deleted_ids: list[int] = field(default_factory=list)
     keep_rows: bool = True  # False: counts only (an import of 500,000 rows answers counts)

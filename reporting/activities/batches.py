@@ -89,13 +89,15 @@ def activity_reports_write(
     batch_id: uuid.UUID | None = None,
     progress=None,
     keep_rows: bool = True,
+    history: bool = False,
 ) -> BatchResult:
     """The engine behind batches and imports. `rows` yields (row number, raw report); the
     numbers are what errors and results refer to (batch positions, spreadsheet lines). Rows
     may be a generator: they are read once. A job passes `progress` (reporting.activities.
     jobs.Progress): told of rows validated and written, and of the phase; it may stop the
     run (a cancel), which rolls everything back. Without `keep_rows` the result holds
-    counts only, not a line per row."""
+    counts only, not a line per row. `history`: rows breaking only the region's Consistency
+    or Accuracy checks are written, flagged (reporting.activities.rows.parse_report)."""
     result = BatchResult(batch_id=batch_id or uuid.uuid4(), dry_run=dry_run, keep_rows=keep_rows)
     return run_batch(
         result,
@@ -106,6 +108,7 @@ def activity_reports_write(
             replace_months=replace_months,
             channel=channel,
             progress=progress or NO_PROGRESS,
+            history=history,
         ),  # fmt: skip
         what="reports",
     )
@@ -122,14 +125,18 @@ class _NoProgress:
 NO_PROGRESS = _NoProgress()
 
 
-def _run(result: BatchResult, *, user, rows, replace_months: bool, channel: str, progress) -> None:
+def _run(
+    result: BatchResult, *, user, rows, replace_months: bool, channel: str, progress, history
+) -> None:
     run = _Stream(result, user=user, replace_months=replace_months, channel=channel)
     if connection.vendor == "postgresql":
         # Foreign keys checked by each chunk's statements, while the next chunk is read,
         # rather than all together at the end (deferred, as Django declares them).
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    for count, parsed, errors in _read_ahead(rows, user=user, references=run.references):
+    read = _read_ahead(rows, user=user, references=run.references, history=history)
+    for count, parsed, errors in read:
+        result.flagged += sum(1 for _, candidate in parsed if candidate.quality_flags)
         run.take(count, parsed, errors, progress)
     run.finish(progress)
 
@@ -137,7 +144,7 @@ def _run(result: BatchResult, *, user, rows, replace_months: bool, channel: str,
 _DONE = object()
 
 
-def _read_ahead(rows, *, user, references: ReferenceIndex):
+def _read_ahead(rows, *, user, references: ReferenceIndex, history: bool):
     """(rows read, valid rows, errors) chunk by chunk. The rows are read and checked by a
     thread of its own, one chunk ahead: while this thread waits for the database to write a
     chunk, that one reads the next (Python's lock is free during the wait), so a large
@@ -167,12 +174,17 @@ def _read_ahead(rows, *, user, references: ReferenceIndex):
                     chunk.append(item)
                     if len(chunk) == READ_CHUNK:
                         count += len(chunk)
-                        if not put((count, *_read(chunk, user=user, references=references))):
+                        if not put(
+                            (
+                                count,
+                                *_read(chunk, user=user, references=references, history=history),
+                            )
+                        ):
                             return
                         chunk = []
                 if chunk:
                     count += len(chunk)
-                    put((count, *_read(chunk, user=user, references=references)))
+                    put((count, *_read(chunk, user=user, references=references, history=history)))
             put(_DONE)
         except BaseException as error:  # raised again on the caller's thread
             put(error)
@@ -266,12 +278,14 @@ class _Stream:
         progress.written(self.writer.written)
 
 
-def _read(rows, *, user, references) -> tuple[list[tuple[int, ActivityReport]], list[dict]]:
+def _read(
+    rows, *, user, references, history: bool = False
+) -> tuple[list[tuple[int, ActivityReport]], list[dict]]:
     """Each row read and checked against the 5W rules: (row, candidate) of the valid ones,
     and the errors of the others."""
     parsed, errors = [], []
     for index, raw in rows:
-        row = parse_report(raw, user=user, references=references)
+        row = parse_report(raw, user=user, references=references, history=history)
         errors += [problem_of(v, row=index) for v in row.violations]
         report_id = _report_id(raw, index, errors)
         if row.ok and report_id is not False:

@@ -36,6 +36,7 @@ def limited_rows(rows: Iterator, counter: list[int]) -> Iterator:
 def import_create(
     *, user, file_name: str, content: bytes, dry_run: bool = False,
     replace_months: bool = False, as_job: bool = False, partner_id: int | None = None,
+    history: bool = False,
 ) -> Import:  # fmt: skip
     """Read and apply a 5W file. Raises SheetError when the file cannot be read as a 5W
     table; returns the Import, whose status says whether its rows were written. `as_job`:
@@ -53,6 +54,7 @@ def import_create(
         content=content,
         dry_run=dry_run,
         replace_months=replace_months,
+        history=history,
         batch_id=batch_id,
     )
     if as_job:
@@ -72,6 +74,7 @@ def import_create(
                 channel=ChangeChannel.IMPORT,
                 batch_id=batch_id,
                 keep_rows=False,
+                history=history,
             )
         except RowsInvalid as invalid:
             upload.status = Import.Status.REJECTED
@@ -80,6 +83,7 @@ def import_create(
             upload.status = Import.Status.VALIDATED if dry_run else Import.Status.COMPLETED
             upload.created, upload.updated = result.created, result.updated
             upload.unchanged, upload.deleted = result.unchanged, result.deleted
+            upload.flagged = result.flagged
         upload.rows, upload.text_repaired = counter[0], repaired[0]
         upload.save()
         # The problems in a statement of their own, not beside the file: a statement that

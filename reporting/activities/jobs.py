@@ -81,6 +81,7 @@ class Progress:
 def import_submit(
     *, user, file_name: str, content: bytes, dry_run: bool = False,
     replace_months: bool = False, force_job: bool = False, partner_id: int | None = None,
+    history: bool = False,
 ) -> Import:  # fmt: skip
     """An upload through any door (the API, the console): run at once, or, over
     IMPORT_ASYNC_BYTES or with `force_job`, queued as a job (`run_as_job`) that starts once
@@ -89,7 +90,7 @@ def import_submit(
     as_job = force_job or len(content) > settings.IMPORT_ASYNC_BYTES
     record = import_create(
         user=user, file_name=file_name, content=content, dry_run=dry_run,
-        replace_months=replace_months, as_job=as_job, partner_id=partner_id,
+        replace_months=replace_months, as_job=as_job, partner_id=partner_id, history=history,
     )  # fmt: skip
     if as_job:
         import_enqueue(record)
@@ -137,11 +138,12 @@ def import_run(import_id: int) -> str:
                 batch_id=record.batch_id,
                 progress=Progress(import_id),
                 keep_rows=False,
+                history=record.history,
             )
             _finish(
                 record, Status.VALIDATED if record.dry_run else Status.COMPLETED, counter[0],
                 created=result.created, updated=result.updated, unchanged=result.unchanged,
-                text_repaired=repaired[0],
+                text_repaired=repaired[0], flagged=result.flagged,
                 deleted=result.deleted, rows_written=result.created + result.updated
                 + result.deleted,
             )  # fmt: skip

@@ -108,6 +108,11 @@ class ActivityReport(models.Model):
     other_under_18 = models.PositiveIntegerField(default=0, validators=count_validators)
     other_over_18 = models.PositiveIntegerField(default=0, validators=count_validators)
 
+    # The region's Consistency and Accuracy checks (reporting.quality.checks) a row of
+    # history breaks: bit n set for check n. Only coordinators' history imports store such
+    # rows; any other write checks every rule and leaves 0 (a fixed row loses its flags).
+    quality_flags = models.PositiveIntegerField(default=0)
+
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(editable=False)
     updated_at = models.DateTimeField(editable=False)
@@ -158,6 +163,12 @@ class ActivityReport(models.Model):
             models.Index(fields=["implementing_partner", "month"]),
             # Batches and imports find id-less rows' reports by name (natural key).
             models.Index(fields=["partner", "activity_name"]),
+            # Figures count the flagged rows they include: few, found from this alone.
+            models.Index(
+                fields=["month", "admin1"],
+                condition=Q(quality_flags__gt=0),
+                name="activityreport_flagged",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -185,12 +196,14 @@ class ActivityReport(models.Model):
             models.CheckConstraint(
                 condition=Q(new_beneficiaries__isnull=True)
                 | Q(total_beneficiaries__isnull=True)
-                | Q(new_beneficiaries__lte=F("total_beneficiaries")),
+                | Q(new_beneficiaries__lte=F("total_beneficiaries"))
+                | Q(quality_flags__gt=0),
                 name="activityreport_new_not_above_total",
             ),
             models.CheckConstraint(
                 condition=Q(cva=True, cva_value_usd__gt=0, delivery_mechanism__isnull=False)
-                | Q(cva=False, cva_value_usd__isnull=True, delivery_mechanism__isnull=True),
+                | Q(cva=False, cva_value_usd__isnull=True, delivery_mechanism__isnull=True)
+                | Q(quality_flags__gt=0),
                 name="activityreport_cva_consistent",
             ),
         ]
@@ -275,6 +288,12 @@ class Import(models.Model):
     content = models.BinaryField(help_text="The file as uploaded, for its error report.")
     dry_run = models.BooleanField(default=False)
     replace_months = models.BooleanField(default=False)
+    history = models.BooleanField(
+        default=False,
+        help_text="Past months imported with their flaws: rows breaking only the region's "
+        "Consistency or Accuracy checks are stored, flagged (coordinators).",
+    )
+    flagged = models.PositiveIntegerField(default=0, help_text="Rows stored with flags.")
     status = models.CharField(max_length=10, choices=Status.choices)
     batch_id = models.UUIDField(help_text="Names the import in the history it wrote.")
     rows = models.PositiveIntegerField(default=0, help_text="Data rows read from the file.")

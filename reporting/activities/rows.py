@@ -31,8 +31,9 @@ from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, Activ
 from reporting.activities.validation import activity_report_violations
 from reporting.common.references import ReferenceIndex, unknown_code_message
 from reporting.locations.choices import LocationLevel
+from reporting.quality.checks import flags_of
 
-READ_ONLY = frozenset({"id", "created_at", "updated_at", "created_by", "version"})
+READ_ONLY = frozenset({"id", "created_at", "updated_at", "created_by", "version", "quality_flags"})
 
 
 # Derived or redundant columns of the 5W: accepted, and checked against the row.
@@ -152,8 +153,12 @@ def parse_report(
     references: ReferenceIndex,
     instance: ActivityReport | None = None,
     partial: bool = False,
+    history: bool = False,
 ) -> ParsedReport:
-    """Read a raw report; with `instance`, the result is the instance changed by `raw`."""
+    """Read a raw report; with `instance`, the result is the instance changed by `raw`.
+    A row passing every rule has no quality flags (a flagged row fixed loses them). With
+    `history`, a row breaking only the region's Consistency or Accuracy checks is valid,
+    flagged with them (reporting.quality.checks.flags_of)."""
     out = ParsedReport()
     add = out.violations.append
     if not isinstance(raw, dict):
@@ -183,10 +188,14 @@ def parse_report(
     if any(v.code != "unknown_field" for v in out.violations):
         return out
 
+    data["quality_flags"] = 0
     out.candidate = candidate = _candidate(data, instance, references)
     out.violations.extend(activity_report_violations(candidate))
     if raw.keys() & CONSISTENCY:
         _consistency(raw, candidate, add, references)
+    if history and out.violations:
+        flags, out.violations[:] = flags_of(out.violations)
+        candidate.quality_flags = data["quality_flags"] = flags
     return out
 
 

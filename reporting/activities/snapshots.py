@@ -9,6 +9,7 @@ from typing import Any
 from config.api.fields import month_str
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
 from reporting.common.references import ReferenceIndex
+from reporting.quality.checks import flag_names
 
 
 def report_values(report: ActivityReport, references: ReferenceIndex) -> dict[str, Any]:
@@ -39,4 +40,5 @@ def report_values(report: ActivityReport, references: ReferenceIndex) -> dict[st
         "new_beneficiaries": report.new_beneficiaries,
         "population": {key: getattr(report, field) for key, field in POPULATION_FIELDS},
         "age_sex": {key: getattr(report, field) for key, field in AGE_SEX_FIELDS},
+        "quality_flags": flag_names(report.quality_flags),
     }

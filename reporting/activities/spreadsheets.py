@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from config.api.exports import register_hxl_tags, register_labels, xlsx_text
 from config.api.spreadsheets import SheetError, read_table
 from reporting.activities.choices import DELIVERY_MECHANISM_ES, DeliveryMechanism
+from reporting.quality.checks import with_region_checks
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,8 @@ ID_HEADERS = {"id", "report id", "id del reporte"}
 # sets (read-only), names printed next to codes, the error report's own columns.
 IGNORED_HEADERS = {
     "created at", "updated at", "created by", "updated by", "version", "deleted at", "row",
-    "fila", "partner name", "implementing partner name", "admin1 name", "admin2 name",
+    "fila", "quality flags", "partner name", "implementing partner name", "admin1 name",
+    "admin2 name",
     "indicator name", "sector name", "country name",
     "platform",  # ActivityInfo's export: the country's platform, known from the country
 }  # fmt: skip
@@ -310,8 +312,12 @@ def with_columns(errors: list[dict], header: list[str]) -> list[dict]:
 
 
 def _message(error: dict, columns: dict) -> str:
+    """`Girls (<18): Age/sex groups add up to... (AGDBreakdown)`: the user's header, the
+    problem, and the region's check as its error report names it."""
     where = columns.get(error.get("field") or "", (None, error.get("field")))[1]
-    return f"{where}: {error['message']}" if where else error["message"]
+    message = f"{where}: {error['message']}" if where else error["message"]
+    check = error.get("region_check")
+    return f"{message} ({check['name']})" if check else message
 
 
 def error_report(
@@ -323,6 +329,7 @@ def error_report(
     and `Error n` columns are ignored."""
     header = read_header(content, file_format)
     columns = field_columns(header)
+    errors = with_region_checks(errors)
     by_row: dict[int, list[dict]] = {}
     for e in errors:
         by_row.setdefault(e["row"], []).append(e)

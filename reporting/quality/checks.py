@@ -271,3 +271,27 @@ def check_entry(check: RegionCheck) -> dict[str, Any]:
             {"field": field, "code": code} for field, code in SERVICE_PROBLEMS[check.id]
         ],
     }  # fmt: skip
+
+
+# History imports store rows that break only these (quality_flags, bit n for check n).
+FLAGGABLE = frozenset(
+    c.id for c in REGION_CHECKS.values()
+    if c.category in (CheckCategory.CONSISTENCY, CheckCategory.ACCURACY)
+)  # fmt: skip
+
+
+def flags_of(violations: list[Violation]) -> tuple[int, list[Violation]]:
+    """The flags of a row of history (the checks it breaks that history may keep), and the
+    violations that still refuse it."""
+    flags, refused = 0, []
+    for violation in violations:
+        check = violation_check(violation)
+        if check in FLAGGABLE:
+            flags |= 1 << check
+        else:
+            refused.append(violation)
+    return flags, refused
+
+
+def flag_names(flags: int) -> list[str]:
+    return [c.name for c in REGION_CHECKS.values() if flags & (1 << c.id)] if flags else []

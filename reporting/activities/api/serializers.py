@@ -58,6 +58,13 @@ class ActivityReportSerializer(serializers.ModelSerializer):
         help_text="The partner system's own id; unique per partner. Reused ids answer 409.",
     )
     month = MonthField(help_text="Reporting month, YYYY-MM. Future months are refused.")
+    quality_flags = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The region's checks (variable names, e.g. `AGDBreakdown`) this row of "
+        "history breaks: stored by a coordinator's history import and counted as the region "
+        "counts it. Empty for every other row; a flagged row corrected loses its flags.",
+    )
     partner = CodeField(
         "partner",
         required=False,
@@ -159,12 +166,13 @@ class ActivityReportSerializer(serializers.ModelSerializer):
             "new_beneficiaries",
             "population",
             "age_sex",
+            "quality_flags",
             "created_at",
             "updated_at",
             "created_by",
             "version",
         ]
-        read_only_fields = ["id", "created_at", "updated_at", "version"]
+        read_only_fields = ["id", "quality_flags", "created_at", "updated_at", "version"]
         validators = []  # reporting.activities.rows.parse_report checks everything, once
 
     def to_representation(self, instance):
@@ -222,6 +230,13 @@ class ImportUploadSerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="`months`: the file replaces the partner's reports of every month it "
         "contains; reports of those months missing from the file are deleted (soft).",
     )
+    history = BooleanField(
+        default=False,
+        help_text="Coordinators: past months (an ActivityInfo export of any year) with their "
+        "flaws. Rows breaking only the region's Consistency or Accuracy checks are stored, "
+        "each flagged with its checks (`quality_flags`) and counted in figures as the region "
+        "counts them; rows with Completeness problems (unknown references...) are refused.",
+    )
 
 
 class ImportQuerySerializer(StrictFieldsMixin, serializers.Serializer):
@@ -259,8 +274,9 @@ class ImportSummarySerializer(serializers.ModelSerializer):
         model = Import
         fields = [
             "id", "file_name", "file_size", "file_format", "checksum", "uploaded_by", "partner",
-            "uploaded_at", "dry_run", "replace_months", "status", "batch_id", "rows", "created",
-            "updated", "unchanged", "deleted", "text_repaired", "errors_total", "errors_omitted",
+            "uploaded_at", "dry_run", "replace_months", "history", "status", "batch_id", "rows",
+            "created", "updated", "unchanged", "deleted", "flagged", "text_repaired",
+            "errors_total", "errors_omitted",
             "error_report_xlsx", "error_report_csv", "run_as_job", "rows_expected",
             "rows_validated", "rows_written", "percent", "attempts", "cancel_requested",
             "finished_at", "failure",

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ErrorDetail, ValidationError
+from rest_framework.exceptions import ErrorDetail, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -284,6 +284,9 @@ class ImportViewSet(
         options = ImportQuerySerializer(data=request.query_params)
         options.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
+        history = upload.validated_data["history"]
+        if history and not request.user.is_coordinator:
+            raise PermissionDenied(_("Only coordinators import history with its flaws."))
         if file.size > settings.IMPORT_MAX_BYTES:
             raise RequestTooLarge(
                 _("Files up to %(max)s bytes; this one has %(size)s.")
@@ -298,6 +301,7 @@ class ImportViewSet(
                 dry_run=upload.validated_data["dry_run"],
                 replace_months=upload.validated_data.get("replace") == "months",
                 force_job=options.validated_data["async"],
+                history=history,
             )
         except SheetError as error:
             raise ValidationError({"file": [ErrorDetail(error.message, code=error.code)]}) from None

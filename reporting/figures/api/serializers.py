@@ -245,6 +245,10 @@ class CoveredCountrySerializer(serializers.Serializer):
 class FigureMetaSerializer(serializers.Serializer):
     months = MonthsSerializer()
     provisional = serializers.BooleanField(help_text="Some month covered is still open.")
+    flagged_rows = serializers.IntegerField(
+        help_text="Rows of imported history it counts that break some of the region's "
+        "quality checks (`quality_flags`), counted as the region's script counts them."
+    )
     approval = FigureApprovalSerializer(
         help_text="Which organisations' months the figure covers are approved (submission "
         "and approval: month-submissions/)."

@@ -100,6 +100,12 @@ def provisional(start: date, end: date) -> bool:
     return locked < len(_months(start, end))
 
 
+def flagged_rows(query: FigureQuery) -> int:
+    """The rows of history the figure counts that break some of the region's checks
+    (quality_flags): counted as the region's script counts them, and said so."""
+    return _reports(query).filter(quality_flags__gt=0).count()
+
+
 def _reports(
     query: FigureQuery,
     *,

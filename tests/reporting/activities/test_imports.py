@@ -161,6 +161,8 @@ def test_error_report_lists_uploaded_rows_with_an_error_column_per_problem(repor
     # Each problem names the file's own column header.
     assert any(p.startswith("New beneficiaries of the month: ") for p in problems)
     assert any(p.startswith("Admin2: ") and "PE1501" in p for p in problems)
+    # ... and the region's check, as the region's own error report names it.
+    assert any(p.startswith("Admin2: ") and p.endswith("(admin1and2check)") for p in problems)
 
     xlsx_report = reporter.client.get(f"{URL}{import_id}/error-report.xlsx/")
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_report.content)).active
