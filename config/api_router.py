@@ -21,7 +21,7 @@ from reporting.figures.api.views import (
 )
 from reporting.locations.api.views import LocationViewSet
 from reporting.periods.api.views import ReportingPeriodViewSet
-from reporting.quality.api.views import QualityCheckViewSet
+from reporting.quality.api.views import QualityCheckViewSet, QualityReportViewSet
 from reporting.region.api.views import RegionViewSet
 from reporting.webhooks.api.views import WebhookSubscriptionViewSet
 
@@ -44,6 +44,7 @@ router.register("proportions", AgeSexProportionsViewSet, basename="agesexproport
 router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 router.register("region", RegionViewSet, basename="region")
 router.register("quality-checks", QualityCheckViewSet, basename="qualitycheck")
+router.register("quality-report", QualityReportViewSet, basename="qualityreport")
 
 
 class ApiRootView(APIView):

@@ -369,4 +369,7 @@ ES = {
     'Returned': 'Devuelto',
     'Reopened': 'Reabierto',
     'Only coordinators import history with its flaws.': 'Solo los coordinadores importan el historial con sus errores.',
+    'Too many rows for Excel.': 'Demasiadas filas para Excel.',
+    'Review': 'Revisión',
+    'Please review activity': 'Revise la actividad',
 }

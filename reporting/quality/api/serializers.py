@@ -1,5 +1,8 @@
 from rest_framework import serializers
 
+from config.api.fields import MonthField
+from config.api.serializers import RegionCheckSerializer, StrictFieldsMixin
+from reporting.common.references import ReferenceField
 from reporting.quality.choices import CheckCategory
 
 
@@ -25,3 +28,69 @@ class QualityCheckSerializer(serializers.Serializer):
     service_problems = ServiceProblemSerializer(
         many=True, help_text="The service's problems (field and code) that name this check."
     )
+
+
+class QualityReportQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    month_from = MonthField(
+        required=False, help_text="First month (default: January of month_to's year)."
+    )
+    month_to = MonthField(required=False, help_text="Last month (default: the current one).")
+    partner = ReferenceField("partner", required=False, help_text="Organisation code.")
+    country = ReferenceField("location", required=False, help_text="Country ISO3, e.g. PER.")
+
+
+class QualityGroupSerializer(serializers.Serializer):
+    month = MonthField()
+    partner = serializers.CharField()
+    partner_name = serializers.CharField(allow_null=True)
+    country = serializers.CharField()
+    country_name = serializers.CharField(allow_null=True)
+    rows = serializers.IntegerField(help_text="Reports of the organisation, country and month.")
+    flagged_rows = serializers.IntegerField(help_text="Of them, rows breaking some check.")
+    checks = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Rows breaking each check, by its name."
+    )
+
+
+class CheckCountSerializer(serializers.Serializer):
+    check = RegionCheckSerializer()
+    rows = serializers.IntegerField()
+
+
+class OrganisationCountSerializer(serializers.Serializer):
+    partner = serializers.CharField()
+    partner_name = serializers.CharField(allow_null=True)
+    rows = serializers.IntegerField()
+    flagged_rows = serializers.IntegerField()
+
+
+class CountryCountSerializer(serializers.Serializer):
+    country = serializers.CharField()
+    country_name = serializers.CharField(allow_null=True)
+    rows = serializers.IntegerField()
+    flagged_rows = serializers.IntegerField()
+
+
+class QualityMonthsSerializer(serializers.Serializer):
+    to = MonthField()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = MonthField()
+        return fields
+
+
+class QualityReportSerializer(serializers.Serializer):
+    """The region's checks counted over a scope. Stored rows passed every rule when they
+    were written, except history imported with its flaws: those rows are the ones to review
+    (rows/ downloads them as the region's error report)."""
+
+    months = QualityMonthsSerializer()
+    rows = serializers.IntegerField(help_text="Reports in scope.")
+    flagged_rows = serializers.IntegerField(help_text="Reports breaking some check.")
+    by_check = CheckCountSerializer(many=True, help_text="Each of the 19 checks (a chart).")
+    by_organisation = OrganisationCountSerializer(
+        many=True, help_text="Per organisation, most flagged first (a chart)."
+    )
+    by_country = CountryCountSerializer(many=True)
+    results = QualityGroupSerializer(many=True, help_text="Per month, organisation and country.")

@@ -1,11 +1,43 @@
+from datetime import date
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.decorators import action
+from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from config.api.export_routes import ExportNegotiation
+from config.api.exports import (
+    XLSX_MAX_ROWS,
+    CSVFileRenderer,
+    OctetStreamRenderer,
+    XLSXFileRenderer,
+    rows_in_one_transaction,
+    table_options,
+)
 from config.api.pagination import PageNumberPagination
-from reporting.quality.api.serializers import QualityCheckSerializer
-from reporting.quality.checks import BY_NAME, REGION_CHECKS, check_entry
+from config.api.spreadsheets import write_csv, write_xlsx
+from reporting.activities.activityinfo import COLUMNS, activityinfo_row
+from reporting.activities.validation import current_month
+from reporting.common.references import ReferenceIndex
+from reporting.locations.choices import LocationLevel
+from reporting.quality.api.serializers import (
+    QualityCheckSerializer,
+    QualityReportQuerySerializer,
+    QualityReportSerializer,
+)
+from reporting.quality.checks import BY_NAME, FLAGGABLE, REGION_CHECKS, check_entry, flag_names
+from reporting.quality.selectors import (
+    CHECK_COLUMNS,
+    QualityScope,
+    flagged_reports,
+    quality_report,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_PARAMETERS = {"format", "sep", "headers"}
 
 
 class QualityCheckViewSet(viewsets.GenericViewSet):
@@ -29,3 +61,94 @@ class QualityCheckViewSet(viewsets.GenericViewSet):
         if check is None:
             raise NotFound()
         return Response(QualityCheckSerializer(check_entry(check)).data)
+
+
+def _invalid(field: str, code: str, message: str) -> ValidationError:
+    return ValidationError({field: [ErrorDetail(message, code=code)]})
+
+
+class QualityReportViewSet(viewsets.GenericViewSet):
+    """The region's checks over any scope: rows per check, organisation, country and month,
+    and the rows themselves as the region's error report. Each organisation's users see
+    its own rows only; analysts and coordinators see every organisation's."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = QualityReportSerializer
+    pagination_class = None
+    filter_backends = []
+    problem_statuses = {"list": ["400"], "rows": ["400", "413"]}
+
+    def _scope(self, request) -> QualityScope:
+        asked = {k: v for k, v in request.query_params.items() if k not in FILE_PARAMETERS}
+        query = QualityReportQuerySerializer(data=asked, context={"request": request})
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        month_to = data.get("month_to") or current_month()
+        month_from = data.get("month_from") or date(month_to.year, 1, 1)
+        if month_from > month_to:
+            raise _invalid("month_from", "invalid_range", _("After month_to."))
+        country = data.get("country")
+        if country is not None and country.level != LocationLevel.COUNTRY:
+            raise _invalid(
+                "country", "wrong_level", _("%(code)s is not a country.") % {"code": country.pcode}
+            )
+        partner = data.get("partner")
+        partner_id = partner.pk if partner is not None else None
+        user = request.user
+        if not user.reads_everything:  # an organisation sees its own rows, whatever it asks
+            partner_id = user.partner_id if partner_id in (None, user.partner_id) else 0
+            partner_id = partner_id if partner_id is not None else 0
+        return QualityScope(
+            month_from=month_from,
+            month_to=month_to,
+            partner_id=partner_id,
+            country_id=country.pk if country is not None else None,
+        )
+
+    @extend_schema(parameters=[QualityReportQuerySerializer], responses=QualityReportSerializer)
+    def list(self, request):
+        """Rows per check, organisation, country and month (January of `month_to`'s year to
+        `month_to`, the current month by default), with the totals the region's tool
+        charts: by check and by organisation."""
+        return Response(quality_report(scope=self._scope(request), references=ReferenceIndex()))
+
+    @extend_schema(parameters=[QualityReportQuerySerializer])  # documented as an export
+    @action(
+        detail=False, methods=["get"],
+        renderer_classes=[OctetStreamRenderer, CSVFileRenderer, XLSXFileRenderer],
+        content_negotiation_class=ExportNegotiation,
+    )  # fmt: skip
+    def rows(self, request):
+        """The rows to review as the region's error report lays them out: the 5W's 30
+        ActivityInfo columns, one column per check (1 where the row breaks it), `QA` (how
+        many) and the review note, in the reader's language. CSV, or `format=xlsx` with the
+        cells each check is about highlighted."""
+        reports = flagged_reports(self._scope(request))
+        fmt = request.query_params.get("format") or "csv"
+        if fmt == "xlsx" and reports.count() > XLSX_MAX_ROWS:
+            raise _invalid("format", "too_many_rows_for_xlsx", _("Too many rows for Excel."))
+        checks = list(REGION_CHECKS.values())
+        head = [*COLUMNS, *(c.name for c in checks), "QA", _("Review")]
+        table, marks = [head], {}
+        for report in rows_in_one_transaction(reports):
+            row = activityinfo_row(report)
+            broken = set(flag_names(report.quality_flags))
+            for c in checks:
+                if c.name in broken and c.id in FLAGGABLE:
+                    for column in CHECK_COLUMNS.get(c.id, ()):
+                        marks[(len(table), COLUMNS.index(column))] = c.name
+            table.append([
+                *(_cell(row[c]) for c in COLUMNS), *(1 if c.name in broken else "" for c in checks),
+                len(broken), _("Please review activity"),
+            ])  # fmt: skip
+        if fmt == "xlsx":
+            content, kind, suffix = write_xlsx(table, _("Errors"), marks), XLSX, "xlsx"
+        else:
+            content, kind, suffix = write_csv(table, table_options(request)), "text/csv", "csv"
+        response = Response(content, content_type=kind)
+        response["Content-Disposition"] = f'attachment; filename="quality-report.{suffix}"'
+        return response
+
+
+def _cell(value):
+    return "" if value is None else value

@@ -1,0 +1,140 @@
+"""The quality report: the region's checks counted per organisation, country and month,
+and the rows behind them as the region's own error report lays them out.
+
+Every stored row passed the service's rules when it was written, except rows of history a
+coordinator imported with their flaws (quality_flags): those are the rows to review. So the
+report is two queries: rows per organisation, country and month (an index-only scan), and
+the flagged ones per check (a partial index holds them). Answers are cached under the data
+generations of their months (config.db.generations): a change in a month refreshes them."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, F, QuerySet, Sum
+
+from config.api.fields import month_str
+from config.db.generations import cached
+from config.db.routing import read_alias
+from reporting.activities.models import ActivityReport
+from reporting.common.references import ReferenceIndex
+from reporting.quality.checks import FLAGGABLE, REGION_CHECKS, check_json
+
+
+@dataclass(frozen=True)
+class QualityScope:
+    month_from: date
+    month_to: date
+    partner_id: int | None = None  # a partner's own users: always theirs
+    country_id: int | None = None
+
+
+def scoped_reports(scope: QualityScope) -> QuerySet:
+    reports = ActivityReport.objects.using(read_alias()).filter(
+        month__gte=scope.month_from, month__lte=scope.month_to
+    )
+    if scope.partner_id is not None:
+        reports = reports.filter(partner_id=scope.partner_id)
+    if scope.country_id is not None:
+        reports = reports.filter(admin1__parent_id=scope.country_id)
+    return reports
+
+
+def _months(start: date, end: date) -> list[date]:
+    out, month = [], start
+    while month <= end:
+        out.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return out
+
+
+def quality_report(*, scope: QualityScope, references: ReferenceIndex) -> dict[str, Any]:
+    key = [str(scope.month_from), str(scope.month_to), scope.partner_id, scope.country_id]
+    months = _months(scope.month_from, scope.month_to)
+    return cached("quality-report", key, months, lambda: _report(scope, references))
+
+
+def _report(scope: QualityScope, references: ReferenceIndex) -> dict[str, Any]:
+    reports = scoped_reports(scope).values("partner_id", "admin1__parent_id", "month")
+    groups: dict[tuple, dict[str, Any]] = {}
+    for row in reports.annotate(rows=Count("id")).order_by():
+        key = (row["partner_id"], row["admin1__parent_id"], row["month"])
+        groups[key] = {"rows": row["rows"], "flagged_rows": 0, "checks": {}}
+    checks = sorted(FLAGGABLE)
+    # Per check, the sum of its bit over the flagged rows, divided by the bit: how many.
+    sums = {f"c{c}": Sum(F("quality_flags").bitand(1 << c)) for c in checks}
+    flagged = reports.filter(quality_flags__gt=0).annotate(n=Count("id"), **sums).order_by()
+    for row in flagged:
+        group = groups[(row["partner_id"], row["admin1__parent_id"], row["month"])]
+        group["flagged_rows"] = row["n"]
+        for c in checks:
+            if row[f"c{c}"]:
+                group["checks"][REGION_CHECKS[c].name] = row[f"c{c}"] >> c
+    partners, locations = references.codes()["partner"], references.codes()["location"]
+    names = references.names()
+    results = []
+    for (partner, country, month), group in sorted(
+        groups.items(), key=lambda item: (item[0][2], partners[item[0][0]][0], item[0][1])
+    ):
+        partner_code, country_code = partners[partner][0], locations[country][0]
+        results.append({
+            "month": month_str(month), "partner": partner_code,
+            "partner_name": names["partner"].get(partner_code), "country": country_code,
+            "country_name": names["location"].get(country_code), **group,
+        })  # fmt: skip
+    return {
+        "months": {"from": month_str(scope.month_from), "to": month_str(scope.month_to)},
+        "rows": sum(r["rows"] for r in results),
+        "flagged_rows": sum(r["flagged_rows"] for r in results),
+        "by_check": _by_check(results),
+        "by_organisation": _by(results, "partner"),
+        "by_country": _by(results, "country"),
+        "results": results,
+    }
+
+
+def _by_check(results: list[dict]) -> list[dict]:
+    """Every one of the region's 19 checks, with the rows breaking it (0 for the checks no
+    stored row can break: Completeness is refused on every path)."""
+    return [
+        {"check": check_json(c.id),
+         "rows": sum(r["checks"].get(c.name, 0) for r in results)}
+        for c in REGION_CHECKS.values()
+    ]  # fmt: skip
+
+
+def _by(results: list[dict], dimension: str) -> list[dict]:
+    totals: dict[str, dict[str, Any]] = {}
+    for r in results:
+        total = totals.setdefault(
+            r[dimension],
+            {dimension: r[dimension], f"{dimension}_name": r[f"{dimension}_name"], "rows": 0,
+             "flagged_rows": 0},
+        )  # fmt: skip
+        total["rows"] += r["rows"]
+        total["flagged_rows"] += r["flagged_rows"]
+    return sorted(totals.values(), key=lambda t: (-t["flagged_rows"], t[dimension]))
+
+
+# The ActivityInfo columns each check is about: highlighted in the error report.
+CHECK_COLUMNS = {
+    9: ("Subsector", "Indicator"),
+    10: ("Value",),
+    11: ("Delivery_mechanism",),
+    12: ("Value", "Delivery_mechanism"),
+    13: ("Subsector", "CVA"),
+    14: ("Total_monthly", "New_beneficiaries"),
+    15: ("Total_monthly", "New_beneficiaries"),
+    16: ("New_beneficiaries", "IN_DESTINATION", "IN_TRANSIT", "Host_Communities", "PENDULARS",
+         "Returnees"),
+    17: ("New_beneficiaries", "Girls", "Boys", "Women", "Men", "Other_under", "Other_above"),
+    18: ("Total_monthly",),
+    19: ("Quantity_output",),
+}  # fmt: skip
+
+
+def flagged_reports(scope: QualityScope) -> QuerySet:
+    """The rows to review, as the error report lists them."""
+    from reporting.activities.activityinfo import RELATED
+
+    return scoped_reports(scope).filter(quality_flags__gt=0).select_related(*RELATED).order_by("id")
