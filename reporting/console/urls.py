@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reporting.console import accounts, views
+from reporting.console import accounts, months, quality, views
 
 urlpatterns = [
     path("", views.dashboard, name="console-dashboard"),
@@ -17,6 +17,8 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="console-import"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="console-import-confirm"),
     path("completeness/", views.completeness, name="console-completeness"),
+    path("quality/", quality.quality, name="console-quality"),
+    path("months/", months.months, name="console-months"),
     path("organisations/<str:code>/", accounts.organisation, name="console-organisation"),
     path(
         "password/",

@@ -14,6 +14,7 @@ from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.api.exceptions import RequestTooLarge
@@ -26,6 +27,7 @@ from partners.permissions import can_write_for_partner, can_write_reports
 from reporting.activities.jobs import import_submit
 from reporting.activities.models import ActivityReport, Import
 from reporting.activities.selectors import imports_visible_to
+from reporting.approvals.models import MonthSubmission
 from reporting.console.calls import api_get, download_url
 from reporting.console.charts import bar_chart
 from reporting.locations.models import Location
@@ -287,11 +289,46 @@ def completeness(request):
             "month", flat=True
         )
     )
+    states = month_states(months)
     partners = Partner.objects.order_by("code")
-    matrix = [(p, [(m, counts.get((p.pk, m), 0), m in locked) for m in months]) for p in partners]
+    matrix = [
+        (p, [(m, counts.get((p.pk, m), 0), m in locked, states.get((p.pk, m), NOT_REPORTED))
+             for m in months])
+        for p in partners
+    ]  # fmt: skip
+    totals = [
+        (m, {state: sum(1 for _, cells in matrix if cells[n][3] == state) for state in STATES})
+        for n, m in enumerate(months)
+    ]
     context = {"months": [(m, m in locked) for m in months], "matrix": matrix,
-               "last": month_str(latest), "count": len(months)}  # fmt: skip
+               "last": month_str(latest), "count": len(months), "totals": totals,
+               "states": [(s, STATE_LABELS[s]) for s in STATES]}  # fmt: skip
     return render(request, "console/completeness.html", context)
+
+
+NOT_REPORTED = "not_reported"
+# Where an organisation's month stands, across its countries: the step it waits for most.
+STATES = (NOT_REPORTED, "draft", "submitted", "returned", "approved")
+STATE_LABELS = {NOT_REPORTED: gettext_lazy("not reported"), "draft": gettext_lazy("not submitted"),
+                "submitted": gettext_lazy("submitted"), "returned": gettext_lazy("returned"),
+                "approved": gettext_lazy("approved")}  # fmt: skip
+PRECEDENCE = {"returned": 0, "reopened": 0, "submitted": 1, "draft": 2, "approved": 3}
+
+
+def month_states(months: list[date]) -> dict[tuple[int, date], str]:
+    """(partner id, month) -> its state: returned if any of its countries was returned or
+    reopened, else submitted if any awaits review, else not submitted if any is only
+    reported, else approved."""
+    found: dict[tuple[int, date], str] = {}
+    rows = MonthSubmission.objects.filter(month__in=months).values_list(
+        "partner", "month", "status"
+    )
+    for partner, month, status in rows:
+        state = "returned" if status == "reopened" else status
+        current = found.get((partner, month))
+        if current is None or PRECEDENCE[state] < PRECEDENCE[current]:
+            found[(partner, month)] = state
+    return found
 
 
 def _lock_or_unlock(request):

@@ -1,0 +1,45 @@
+"""The console's quality report: the API's answer for the signed-in user (console.calls),
+charted as the region's tool charts it (rows to review by check, by organisation), each
+chart beside its table, and the rows as the region's error report."""
+
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from reporting.console.calls import api_get, download_url
+from reporting.console.charts import bar_chart
+from reporting.console.views import _choices, login_required
+
+SCOPE = ("country", "month_from", "month_to")
+
+
+@login_required
+def quality(request):
+    params = {name: request.GET.get(name, "").strip() for name in SCOPE}
+    status, data = api_get(request, "qualityreport-list", params)
+    context = {"params": params, "countries": _choices()["country"]}
+    if status != 200:
+        context["error"] = (data or {}).get("detail") or _("This report is not available.")
+        return render(request, "console/quality.html", context)
+    language = "es" if (get_language() or "").startswith("es") else "en"
+    downloads = {f: download_url("qualityreport-rows", params, f) for f in ("csv", "xlsx")}
+    checks = [c for c in data["by_check"] if c["rows"]]
+    by_check = bar_chart(
+        _("Rows to review by check"),
+        [(f"{c['check']['name']}: {c['check'][language]['title']}", [(_("Rows"), c["rows"])])
+         for c in checks],
+    )  # fmt: skip
+    flagged = [o for o in data["by_organisation"] if o["flagged_rows"]]
+    by_organisation = bar_chart(
+        _("Rows to review by organisation"),
+        [(o["partner_name"] or o["partner"], [(_("Rows"), o["flagged_rows"])]) for o in flagged],
+    )
+    context.update({
+        "data": data, "language": language,
+        "figures": [
+            {"title": by_check.title, "chart": by_check, "rows": checks, "downloads": downloads},
+            {"title": by_organisation.title, "chart": by_organisation, "rows": flagged,
+             "downloads": downloads},
+        ],
+    })  # fmt: skip
+    return render(request, "console/quality.html", context)
