@@ -408,4 +408,5 @@ ES = {
     'submitted': 'enviado',
     'returned': 'devuelto',
     'approved': 'aprobado',
+    'Rows to review by country': 'Filas por revisar, por país',
 }

@@ -1,5 +1,5 @@
 """The console's quality report: the API's answer for the signed-in user (console.calls),
-charted as the region's tool charts it (rows to review by check, by organisation), each
+charted as the region's tool charts it (rows to review by check, organisation and country), each
 chart beside its table, and the rows as the region's error report."""
 
 from django.shortcuts import render
@@ -34,12 +34,17 @@ def quality(request):
         _("Rows to review by organisation"),
         [(o["partner_name"] or o["partner"], [(_("Rows"), o["flagged_rows"])]) for o in flagged],
     )
+    countries = [c for c in data["by_country"] if c["flagged_rows"]]
+    by_country = bar_chart(
+        _("Rows to review by country"),
+        [(c["country_name"] or c["country"], [(_("Rows"), c["flagged_rows"])]) for c in countries],
+    )
     context.update({
         "data": data, "language": language,
         "figures": [
-            {"title": by_check.title, "chart": by_check, "rows": checks, "downloads": downloads},
-            {"title": by_organisation.title, "chart": by_organisation, "rows": flagged,
-             "downloads": downloads},
+            {"title": chart.title, "chart": chart, "rows": rows, "downloads": downloads}
+            for chart, rows in ((by_check, checks), (by_organisation, flagged),
+                                (by_country, countries))
         ],
     })  # fmt: skip
     return render(request, "console/quality.html", context)

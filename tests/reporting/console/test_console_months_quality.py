@@ -68,6 +68,7 @@ def test_the_quality_page_charts_the_report_and_links_the_error_report(coordinat
     assert "/api/v1/quality-report/rows/?" in page and "format=xlsx" in page
     marks = re.findall(r'<g class="bar" data-label="([^"]+)" data-value="(\d+)"', page)
     assert ("AGDBreakdown: Age and gender do not add up", "1") in marks
+    assert ("Peru", str(len(flaws))) in marks  # by country, as the region's tool charts it
     spanish = browser(analyst).get("/console/quality/", HTTP_ACCEPT_LANGUAGE="es").content
     assert "AGDBreakdown · Edad y género no suman" in spanish.decode()
     bad = browser(analyst).get("/console/quality/", {"month_from": "2024-13"}).content.decode()
