@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Count, QuerySet, Sum
 
+from config.db.generations import cached_by_month
 from config.db.routing import read_alias
 from reporting.activities.figure_cells import rollup_enabled
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
@@ -102,8 +103,16 @@ def provisional(start: date, end: date) -> bool:
 
 def flagged_rows(query: FigureQuery) -> int:
     """The rows of history the figure counts that break some of the region's checks
-    (quality_flags): counted as the region's script counts them, and said so."""
-    return _reports(query).filter(quality_flags__gt=0).count()
+    (quality_flags): counted as the region's script counts them, and said so. Counted per
+    month and cached under each month's generation, so a write re-reads its month alone."""
+    parts = {k: v for k, v in query_key(query).items() if k not in ("month_from", "month_to")}
+
+    def load(months: list[date]) -> dict[date, int]:
+        flagged = _reports(query, months=months).filter(quality_flags__gt=0)
+        counts = dict(flagged.values("month").annotate(n=Count("id")).values_list("month", "n"))
+        return {month: counts.get(month, 0) for month in months}
+
+    return sum(cached_by_month("flagged-rows", parts, covered_months(query), load).values())
 
 
 def _reports(
