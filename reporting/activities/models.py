@@ -111,7 +111,7 @@ class ActivityReport(models.Model):
     # The region's Consistency and Accuracy checks (reporting.quality.checks) a row of
     # history breaks: bit n set for check n. Only coordinators' history imports store such
     # rows; any other write checks every rule and leaves 0 (a fixed row loses its flags).
-    quality_flags = models.PositiveIntegerField(default=0)
+    quality_flags = models.PositiveIntegerField(default=0, db_default=0)  # COPY may omit it
 
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(editable=False)
