@@ -57,7 +57,7 @@ def flag_history(share: float = 0.01) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE reporting_activityreport SET quality_flags = "
-            "(1 << (9 + id %% 11)) | (CASE WHEN id %% 3 = 0 THEN 1 << 17 ELSE 0 END) "
+            "(1 << (9 + id %% 11)::int) | (CASE WHEN id %% 3 = 0 THEN 1 << 17 ELSE 0 END) "
             "WHERE id %% %s = 0",
             [every],
         )

@@ -98,9 +98,24 @@ def csv_line(cells: Iterable, options: TableOptions = PLAIN) -> str:
     return options.delimiter.join(out) + "\r\n"
 
 
+def unguarded(text: str) -> str:
+    """A cell's text as it was before csv_text guarded it: the apostrophe put before a
+    formula's first character, at the start or after a separator, taken away. A file the
+    service wrote uploads back as exactly what was exported."""
+    if text[:1] == "'" and text[1:2] in GUARDED:
+        text = text[1:]
+    if "'" in text:
+        text = GUARD_AFTER_SEPARATOR.sub(r"\1\2", text)
+    return text
+
+
+GUARDED = ("=", "+", "-", "@", "\t", "\r")
+GUARD_AFTER_SEPARATOR = re.compile(r"([;,\t]\s*)'([=+\-@])")
+
+
 def xlsx_text(value, options: "TableOptions | None" = None):
-    """A value for an XLSX cell: never a formula, no control characters XML cannot hold;
-    booleans as yes/no (sí/no)."""
+    """A value for an XLSX cell: no control characters XML cannot hold; booleans as yes/no
+    (sí/no). Text is kept as it is: xlsx_row makes sure none becomes a formula."""
     if isinstance(value, bool):
         options = options or PLAIN
         return options.yes if value else options.no
@@ -108,9 +123,27 @@ def xlsx_text(value, options: "TableOptions | None" = None):
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value[:1] in ("=", "+", "-", "@"):
-            return "'" + value  # stored as text, never evaluated
     return value
+
+
+def xlsx_row(sheet, values: Iterable, options: "TableOptions | None" = None) -> list:
+    """A row for a write-only sheet: text starting with "=" goes in as a text cell, shown
+    and read back as written and never evaluated (no apostrophe added to it)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    out = []
+    for value in values:
+        value = xlsx_text(value, options)
+        if isinstance(value, str) and value.startswith("="):
+            value = text_cell(WriteOnlyCell(sheet, value=value))
+        out.append(value)
+    return out
+
+
+def text_cell(cell):
+    """The cell as text, whatever its value looks like (openpyxl makes "=..." a formula)."""
+    cell.data_type = "s"
+    return cell
 
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -169,9 +202,14 @@ LABELS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 
 
-def register_labels(labels: dict[str, tuple[str, str]]) -> None:
+def register_labels(labels: dict[str, tuple[str, str]], *, override: bool = False) -> None:
+    """A domain's headers; `override`: its own words win over the shared ones (the 5W's
+    template headers, so an export with labels reads as the template does)."""
     for key, pair in labels.items():
-        LABELS.setdefault(key, pair)
+        if override:
+            LABELS[key] = pair
+        else:
+            LABELS.setdefault(key, pair)
 
 
 def column_label(name: str, spanish: bool) -> str:
@@ -257,7 +295,7 @@ def xlsx_file(columns: list[str], rows: Iterable[dict], title: str, options: Tab
     sheet = workbook.create_sheet(title[:31])
     sheet.append(header_row(columns, options))
     for row in rows:
-        sheet.append([xlsx_text(row.get(c), options) for c in columns])
+        sheet.append(xlsx_row(sheet, (row.get(c) for c in columns), options))
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (handed to FileResponse, which closes it)
     workbook.save(handle)
     handle.seek(0)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from config.api.exceptions import RowErrors, flatten_errors
-from config.api.exports import PLAIN, TableOptions, csv_line, xlsx_text
+from config.api.exports import PLAIN, TableOptions, csv_line, text_cell, unguarded, xlsx_text
 from config.api.fields import number
 
 
@@ -69,7 +69,8 @@ EXTRA_LINES = 1_000
 def _csv_rows(content: bytes) -> Iterator[list[Any]]:
     encoding = _encoding(content)
     first_line = content[:65536].split(b"\n", 1)[0]
-    delimiter = ";" if first_line.count(b";") > first_line.count(b",") else ","
+    counts = {d: first_line.count(d.encode()) for d in (",", ";", "\t")}
+    delimiter = max(counts, key=lambda d: (counts[d], d == ","))  # ties: a comma
     # Decoded as it is read: the text of a 100 MiB file never sits in memory whole (a
     # StringIO of it would hold four bytes per character).
     text = io.TextIOWrapper(io.BytesIO(content), encoding=encoding, errors="replace", newline="")
@@ -134,6 +135,7 @@ def read_table(content: bytes, file_format: str) -> Iterator[tuple[int, list[Any
             )
         while cells and (cells[-1] is None or cells[-1] == ""):
             cells.pop()
+        cells = [unguarded(c) if isinstance(c, str) and "'" in c else c for c in cells]
         if len(cells) > MAX_COLUMNS:
             raise SheetError(
                 "too_many_columns",
@@ -167,6 +169,8 @@ def write_xlsx(
         for c, value in enumerate(row):
             value = xlsx_text(value)
             cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str) and value.startswith("="):
+                text_cell(cell)
             if n == 0:
                 cell.font = Font(bold=True)
             mark = marks.get((n, c))

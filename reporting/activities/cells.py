@@ -4,6 +4,7 @@ and a message saying what to write."""
 
 import math
 import re
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
@@ -200,3 +201,56 @@ def _month(value):
     if month is None:
         raise RowError("invalid", str(MONTH_HELP))
     return month
+
+
+def _month_names() -> dict[str, int]:
+    """Month names as Excel writes them in English and Spanish ("abr", "Apr.", "abril",
+    "setiembre"), from CLDR (Babel), accents, case and dots dropped."""
+    from babel.dates import get_month_names
+
+    names = {}
+    for locale in ("en", "es", "es_PE"):
+        for width in ("abbreviated", "wide"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, locale).items():
+                    names[_plain(name).rstrip(".")] = number
+    names.update({"sep": 9, "set": 9})  # "sep-21", "set-21": Excel's own abbreviations
+    return names
+
+
+MONTH_NAMES = _month_names()
+NAMED_MONTH = re.compile(r"([a-z]+)\.?(?:[-/ ]+de)?[-/ ]+(\d{2}|\d{4})")
+ISO_DATE = re.compile(r"(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2})?(?:[ T].*)?")
+MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{4})")
+DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?: [\d:.]+)?")
+
+
+def _year(text: str) -> int:
+    return int(text) + 2000 if len(text) == 2 else int(text)
+
+
+def spreadsheet_month(value) -> str | None:
+    """A month as a 5W cell may hold it, as YYYY-MM: a date cell (any day of its month);
+    2021-04 or 2021-04-01; 04/2021; "abr-21", "Apr-2021", "abril de 2021", "April 2021";
+    "01/04/2021" (Spanish Excel, day first) or "4/1/2021" (English Excel, month first): a
+    month's date is its first day, so the part that is 1 is the day. None when the text is
+    none of these, or could be two months ("03/04/2021")."""
+    if isinstance(value, datetime | date):
+        return f"{value:%Y-%m}"
+    text = str(value).strip()
+    if match := ISO_DATE.fullmatch(text):
+        year, number = int(match.group(1)), int(match.group(2))
+    elif match := MONTH_YEAR.fullmatch(text):
+        number, year = int(match.group(1)), int(match.group(2))
+    elif match := NAMED_MONTH.fullmatch(_plain(text)):
+        number, year = MONTH_NAMES.get(match.group(1)), _year(match.group(2))
+    elif match := DAY_MONTH_YEAR.fullmatch(text):
+        first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
+        if first != 1 and second != 1:
+            return None
+        number = second if first == 1 else first
+    else:
+        return None
+    if number is None or not 1 <= number <= 12:
+        return None
+    return f"{year:04d}-{number:02d}"

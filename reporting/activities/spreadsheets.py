@@ -17,8 +17,9 @@ import ftfy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from config.api.exports import register_hxl_tags, register_labels, xlsx_text
+from config.api.exports import register_hxl_tags, register_labels, text_cell, xlsx_text
 from config.api.spreadsheets import SheetError, read_table
+from reporting.activities.cells import spreadsheet_month
 from reporting.activities.choices import DELIVERY_MECHANISM_ES, DeliveryMechanism
 from reporting.quality.checks import with_region_checks
 
@@ -129,7 +130,9 @@ ID_HEADERS = {"id", "report id", "id del reporte"}
 IGNORED_HEADERS = {
     "created at", "updated at", "created by", "updated by", "version", "deleted at", "row",
     "fila", "quality flags", "partner name", "implementing partner name", "admin1 name",
-    "admin2 name",
+    "admin2 name", "creado el", "actualizado el", "creado por", "actualizado por",
+    "eliminado el", "alertas de calidad", "nombre del socio", "nombre del admin1",
+    "nombre del admin2", "nombre del indicador", "nombre del sector", "nombre del pais",
     "indicator name", "sector name", "country name",
     "platform",  # ActivityInfo's export: the country's platform, known from the country
 }  # fmt: skip
@@ -148,7 +151,8 @@ def normalize(header: str) -> str:
 
 
 register_hxl_tags({c.key: c.hxl for c in COLUMNS})
-register_labels({c.key: (c.label, c.label_es) for c in COLUMNS})
+register_labels({c.key: (c.label, c.label_es) for c in COLUMNS}, override=True)
+register_labels({"quality_flags": ("Quality flags", "Alertas de calidad")})
 HEADERS: dict[str, str] = {}
 
 
@@ -220,14 +224,9 @@ def header_keys(header: list[Any]) -> list[str | None]:
 
 
 def _month(value) -> str:
-    if isinstance(value, datetime | date):
-        return f"{value:%Y-%m}"
-    text = str(value).strip()
-    if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})(?:[-/]\d{1,2})?(?:[ T].*)?", text):
-        return f"{m.group(1)}-{int(m.group(2)):02d}"
-    if m := re.fullmatch(r"(\d{1,2})[-/](\d{4})", text):
-        return f"{m.group(2)}-{int(m.group(1)):02d}"
-    return text
+    """The month as the API writes it, when the cell holds one as Excel writes it
+    (cells.spreadsheet_month); else the cell as it is, for the row's error."""
+    return spreadsheet_month(value) or str(value).strip()
 
 
 def _cell(key: str, value) -> Any:
@@ -343,8 +342,11 @@ def error_report(
             errors = [_("Error %(n)s") % {"n": n + 1} for n in range(width)]
             rows.append([_("Row"), *cells, *errors])
             continue
-        problems = by_row.get(number, [])
         padding = [None] * (len(header) - len(cells))
+        if _is_hxl(cells):  # the template's hashtag row stays one, so the report uploads back
+            rows.append(["#meta +row", *cells, *padding, *[""] * width])
+            continue
+        problems = by_row.get(number, [])
         messages = [_message(e, columns) for e in problems]
         for e, message in zip(problems, messages, strict=True):
             column = columns.get(e.get("field") or "", (None,))[0]
@@ -425,7 +427,9 @@ def template_xlsx(*, partners, indicators, admin1, admin2) -> bytes:
         letter = get_column_letter(n)
         lists.cell(row=1, column=n, value=name)
         for r, value in enumerate(values, start=2):
-            lists.cell(row=r, column=n, value=xlsx_text(value))
+            cell = lists.cell(row=r, column=n, value=xlsx_text(value))
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                text_cell(cell)
         ranges[name] = f"Lists!${letter}$2:${letter}${max(2, len(values) + 1)}"
     yes_no = {"implementation_setup", "rmrp", "covid19", "cva"}
     for n, column in enumerate(COLUMNS, start=1):

@@ -22,7 +22,7 @@ def quality(request):
         context["error"] = (data or {}).get("detail") or _("This report is not available.")
         return render(request, "console/quality.html", context)
     language = "es" if (get_language() or "").startswith("es") else "en"
-    downloads = {f: download_url("qualityreport-rows", params, f) for f in ("csv", "xlsx")}
+    downloads = {f: download_url("qualityreport-rows-export", params, f) for f in ("csv", "xlsx")}
     checks = [c for c in data["by_check"] if c["rows"]]
     by_check = bar_chart(
         _("Rows to review by check"),

@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
@@ -18,8 +19,10 @@ from config.api.exports import (
     table_options,
 )
 from config.api.pagination import PageNumberPagination
+from config.api.renderers import BrowsableAPIRenderer, JSONRenderer
 from config.api.spreadsheets import write_csv, write_xlsx
 from reporting.activities.activityinfo import COLUMNS, activityinfo_row
+from reporting.activities.api.serializers import ActivityReportSerializer
 from reporting.activities.validation import current_month
 from reporting.common.references import ReferenceIndex
 from reporting.locations.choices import LocationLevel
@@ -37,7 +40,7 @@ from reporting.quality.selectors import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FILE_PARAMETERS = {"format", "sep", "headers"}
+FILE_PARAMETERS = {"format", "sep", "headers", "page", "page_size"}  # read by others
 
 
 class QualityCheckViewSet(viewsets.GenericViewSet):
@@ -76,7 +79,8 @@ class QualityReportViewSet(viewsets.GenericViewSet):
     serializer_class = QualityReportSerializer
     pagination_class = None
     filter_backends = []
-    problem_statuses = {"list": ["400"], "rows": ["400", "413"]}
+    problem_statuses = {"list": ["400"], "rows": ["400"], "rows_export": ["400", "413"]}
+    action_parameters = {"rows": ("month_from", "month_to", "partner", "country")}
 
     def _scope(self, request) -> QualityScope:
         asked = {k: v for k, v in request.query_params.items() if k not in FILE_PARAMETERS}
@@ -112,13 +116,34 @@ class QualityReportViewSet(viewsets.GenericViewSet):
         charts: by check and by organisation."""
         return Response(quality_report(scope=self._scope(request), references=ReferenceIndex()))
 
+    @extend_schema(
+        parameters=[QualityReportQuerySerializer],
+        responses=ActivityReportSerializer(many=True),
+    )
+    @action(
+        detail=False, methods=["get"], pagination_class=PageNumberPagination,
+        renderer_classes=[JSONRenderer, BrowsableAPIRenderer],  # its file: rows/export/
+    )  # fmt: skip
+    def rows(self, request):
+        """The rows to review (the scope's reports breaking some check), as the API writes
+        reports, each with its `quality_flags`; `rows/export/` gives them as the region's
+        error report."""
+        reports = flagged_reports(self._scope(request)).annotate(
+            created_by_username=F("created_by__username")
+        )
+        page = self.paginate_queryset(reports)
+        context = {"request": request, "references": ReferenceIndex()}
+        return self.get_paginated_response(
+            ActivityReportSerializer(page, many=True, context=context).data
+        )
+
     @extend_schema(parameters=[QualityReportQuerySerializer])  # documented as an export
     @action(
-        detail=False, methods=["get"],
+        detail=False, methods=["get"], url_path="rows/export",
         renderer_classes=[OctetStreamRenderer, CSVFileRenderer, XLSXFileRenderer],
         content_negotiation_class=ExportNegotiation,
     )  # fmt: skip
-    def rows(self, request):
+    def rows_export(self, request):
         """The rows to review as the region's error report lays them out: the 5W's 30
         ActivityInfo columns, one column per check (1 where the row breaks it), `QA` (how
         many) and the review note, in the reader's language. CSV, or `format=xlsx` with the

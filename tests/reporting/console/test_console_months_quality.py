@@ -65,7 +65,7 @@ def test_the_quality_page_charts_the_report_and_links_the_error_report(coordinat
         .content.decode()
     )
     assert f"{len(flaws)} of 20 reports to review, 2024-01 to 2024-02." in page
-    assert "/api/v1/quality-report/rows/?" in page and "format=xlsx" in page
+    assert "/api/v1/quality-report/rows/export/?" in page and "format=xlsx" in page
     marks = re.findall(r'<g class="bar" data-label="([^"]+)" data-value="(\d+)"', page)
     assert ("AGDBreakdown: Age and gender do not add up", "1") in marks
     assert ("Peru", str(len(flaws))) in marks  # by country, as the region's tool charts it

@@ -58,13 +58,13 @@ def test_each_organisation_sees_only_its_own_rows(flawed, reporter, other_report
     assert (theirs["rows"], theirs["flagged_rows"]) == (3, 0)
     widened = other_reporter.get(URL, {**SCOPE, "partner": "ACNUR"}).json()
     assert (widened["rows"], widened["results"]) == (0, [])
-    download = other_reporter.client.get(f"{URL}rows/", {**SCOPE, "partner": "ACNUR"})
+    download = other_reporter.client.get(f"{URL}rows/export/", {**SCOPE, "partner": "ACNUR"})
     assert len(list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))) == 1
 
 
 def test_the_rows_download_as_the_regions_error_report(flawed, analyst):
     _, flaws = flawed
-    response = analyst.client.get(f"{URL}rows/", SCOPE)
+    response = analyst.client.get(f"{URL}rows/export/", SCOPE)
     assert response.status_code == 200
     table = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     names = [c.name for c in REGION_CHECKS.values()]
@@ -73,11 +73,11 @@ def test_the_rows_download_as_the_regions_error_report(flawed, analyst):
     assert {r["Review"] for r in table} == {"Please review activity"}
     assert all(r["QA"] == "1" for r in table)
 
-    spanish = analyst.client.get(f"{URL}rows/", SCOPE, HTTP_ACCEPT_LANGUAGE="es")
+    spanish = analyst.client.get(f"{URL}rows/export/", SCOPE, HTTP_ACCEPT_LANGUAGE="es")
     head = spanish.content.decode("utf-8-sig").splitlines()[0]
     assert head.endswith(";QA;Revisión")  # Spanish Excel's separator, Spanish words
 
-    xlsx = analyst.client.get(f"{URL}rows/", {**SCOPE, "format": "xlsx"})
+    xlsx = analyst.client.get(f"{URL}rows/export/", {**SCOPE, "format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     values = list(sheet.iter_rows())
     girls = COLUMNS.index("Girls")
@@ -114,3 +114,11 @@ def test_bad_queries_name_their_field(analyst, query, field, code):
     assert (response.json()["errors"][0]["field"], response.json()["errors"][0]["code"]) == (
         field, code
     )  # fmt: skip
+
+
+def test_the_rows_to_review_as_the_api_writes_reports(flawed, reporter, other_reporter):
+    _, flaws = flawed
+    body = reporter.get(f"{URL}rows/", {**SCOPE, "page_size": 100}).json()
+    assert body["count"] == len(flaws)
+    assert {r["activity_name"]: r["quality_flags"] for r in body["results"]} == flaws
+    assert other_reporter.get(f"{URL}rows/", SCOPE).json()["count"] == 0
