@@ -28,7 +28,7 @@ from reporting.activities.cells import (
     _text,
 )
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
-from reporting.activities.validation import activity_report_violations
+from reporting.activities.validation import activity_report_violations, location_violations
 from reporting.common.references import ReferenceIndex, unknown_code_message
 from reporting.locations.choices import LocationLevel
 from reporting.quality.checks import flags_of
@@ -184,8 +184,10 @@ def parse_report(
         elif instance is None:
             data["partner"] = partner
     # An unknown field does not hide the row's other problems: the rules still run on what
-    # was read. Any other unreadable value leaves nothing sound to check them on.
+    # was read. Any other unreadable value leaves the row's rules nothing sound to run on,
+    # but those between the values read still do: all of a row's problems in one pass.
     if any(v.code != "unknown_field" for v in out.violations):
+        _rules_on_what_was_read(raw, data, instance, references, out.violations)
         return out
 
     data["quality_flags"] = 0
@@ -197,6 +199,26 @@ def parse_report(
         flags, out.violations[:] = flags_of(out.violations)
         candidate.quality_flags = data["quality_flags"] = flags
     return out
+
+
+def _rules_on_what_was_read(raw, data, instance, references, violations) -> None:
+    """A row with an unreadable value: the rules between the places, the country, the
+    sector and the set-up it holds, on those that were read."""
+    read = {k: v for k, v in data.items() if k in ("admin1", "admin2", "indicator",
+                                                    "implementing_partner")}  # fmt: skip
+    if not read:
+        return
+    candidate = _candidate(read, instance, references)
+    reported = {v.field for v in violations}
+
+    def add(violation: Violation) -> None:
+        if violation.field not in reported:  # a field already refused says so once
+            violations.append(violation)
+
+    if candidate.admin1_id is not None:
+        for violation in location_violations(candidate):
+            add(violation)
+    _consistency(raw, candidate, add, references)
 
 
 def _same(given, *expected: str) -> bool:

@@ -101,6 +101,15 @@ def _required(report: ActivityReport, add) -> None:
         add("cva", "required", _("Say whether this is cash and voucher assistance (true/false)."))
 
 
+def location_violations(report: ActivityReport) -> list[Violation]:
+    """The rules between a row's places alone (for a row whose other values are unreadable)."""
+    out: list[Violation] = []
+    _locations(report, lambda field, code, message, check=None: out.append(
+        Violation(field, code, message, check)
+    ))  # fmt: skip
+    return out
+
+
 def _locations(report: ActivityReport, add) -> None:
     """Admin1 is an admin1 area; admin2, when given, an admin2 area inside it."""
     if report.admin1_id is None:
