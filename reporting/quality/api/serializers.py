@@ -93,4 +93,11 @@ class QualityReportSerializer(serializers.Serializer):
         many=True, help_text="Per organisation, most flagged first (a chart)."
     )
     by_country = CountryCountSerializer(many=True)
-    results = QualityGroupSerializer(many=True, help_text="Per month, organisation and country.")
+    count = serializers.IntegerField(help_text="Groups (organisation x country x month).")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    next_page = serializers.IntegerField(allow_null=True)
+    previous_page = serializers.IntegerField(allow_null=True)
+    results = QualityGroupSerializer(
+        many=True, help_text="A page of the groups: per month, organisation and country."
+    )

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from config.api.export_routes import ExportNegotiation
 from config.api.exports import (
+    EXPORT_FORMATS,
     XLSX_MAX_ROWS,
     CSVFileRenderer,
     OctetStreamRenderer,
@@ -36,6 +37,7 @@ from reporting.quality.selectors import (
     CHECK_COLUMNS,
     QualityScope,
     flagged_reports,
+    group_rows,
     quality_report,
 )
 
@@ -77,10 +79,12 @@ class QualityReportViewSet(viewsets.GenericViewSet):
 
     permission_classes = [IsAuthenticated]
     serializer_class = QualityReportSerializer
-    pagination_class = None
+    pagination_class = PageNumberPagination
     filter_backends = []
     problem_statuses = {"list": ["400"], "rows": ["400"], "rows_export": ["400", "413"]}
-    action_parameters = {"rows": ("month_from", "month_to", "partner", "country")}
+    action_parameters = dict.fromkeys(
+        ("list", "rows"), ("month_from", "month_to", "partner", "country")
+    )
 
     def _scope(self, request) -> QualityScope:
         asked = {k: v for k, v in request.query_params.items() if k not in FILE_PARAMETERS}
@@ -113,8 +117,17 @@ class QualityReportViewSet(viewsets.GenericViewSet):
     def list(self, request):
         """Rows per check, organisation, country and month (January of `month_to`'s year to
         `month_to`, the current month by default), with the totals the region's tool
-        charts: by check and by organisation."""
-        return Response(quality_report(scope=self._scope(request), references=ReferenceIndex()))
+        charts: by check, organisation and country. The groups come a page at a time
+        (`results`; `quality-report/export/` gives them all as a file)."""
+        references = ReferenceIndex()
+        report = quality_report(scope=self._scope(request), references=references)
+        body = {k: v for k, v in report.items() if k != "groups"}
+        if getattr(request.accepted_renderer, "format", "json") in EXPORT_FORMATS:
+            return Response({**body, "results": group_rows(report["groups"], references)})
+        page = self.paginate_queryset(report["groups"])
+        response = self.get_paginated_response(group_rows(page, references))
+        response.data = {**body, **response.data}
+        return response
 
     @extend_schema(
         parameters=[QualityReportQuerySerializer],

@@ -122,3 +122,13 @@ def test_the_rows_to_review_as_the_api_writes_reports(flawed, reporter, other_re
     assert body["count"] == len(flaws)
     assert {r["activity_name"]: r["quality_flags"] for r in body["results"]} == flaws
     assert other_reporter.get(f"{URL}rows/", SCOPE).json()["count"] == 0
+
+
+def test_the_groups_come_a_page_at_a_time_and_whole_as_a_file(flawed, analyst):
+    whole = analyst.get(URL, SCOPE).json()
+    first = analyst.get(URL, {**SCOPE, "page_size": 1}).json()
+    assert (first["count"], len(first["results"])) == (whole["count"], 1)
+    assert first["results"][0] == whole["results"][0] and first["next_page"] == 2
+    assert first["by_check"] == whole["by_check"]  # the totals are the whole scope's
+    table = analyst.client.get(f"{URL}export/", SCOPE).content.decode("utf-8-sig").splitlines()
+    assert len(table) == 1 + whole["count"]
