@@ -108,8 +108,9 @@ schemathesis: $(VENV)/.installed-dev
 client-check: $(VENV)/.installed-dev
 	bash .ci/client-check
 
-# Extract the messages to translate (needs GNU gettext's xgettext, for developers only),
-# fill the Spanish ones from locale/translate_es.py and compile the .mo with polib. Running
+# Extract the messages to translate into locale/es/LC_MESSAGES/django.po (needs GNU
+# gettext's xgettext, for developers only), compile the .mo with polib and list the messages
+# still without Spanish. Translations are written in the .po (Poedit, Weblate...). Running
 # the service needs neither: the compiled catalogue is committed.
 messages: $(VENV)/.installed-dev
 	DEBUG=1 $(MANAGE) makemessages -l es --no-location --ignore=.venv --ignore=build --ignore=bench --ignore=tests --ignore=locale
