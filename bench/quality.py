@@ -90,7 +90,7 @@ def quality_report(client, repeat: int) -> None:
         assert body["flagged_rows"] == sum(f[3] for f in flagged)
         print(
             f"API and SQL agree: {body['rows']:,} reports, {body['flagged_rows']:,} to "
-            f"review, {len(body['results']):,} organisation x country x month groups"
+            f"review, {body['count']:,} organisation x country x month groups"
         )
         cold = timings(api, repeat)
     sql = timings(raw, repeat)
