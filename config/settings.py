@@ -178,6 +178,10 @@ READYZ_NEEDS_WORKER = env_bool("READYZ_NEEDS_WORKER", default=True)
 WORKER_BACKOFF_FIRST_SECONDS = 0.5
 WORKER_BACKOFF_MAX_SECONDS = float(os.environ.get("WORKER_BACKOFF_MAX_SECONDS", "10"))
 # An import file larger than this runs as a job (202); `?async=true` asks for one anyway.
+# Error pages for people (in their language), not problem+json, under these paths.
+HTML_ERROR_PATHS = ("/console/",)
+HTML_ERROR_TEMPLATE = "console/error.html"
+
 # Approving or submitting a month waits this long for the writes into it in flight, then
 # answers 409 month_being_written (reporting.approvals.services).
 APPROVAL_LOCK_WAIT_SECONDS = float(os.environ.get("APPROVAL_LOCK_WAIT_SECONDS", "3"))

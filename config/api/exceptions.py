@@ -373,8 +373,27 @@ def csrf_failure(request, reason=""):
     return django_csrf_failure(request, reason)
 
 
+def _for_people(request, status_code: int, detail):
+    """A page, not problem+json, for the paths people browse (HTML_ERROR_PATHS: the
+    console), in the signed-in user's language; None elsewhere."""
+    if not request.path.startswith(tuple(settings.HTML_ERROR_PATHS)):
+        return None
+    from django.shortcuts import render
+    from django.utils import translation
+
+    user = getattr(request, "user", None)
+    language = getattr(user, "language", "") if getattr(user, "is_authenticated", False) else ""
+    with translation.override(language or translation.get_language()):
+        title = str(TITLES.get(status_code) or HTTPStatus(status_code).phrase)
+        return render(
+            request, settings.HTML_ERROR_TEMPLATE,
+            {"status": status_code, "title": title, "detail": detail()}, status=status_code,
+        )  # fmt: skip
+
+
 def permission_denied(request, exception=None):
-    return _django_problem(403, "permission_denied", gettext("You may not do this."))
+    page = _for_people(request, 403, lambda: gettext("You may not open this page."))
+    return page or _django_problem(403, "permission_denied", gettext("You may not do this."))
 
 
 def not_found(request, exception=None):
@@ -389,10 +408,17 @@ def not_found(request, exception=None):
             }
         except Resolver404:
             pass
-    return _django_problem(404, "not_found", detail)
+    page = _for_people(request, 404, lambda: gettext("There is no page at %(path)s.") % {
+        "path": request.path
+    })  # fmt: skip
+    return page or _django_problem(404, "not_found", detail)
 
 
 def server_error(request):
-    return _django_problem(
+    page = _for_people(
+        request, 500,
+        lambda: gettext("Something went wrong on our side; it has been logged for the team."),
+    )  # fmt: skip
+    return page or _django_problem(
         500, "server_error", gettext("Unexpected server error; it has been logged for the team.")
     )

@@ -3,13 +3,16 @@ viewers (partners.services); everyone changes their own password, and must at th
 sign-in after someone else gave them one. Secrets (a password, a token) are shown once, in
 the answer to the POST that made them: never in a cookie, a message or a redirect."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from partners.models import ApiToken, Partner, User
 from partners.services import (
@@ -98,3 +101,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         User.objects.filter(pk=self.request.user.pk).update(must_change_password=False)
         messages.success(self.request, _("Your password was changed."))
         return response
+
+
+@require_POST
+@login_required
+def language(request):
+    """The language the service speaks to the signed-in user, kept on the user: the console,
+    the API's messages and the files it writes for them."""
+    chosen = request.POST.get("language", "")
+    if chosen in dict(settings.LANGUAGES) or chosen == "":
+        request.user.language = chosen
+        request.user.save(update_fields=["language"])
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("console-dashboard")
+    return redirect(back)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("completeness/", views.completeness, name="console-completeness"),
     path("quality/", quality.quality, name="console-quality"),
     path("months/", months.months, name="console-months"),
+    path("language/", accounts.language, name="console-language"),
     path("organisations/<str:code>/", accounts.organisation, name="console-organisation"),
     path(
         "password/",

@@ -73,5 +73,7 @@ def test_every_problem_of_a_row_in_one_pass(reporter):
 
 @pytest.mark.parametrize("country", ["Perú", "Peru", "PER", "perú", "PER Perú", "PER Peru"])
 def test_country_by_code_or_name_in_either_language(reporter, country):
-    response = upload(reporter, csv_bytes([line(0, Country=country, Admin1="PE15 Lima", Admin2="")]))
+    response = upload(
+        reporter, csv_bytes([line(0, Country=country, Admin1="PE15 Lima", Admin2="")])
+    )
     assert response.status_code == 201, response.content

@@ -1,0 +1,36 @@
+"""Numbers as the reader's language writes them (CLDR, through Babel): 48,395 in English,
+48.395 in Spanish; months as "March 2021" or "marzo de 2021"."""
+
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from django import template
+from django.utils.translation import get_language, to_locale
+
+register = template.Library()
+
+
+def _locale() -> str:
+    return to_locale(get_language() or "en")
+
+
+@register.filter
+def number(value):
+    """{{ 48395|number }}: grouped for the locale; anything not a number as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return format_decimal(value, locale=_locale())
+
+
+@register.filter
+def month_name(value):
+    """{{ "2021-03"|month_name }} or a date: the month and year in words."""
+    if isinstance(value, str) and len(value) == 7:
+        try:
+            value = date(int(value[:4]), int(value[5:]), 1)
+        except ValueError:
+            return value
+    if not isinstance(value, date):
+        return value
+    return format_date(value, "LLLL yyyy", locale=_locale())
