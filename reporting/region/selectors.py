@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
 
 from config.api.fields import month_str
 from config.db.routing import read_alias
@@ -49,6 +50,8 @@ def five_w_rows(*, countries: list[Location], month_from: date, month_to: date) 
     indicators = {
         i.pk: i for i in Indicator.objects.using(alias).select_related("sector")
     }  # fmt: skip
+    with translation.override("en"):  # the region's own words, whoever asks
+        types = {pk: str(i.get_indicator_type_display()) for pk, i in indicators.items()}
     reports = (
         ActivityReport.objects.using(alias)
         .filter(admin1_id__in=list(areas), month__gte=month_from, month__lte=month_to)
@@ -61,7 +64,7 @@ def five_w_rows(*, countries: list[Location], month_from: date, month_to: date) 
             "Country": _region_name(by_id[area.parent_id]), "Admin1": _region_name(area),
             "Month": month_str(report["month"]),
             "Subsector": indicator.sector.region_name or indicator.sector.name,
-            "Indicator": indicator.name, "IndicatorType": indicator.get_indicator_type_display(),
+            "Indicator": indicator.name, "IndicatorType": types[indicator.pk],
             "CVA": "Yes" if report["cva"] else "No",
             "RMRPActivity": "Yes" if report["rmrp"] else "No",
         }  # fmt: skip

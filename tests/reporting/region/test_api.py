@@ -62,3 +62,14 @@ def test_bad_queries_are_400_naming_the_field(analyst, query, field, code):
 
 def test_an_unknown_file_format_is_406(analyst):
     assert analyst.get(f"{URL}export/", {**QUERY, "format": "pdf"}).status_code == 406
+
+
+def test_a_spanish_reader_gets_the_same_consolidation(analyst, reports):
+    """The script's indicator types are its own words ("Direct Assistance"), whatever
+    language the request speaks: a Spanish analyst's figures are the same."""
+    english = analyst.get(URL, {**QUERY, "page_size": 1000}).json()["results"]
+    spanish = analyst.client.get(
+        URL, {**QUERY, "page_size": 1000}, HTTP_ACCEPT_LANGUAGE="es"
+    ).json()["results"]
+    assert spanish == english
+    assert any(r["consolidated_total"] for r in spanish)
