@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from config.api.fields import count_validators
 from config.db.models import HistoryEntry
@@ -253,14 +254,14 @@ class Import(models.Model):
     """One uploaded 5W spreadsheet: who sent which file, when, and what became of it."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued: waiting for a worker"
-        VALIDATING = "validating", "Validating: reading and checking the rows"
-        WRITING = "writing", "Writing: every row is valid; writing them"
-        COMPLETED = "completed", "Completed: every row written"
-        VALIDATED = "validated", "Validated (dry run): nothing written"
-        REJECTED = "rejected", "Rejected: some rows are invalid; nothing written"
-        FAILED = "failed", "Failed: the job stopped (see error); nothing written"
-        CANCELLED = "cancelled", "Cancelled: nothing written"
+        QUEUED = "queued", _("Queued: waiting for a worker")
+        VALIDATING = "validating", _("Validating: reading and checking the rows")
+        WRITING = "writing", _("Writing: every row is valid; writing them")
+        COMPLETED = "completed", _("Completed: every row written")
+        VALIDATED = "validated", _("Validated (dry run): nothing written")
+        REJECTED = "rejected", _("Rejected: some rows are invalid; nothing written")
+        FAILED = "failed", _("Failed: the job stopped (see error); nothing written")
+        CANCELLED = "cancelled", _("Cancelled: nothing written")
 
         @classmethod
         def running(cls) -> set[str]:

@@ -30,6 +30,7 @@ from reporting.activities.selectors import imports_visible_to
 from reporting.approvals.models import MonthSubmission
 from reporting.console.calls import api_get, download_url
 from reporting.console.charts import bar_chart
+from reporting.figures.choices import Accumulation, ConsolidationModel
 from reporting.locations.models import Location
 from reporting.periods.choices import PeriodStatus
 from reporting.periods.models import ReportingPeriod
@@ -148,6 +149,15 @@ def dashboard(request):
     labels = {"country": _("Country"), "admin1": _("Admin1"), "sector": _("Sector"),
               "partner": _("Partner")}  # fmt: skip
     filters = [(name, labels[name], options, chosen[name]) for name, options in _choices().items()]
+    for figure in figures:  # how people reached was counted, in words, not codes
+        data = figure.get("data")
+        if isinstance(data, dict) and data.get("model") in ConsolidationModel.values:
+            figure["how"] = (
+                ConsolidationModel(data["model"]).label,
+                Accumulation(data["accumulation"]).label
+                if data.get("accumulation") in Accumulation.values
+                else "",
+            )
     context = {"chosen": chosen, "figures": figures, "month": month, "filters": filters}
     return render(request, "console/dashboard.html", context)
 

@@ -1,14 +1,15 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsolidationModel(models.TextChoices):
     """How people reached in several sectors are combined without double counting."""
 
-    SUM = "sum", "Sum of the sectors"
-    MAX_SECTOR = "max_sector", "Per admin1 and population type, the highest sector"
+    SUM = "sum", _("Sum of the sectors")
+    MAX_SECTOR = "max_sector", _("Per admin1 and population type, the highest sector")
     SOUTHERN_CONE = (
         "southern_cone",
-        (
+        _(
             "Per admin1: highest of Shelter, Food Security, Humanitarian Transportation, WASH; "
             "plus Protection; plus Integration, MPC, Health and Education"
         ),
@@ -16,8 +17,8 @@ class ConsolidationModel(models.TextChoices):
 
 
 class Accumulation(models.TextChoices):
-    MONTHLY = "monthly", "Combine the sectors of each month, then add the months (regional)"
-    CUMULATIVE = "cumulative", "Add each sector's months, then combine the sectors once"
+    MONTHLY = "monthly", _("Combine the sectors of each month, then add the months (regional)")
+    CUMULATIVE = "cumulative", _("Add each sector's months, then combine the sectors once")
 
 
 class ProportionsVariant(models.TextChoices):

@@ -66,7 +66,11 @@ def test_the_dashboard_charts_are_the_api_figures(analyst, rows):  # noqa: F811
     assert _marks(html, "People reached, cumulative by month") == [
         (r["month"], r["people_reached"]) for r in trend
     ]
-    assert f"Consolidation: {api['model']}, {api['accumulation']}." in html
+    # How people reached was counted, in words (the API's model, not its code).
+    from reporting.figures.choices import Accumulation, ConsolidationModel
+
+    words = (ConsolidationModel(api["model"]).label, Accumulation(api["accumulation"]).label)
+    assert f"People in several sectors counted once: {words[0]}. {words[1]}." in html
     download = "/api/v1/figures/people-reached/?month=2021-03&amp;group_by=sector&amp;format=csv"
     assert download in html
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing fetched from elsewhere

@@ -57,3 +57,14 @@ def test_numbers_are_written_the_languages_way(analyst, reporter):
     assert "3,530" in page
     spanish = browser(analyst).get("/console/?month=2021-03", HTTP_ACCEPT_LANGUAGE="es").content
     assert "3.530" in spanish.decode()
+
+
+def test_statuses_and_methods_read_in_spanish(reporter, analyst):
+    from tests.reporting.activities.test_imports import csv_bytes, line, upload
+
+    upload(reporter, csv_bytes([line(0, Month="2099-01")]))  # rejected
+    page = browser(reporter).get("/console/imports/", HTTP_ACCEPT_LANGUAGE="es").content
+    assert "Rechazada: hay filas no válidas; no se guardó nada" in page.decode()
+    assert reporter.post(BULK_URL, rows(1)).status_code == 200
+    dashboard = browser(analyst).get("/console/?month=2021-03", HTTP_ACCEPT_LANGUAGE="es")
+    assert "Las personas de varios sectores se cuentan una vez:" in dashboard.content.decode()

@@ -13,7 +13,7 @@ def test_a_partner_lists_filters_and_exports_its_own_reports(reporter, other_rep
     assert reporter.post(BULK_URL, rows(3)).status_code == 200
     assert other_reporter.post(BULK_URL, rows(2)).status_code == 200
     page = browser(reporter).get("/console/reports/").content.decode()
-    assert page.count('<tr><td>') == 3  # its own three, not the other organisation's
+    assert page.count("<tr><td>") == 3  # its own three, not the other organisation's
     assert 'name="partner"' not in page  # nothing to choose: its own
     assert "/api/v1/imports/template/" in page
     for link in ("/api/v1/activity-reports/export/?format=csv",
