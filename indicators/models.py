@@ -11,6 +11,7 @@ class Sector(models.Model):
 
     code = models.CharField(max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(max_length=200)
+    name_es = models.CharField(max_length=200, blank=True, default="", help_text="In Spanish.")
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="subsectors"
     )
@@ -45,6 +46,7 @@ class Sector(models.Model):
 class Indicator(models.Model):
     code = models.CharField(max_length=40, unique=True, validators=[code_validator])
     name = models.CharField(max_length=300)
+    name_es = models.CharField(max_length=300, blank=True, default="", help_text="In Spanish.")
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="indicators")
     indicator_type = models.CharField(max_length=30, choices=IndicatorType.choices)
     unit = models.CharField(
@@ -57,3 +59,13 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+def name_for_reader(obj) -> str:
+    """A reference object's name in the language of the request (its `name_es` in Spanish,
+    when it has one)."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "").startswith("es") and getattr(obj, "name_es", ""):
+        return obj.name_es
+    return obj.name

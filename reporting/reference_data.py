@@ -138,6 +138,7 @@ def _load_sectors_and_indicators(directory: Path) -> tuple[LoadCounts, LoadCount
         sectors,
         lambda r: {
             "name": r["name"],
+            "name_es": r.get("name_es", ""),
             "parent": sector_by_code.get(r["parent"]),
             "region_name": r.get("region_name", ""),
         },
@@ -149,6 +150,7 @@ def _load_sectors_and_indicators(directory: Path) -> tuple[LoadCounts, LoadCount
         _read(directory, "indicators.csv"),
         lambda r: {
             "name": r["name"],
+            "name_es": r.get("name_es", ""),
             "sector": sector_by_code[r["sector"]],
             "indicator_type": r["indicator_type"],
             "unit": r["unit"],

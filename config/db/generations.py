@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils.translation import get_language
 
 from config.api.fields import month_str
 from config.db.models import DataGeneration
@@ -83,12 +84,13 @@ def _key(*parts: Any) -> str:
 
 
 def cached(name: str, parts: Any, months: list[date], compute: Callable[[], Any]) -> Any:
-    """`compute()` once per (name, parts) and generation of `months` and of everything else;
-    `parts` must be JSON-able."""
+    """`compute()` once per (name, parts), language (answers hold names and words in the
+    reader's language) and generation of `months` and of everything else; `parts` must be
+    JSON-able."""
     seconds = settings.FIGURES_CACHE_SECONDS
     if not seconds:
         return compute()
-    key = _key(name, parts, _generations(months))
+    key = _key(name, parts, get_language() or "", _generations(months))
     value = cache.get(key)
     if value is None:
         value = compute()

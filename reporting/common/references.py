@@ -186,16 +186,24 @@ class ReferenceIndex:
 
     def names(self) -> dict[str, dict[str, str]]:
         """{kind: {code: name}} for partners, locations and sectors: what figures print next
-        to their codes (three small queries, once per index)."""
-        if not hasattr(self, "_names"):
+        to their codes, in the request's language (three small queries, once per index and
+        language)."""
+        from django.utils.translation import get_language
+
+        spanish = (get_language() or "").startswith("es")
+        cache = self.__dict__.setdefault("_names", {})
+        if spanish not in cache:
             from indicators.models import Sector
 
-            self._names = {
+            def named(rows) -> dict[str, str]:
+                return {code: (es if spanish and es else name) for code, name, es in rows}
+
+            cache[spanish] = {
                 "partner": dict(Partner.objects.values_list("code", "name")),
-                "location": dict(Location.objects.values_list("pcode", "name")),
-                "sector": dict(Sector.objects.values_list("code", "name")),
+                "location": named(Location.objects.values_list("pcode", "name", "name_es")),
+                "sector": named(Sector.objects.values_list("code", "name", "name_es")),
             }
-        return self._names
+        return cache[spanish]
 
     def template_choices(self) -> dict[str, list[str]]:
         """Drop-down values for the 5W template: each starts with the code it stands for."""
@@ -216,10 +224,12 @@ class ReferenceIndex:
         up to their parent in figures)."""
         if "indicator" not in self._objects:
             self._load_objects("indicator")
+        from indicators.models import name_for_reader
+
         return {
             pk: {
                 "code": i.code,
-                "name": i.name,
+                "name": name_for_reader(i),
                 "unit": i.unit,
                 "type": i.indicator_type,
                 "sector": i.sector.code,
