@@ -113,7 +113,7 @@ client-check: $(VENV)/.installed-dev
 # still without Spanish. Translations are written in the .po (Poedit, Weblate...). Running
 # the service needs neither: the compiled catalogue is committed.
 messages: $(VENV)/.installed-dev
-	DEBUG=1 $(MANAGE) makemessages -l es --no-location --ignore=.venv --ignore=build --ignore=bench --ignore=tests --ignore=locale
+	DEBUG=1 $(MANAGE) makemessages -l es --no-location --no-obsolete --ignore=.venv --ignore=build --ignore=bench --ignore=tests --ignore=locale
 	$(BIN)/python locale/compile.py
 
 lock:

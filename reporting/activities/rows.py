@@ -14,6 +14,7 @@ from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
 from config.api.exceptions import Violation
+from indicators.models import name_for_reader
 from partners.models import User
 from partners.permissions import partner_of_write
 from reporting.activities.cells import (
@@ -265,8 +266,15 @@ def _consistency(raw: dict, report: ActivityReport, add, references: ReferenceIn
             Violation(
                 "country",
                 "country_mismatch",
-                _("%(admin1)s is in %(country)s.")
-                % {"admin1": report.admin1.pcode, "country": country.pcode},
+                _(
+                    "%(admin1)s is in %(country)s: write %(country)s (%(name)s) as the country, "
+                    "or the admin1 of the country meant."
+                )
+                % {
+                    "admin1": report.admin1.pcode,
+                    "country": country.pcode,
+                    "name": name_for_reader(country),
+                },  # fmt: skip
             )
         )
     sector = report.indicator.sector if report.indicator_id else None

@@ -15,8 +15,8 @@ CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 
 
-@pytest.fixture(scope="session")
-def chromium():
+def _chromium(language: str):
+    """Chromium speaking `language` (its Accept-Language), headless."""
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         if os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"REQUIRE_BROWSER is set but {CHROMIUM} or {CHROMEDRIVER} is missing")
@@ -30,13 +30,47 @@ def chromium():
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
-                 "--lang=en", f"--user-data-dir={profile}"):  # fmt: skip
+                 f"--lang={language}", f"--user-data-dir={profile}"):  # fmt: skip
         options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": language})
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.implicitly_wait(5)
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    yield from _chromium("en")
+
+
+@pytest.fixture(scope="session")
+def chromium_es():
+    """A browser of Peru: its pages asked for in es-PE."""
+    yield from _chromium("es-PE,es")
+
+
+@pytest.fixture
+def browser_es(chromium_es, live_server):
+    chromium_es.delete_all_cookies()
+    chromium_es.url = lambda path: f"{live_server.url}{path}"
+    return chromium_es
+
+
+@pytest.fixture
+def screenshot(tmp_path):
+    """Save the page as a PNG: under BROWSER_SCREENSHOTS (CI keeps them), else the test's
+    temporary folder."""
+    folder = Path(os.environ.get("BROWSER_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(browser, name: str) -> Path:
+        path = folder / f"{name}.png"
+        browser.save_screenshot(str(path))
+        return path
+
+    return take
 
 
 @pytest.fixture
