@@ -156,3 +156,18 @@ def test_cells_are_quoted_and_formulas_neutralised_after_any_separator(reporter)
     assert '"Taller; \'=HYPERLINK(""http://x"") ""uno"", dos"' in text
     (row,) = list(csv.DictReader(io.StringIO(text)))
     assert row["activity_name"] == 'Taller; \'=HYPERLINK("http://x") "uno", dos'
+
+
+def test_unknown_references_read_well_in_spanish_whatever_their_gender(reporter):
+    """"ubicación desconocido" was a slip: the message no longer puts an adjective after
+    the kind, so it agrees with "ubicación" and "indicador" alike."""
+    response = reporter.client.post(
+        "/api/v1/activity-reports/",
+        {"month": "2021-03", "admin1": "Limaa", "indicator": "PRT-99", "activity_name": "A",
+         "rmrp": True, "cva": False},
+        content_type="application/json", **ES,
+    )  # fmt: skip
+    messages = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert messages["admin1"].startswith("No se conoce 'Limaa' como ubicación")
+    assert messages["indicator"].startswith("No se conoce 'PRT-99' como indicador")
+    assert "desconocid" not in " ".join(messages.values())
