@@ -95,6 +95,15 @@ def parse_month(value) -> date | None:
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
+def months_between(start: date, end: date) -> list[date]:
+    """Every month from `start` to `end` (first days), both included."""
+    out, current = [], start
+    while current <= end:
+        out.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return out
+
+
 def assert_within_dates(**days: date | None) -> None:
     """400 naming each parameter outside FIRST_DAY..LAST_DAY."""
     errors = {

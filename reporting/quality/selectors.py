@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Count, F, QuerySet, Sum
 
-from config.api.fields import month_str
+from config.api.fields import month_str, months_between
 from config.db.generations import cached
 from config.db.routing import read_alias
 from reporting.activities.models import ActivityReport
@@ -40,20 +40,12 @@ def scoped_reports(scope: QualityScope) -> QuerySet:
     return reports
 
 
-def _months(start: date, end: date) -> list[date]:
-    out, month = [], start
-    while month <= end:
-        out.append(month)
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return out
-
-
 def quality_report(*, scope: QualityScope, references: ReferenceIndex) -> dict[str, Any]:
     """The report's totals, and its groups (organisation x country x month) as compact
     tuples: a year of the region holds some 16,000, which the API answers a page at a
     time (group_rows), so a cached answer costs milliseconds, not the whole list."""
     key = [str(scope.month_from), str(scope.month_to), scope.partner_id, scope.country_id]
-    months = _months(scope.month_from, scope.month_to)
+    months = months_between(scope.month_from, scope.month_to)
     return cached("quality-report", key, months, lambda: _report(scope, references))
 
 

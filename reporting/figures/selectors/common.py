@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import Count, QuerySet, Sum
 
+from config.api.fields import months_between
 from config.db.generations import cached_by_month
 from config.db.routing import read_alias
 from reporting.activities.figure_cells import rollup_enabled
@@ -71,14 +72,6 @@ class FigureQuery:
     cva: bool | None = None
 
 
-def _months(start: date, end: date) -> list[date]:
-    out, current = [], start
-    while current <= end:
-        out.append(current)
-        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
-    return out
-
-
 def query_key(query: FigureQuery) -> dict:
     """The query as a cache key part: sets sorted, so equal queries give equal keys."""
     return {
@@ -88,7 +81,7 @@ def query_key(query: FigureQuery) -> dict:
 
 
 def covered_months(query: FigureQuery) -> list[date]:
-    return _months(query.month_from, query.month_to)
+    return months_between(query.month_from, query.month_to)
 
 
 def provisional(start: date, end: date) -> bool:
@@ -98,7 +91,7 @@ def provisional(start: date, end: date) -> bool:
         .filter(month__gte=start, month__lte=end, status=PeriodStatus.LOCKED)
         .count()
     )
-    return locked < len(_months(start, end))
+    return locked < len(months_between(start, end))
 
 
 def flagged_rows(query: FigureQuery) -> int:

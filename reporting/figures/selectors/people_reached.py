@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import BigIntegerField, Q, Sum
 from django.db.models.functions import Cast
 
+from config.api.fields import months_between
 from config.db.generations import cached_by_month
 from indicators.choices import IndicatorType
 from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS
@@ -29,7 +30,6 @@ from reporting.figures.selectors.common import (
     SOUTHERN_CONE_PROTECTION,
     VECTOR,
     FigureQuery,
-    _months,
     _reports,
     covered_months,
     plain_rows,
@@ -218,7 +218,9 @@ def _consolidate_part(
         lambda months: _people_cells(query, direct, indicators, group_partner, months),
     )
     targets = (
-        _months(query.month_from, query.month_to) if "month" in query.group_by else [query.month_to]
+        months_between(query.month_from, query.month_to)
+        if "month" in query.group_by
+        else [query.month_to]
     )
     shares = None
     if proportions != Proportions.NONE and model != ConsolidationModel.SUM:
