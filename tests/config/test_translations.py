@@ -159,7 +159,7 @@ def test_cells_are_quoted_and_formulas_neutralised_after_any_separator(reporter)
 
 
 def test_unknown_references_read_well_in_spanish_whatever_their_gender(reporter):
-    """"ubicación desconocido" was a slip: the message no longer puts an adjective after
+    """ "ubicación desconocido" was a slip: the message no longer puts an adjective after
     the kind, so it agrees with "ubicación" and "indicador" alike."""
     response = reporter.client.post(
         "/api/v1/activity-reports/",
