@@ -1,6 +1,6 @@
 """The console's months: an organisation submits its month of a country; coordinators
 approve, return or reopen it with a reason. The list is the API's answer for the signed-in
-user (console.calls); the steps go through the approvals services, with the API's rules."""
+user (config.api.internal); the steps go through the approvals services, with the API's rules."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import APIException
 
 from config.api.fields import parse_month
+from config.api.internal import api_get
 from partners.choices import Role
 from partners.models import Partner
 from reporting.activities.validation import current_month
 from reporting.approvals.choices import SubmissionAction, SubmissionStatus
 from reporting.approvals.selectors import submissions_visible_to
 from reporting.approvals.services import submission_decide, submission_submit
-from reporting.console.calls import api_get
 from reporting.console.views import _choices, login_required
 from reporting.locations.models import Location
 

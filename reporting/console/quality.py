@@ -1,4 +1,4 @@
-"""The console's quality report: the API's answer for the signed-in user (console.calls),
+"""The console's quality report: the API's answer for the signed-in user (config.api.internal),
 charted as the region's tool charts it (rows to review by check, organisation and country), each
 chart beside its table, and the rows as the region's error report."""
 
@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from reporting.console.calls import api_get, download_url
+from config.api.internal import api_get, download_url
 from reporting.console.charts import bar_chart
 from reporting.console.views import _choices, login_required
 

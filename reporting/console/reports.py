@@ -5,7 +5,7 @@ gives and the template to fill in."""
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from reporting.console.calls import api_get, download_url
+from config.api.internal import api_get, download_url
 from reporting.console.views import _choices, login_required
 
 FILTERS = ("month", "country", "admin1", "sector", "partner", "q", "cursor")

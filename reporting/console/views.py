@@ -1,6 +1,6 @@
 """The web console: pages for people who do not write code, on the API's own rules (the
 session user, the same roles and partner scoping). Figures come through the API views
-(console.calls), uploads through the import service, month locks through the periods
+(config.api.internal), uploads through the import service, month locks through the periods
 service."""
 
 from datetime import date, timedelta
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from config.api.exceptions import RequestTooLarge
 from config.api.fields import month_str, parse_month
+from config.api.internal import api_get, download_url
 from config.api.spreadsheets import SheetError, read_table
 from indicators.models import Sector
 from partners.authentication import speak_to
@@ -28,7 +29,6 @@ from reporting.activities.jobs import import_submit
 from reporting.activities.models import ActivityReport, Import
 from reporting.activities.selectors import imports_visible_to
 from reporting.approvals.models import MonthSubmission
-from reporting.console.calls import api_get, download_url
 from reporting.console.charts import bar_chart
 from reporting.figures.choices import Accumulation, ConsolidationModel
 from reporting.locations.models import Location

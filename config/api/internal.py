@@ -1,7 +1,7 @@
-"""The console reads through the API itself: a page's figure is the API's answer to the same
-query, for the same user (session), through the same view, permissions, partner scoping,
-validation and cache. So a chart and its table show exactly what the API (and the download
-link next to them) gives."""
+"""Pages and reports that read through the API itself (the console, the situation report):
+a page's figure is the API's answer to the same query, for the same user (session), through
+the same view, permissions, partner scoping, validation and cache. So a chart and its table
+show exactly what the API (and the download link next to them) gives."""
 
 from typing import Any
 from urllib.parse import urlencode
