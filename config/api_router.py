@@ -23,6 +23,7 @@ from reporting.locations.api.views import LocationViewSet
 from reporting.periods.api.views import ReportingPeriodViewSet
 from reporting.quality.api.views import QualityCheckViewSet, QualityReportViewSet
 from reporting.region.api.views import RegionViewSet
+from reporting.sitreps.api.views import KeyFigureViewSet, SituationReportViewSet
 from reporting.webhooks.api.views import WebhookSubscriptionViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -45,6 +46,8 @@ router.register("webhooks", WebhookSubscriptionViewSet, basename="webhook")
 router.register("region", RegionViewSet, basename="region")
 router.register("quality-checks", QualityCheckViewSet, basename="qualitycheck")
 router.register("quality-report", QualityReportViewSet, basename="qualityreport")
+router.register("key-figures", KeyFigureViewSet, basename="keyfigure")
+router.register("situation-reports", SituationReportViewSet, basename="situationreport")
 
 
 class ApiRootView(APIView):

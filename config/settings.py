@@ -409,6 +409,7 @@ SPECTACULAR_SETTINGS = {
         "CheckCategoryEnum": "reporting.quality.choices.CheckCategory",
         "SubmissionStatusEnum": "reporting.approvals.choices.SubmissionStatus",
         "SubmissionActionEnum": "reporting.approvals.choices.SubmissionAction",
+        "ReportSectionEnum": "reporting.sitreps.choices.Section",
     },
 }
 

@@ -31,6 +31,8 @@ from reporting.figures.proportions import proportions_batch
 from reporting.figures.services import plan_targets_upsert
 from reporting.locations.choices import LocationLevel
 from reporting.locations.models import Location
+from reporting.sitreps.models import KeyFigure
+from reporting.sitreps.services import key_figure_create
 
 DEMO_DIRECTORY = Path(settings.BASE_DIR) / "data" / "demo"
 
@@ -259,4 +261,23 @@ def demo_data_load() -> dict[str, int]:
     counts["crossings_created"] = _load_crossings(actor, partners["OIM"])
     counts["targets"] = _load_targets(actor, locations)
     counts["proportions"] = _load_proportions(actor)
+    counts["key_figures"] = _load_key_figures(actor, locations)
     return counts
+
+
+def _load_key_figures(actor: User, locations: dict, directory: Path = DEMO_DIRECTORY) -> int:
+    """The situation report's figures the 5W does not hold (key-figure entries), once."""
+    spec = json.loads((directory / "key-figures-2021-03.json").read_text(encoding="utf-8"))
+    month = date.fromisoformat(spec["month"] + "-01")
+    country = locations[spec["country"]]
+    created = 0
+    for figure in spec["figures"]:
+        if KeyFigure.objects.filter(month=month, country=country, label=figure["label"]).exists():
+            continue
+        key_figure_create(
+            data={**figure, "month": month, "country": country, "value": Decimal(figure["value"]),
+                  "as_of": date.fromisoformat(figure["as_of"])},
+            user=actor,
+        )  # fmt: skip
+        created += 1
+    return created

@@ -16,6 +16,7 @@ from reporting.figures.models import (
 )
 from reporting.locations.models import Location
 from reporting.periods.models import ReportingPeriod
+from reporting.sitreps.models import KeyFigure, KeyFigureHistoryEntry, Narrative
 from reporting.webhooks.models import WebhookDelivery, WebhookSubscription
 
 __all__ = [
@@ -33,9 +34,12 @@ __all__ = [
     "FigureCellView",
     "IdempotencyRecord",
     "Import",
+    "KeyFigure",
+    "KeyFigureHistoryEntry",
     "Location",
     "MonthSubmission",
     "MonthSubmissionEvent",
+    "Narrative",
     "OutboxEvent",
     "PlanTarget",
     "ReportingPeriod",

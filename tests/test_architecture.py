@@ -27,6 +27,7 @@ DOMAINS = (
     "reporting.webhooks",
     "reporting.region",
     "reporting.quality",  # the quality report reads the 5W
+    "reporting.sitreps",  # the situation report reads every figure
 )
 PROJECT = ("config", "partners", "indicators", "reporting")
 

@@ -1,0 +1,100 @@
+"""The monthly situation report writes itself: March 2021 rebuilt from the demo reports,
+border observations and key-figure entries gives every figure the GTRM Peru report quotes
+(../shared/seed/), each with the query that gives it."""
+
+from decimal import Decimal
+
+import pytest
+
+from reporting.demo_data import demo_data_load
+from reporting.sitreps.models import KeyFigure
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/situation-reports/2021-03/"
+
+
+@pytest.fixture
+def march(db):
+    demo_data_load()
+
+
+def indicator(report: dict, code: str) -> dict:
+    return next(i for s in report["sections"] for i in s["indicators"] if i["indicator"] == code)
+
+
+def test_march_2021_gives_every_figure_the_report_quotes(march, analyst):
+    report = analyst.get(URL, {"country": "PER"}).json()
+    # "general protection orientations (3,530) and with legal counselling (2,240)"
+    assert indicator(report, "PRT-01")["people"] == 3530
+    assert indicator(report, "PRT-02")["people"] == 2240
+    # "some 1,630 Venezuelans through case management", "1,480 ... psychosocial assistance"
+    assert indicator(report, "PRT-03")["people"] == 1630
+    assert indicator(report, "PRT-04")["people"] == 1480
+    # "2,000,000 USD ... to 19,570 people" in multipurpose cash
+    mpc = next(s for s in report["sections"] if s["sector"] == "MPC")
+    assert (mpc["cash"]["usd"], mpc["cash"]["people"]) == (2_000_000, 19_570)
+    # "Some 430 Venezuelans were reported crossing into Peru from Ecuador just on 30 March"
+    busiest = report["border"]["busiest_day"]
+    assert (busiest["day"], busiest["people"], busiest["direction"]) == ("2021-03-30", 430, "entry")
+    # travel by foot 31% in January -> 26% in March; motor vehicles 36% -> 51%
+    modes = {m["month"]: m for m in report["border"]["travel_modes"]}
+    assert (modes["2021-01"]["on_foot"], modes["2021-03"]["on_foot"]) == (31.0, 26.0)
+    assert (modes["2021-01"]["motor_vehicle"], modes["2021-03"]["motor_vehicle"]) == (36.0, 51.0)
+    # The figures the 5W does not hold: key-figure entries, with their sources.
+    entries = {e["value"]: e for e in report["entries"]}
+    assert entries[350_000]["source"] == "Superintendence of Migration (SNM)"
+    assert entries[350_000]["as_of"] == "2021-03-26" and entries[350_000]["link"]
+    assert 105 in entries
+
+
+def test_each_number_carries_the_query_that_gives_it(march, analyst):
+    report = analyst.get(URL, {"country": "PER"}).json()
+    prt01 = indicator(report, "PRT-01")
+    again = analyst.get(prt01["query"]).json()["results"]  # its sector's indicators
+    row = next(r for r in again if r["indicator"] == "PRT-01")
+    assert row["total_beneficiaries"] == prt01["people"] == 3530
+    figures = {f["key"]: f for f in report["key_figures"]}
+    reached = analyst.get(figures["people_reached"]["query"]).json()["results"][0]
+    assert reached["people_reached"] == figures["people_reached"]["value"] > 0
+    assert figures["organisations_reporting"]["value"] == figures["organisations_reporting"]["of"]
+    assert figures["organisations_reporting"]["value"] >= 20
+    cash = analyst.get(figures["cash_usd"]["query"]).json()["results"][0]
+    assert cash["cva_value_usd"] == figures["cash_usd"]["value"]
+
+
+def test_key_figures_are_entered_by_coordinators_and_versioned(march, coordinator, analyst):
+    body = {"month": "2021-03", "country": "PER", "label": "Asylum-seekers pre-registered",
+            "value": 100000, "unit": "people", "as_of": "2021-03-26", "source": "SNM"}  # fmt: skip
+    assert analyst.post("/api/v1/key-figures/", body).status_code == 403
+    created = coordinator.post("/api/v1/key-figures/", body)
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    changed = coordinator.patch(f"/api/v1/key-figures/{pk}/", {"value": 100500})
+    assert (changed.status_code, changed.json()["version"]) == (200, 2)
+    history = analyst.get(f"/api/v1/key-figures/{pk}/history/").json()["results"]
+    assert [h["after"]["value"] if h["after"] else None for h in history] == [100000.0, 100500.0]
+    assert KeyFigure.objects.get(pk=pk).value == Decimal("100500")
+    bad = coordinator.post("/api/v1/key-figures/", {**body, "country": "PE15", "value": "x"})
+    assert bad.status_code == 400
+    assert {e["field"] for e in bad.json()["errors"]} == {"country", "value"}
+
+
+def test_narratives_are_written_per_section_and_language(march, coordinator, analyst):
+    narrative = {"country": "PER", "section": "situation", "language": "es",
+                 "text": "En la frontera norte, en Tumbes..."}  # fmt: skip
+    assert analyst.put(f"{URL}narratives/", narrative).status_code == 403
+    assert coordinator.put(f"{URL}narratives/", narrative).status_code == 200
+    english = {**narrative, "language": "en", "text": "At the northern border in Tumbes..."}
+    coordinator.put(f"{URL}narratives/", english)
+    spanish = analyst.client.get(URL, {"country": "PER"}, HTTP_ACCEPT_LANGUAGE="es").json()
+    assert spanish["narratives"]["situation"].startswith("En la frontera norte")
+    assert analyst.get(URL, {"country": "PER"}).json()["narratives"]["situation"].startswith("At")
+    assert indicator(spanish, "PRT-01")["name"].startswith("Personas que reciben")
+    bad = coordinator.put(f"{URL}narratives/", {**narrative, "section": "bad section"})
+    assert (bad.status_code, bad.json()["errors"][0]["field"]) == (400, "section")
+
+
+def test_a_month_that_is_not_one_and_a_region_wide_report(march, analyst):
+    assert analyst.get("/api/v1/situation-reports/2021-13/").status_code == 404
+    region = analyst.get(URL).json()
+    assert region["scope"] == "REGION" and indicator(region, "PRT-01")["people"] == 3530
