@@ -43,6 +43,14 @@ def situation_report(*, request, month: date, country) -> dict[str, Any]:
         "language": "es" if spanish else "en",
     }
     report["key_figures"] = _key_figures(request, month, country, scope, month_q)
+    by_sector, query = _figure(request, "figures-people-reached", {**month_q, "group_by": "sector"})
+    report["people_by_sector"] = {
+        "rows": [
+            {"sector": r["sector"], "sector_name": r["sector_name"], "people": r["people_reached"]}
+            for r in (by_sector or {}).get("results", [])
+        ],
+        "query": query,
+    }
     report["sections"] = _sections(request, month, country, month_q)
     report["border"] = _border(request, month)
     report["entries"] = [

@@ -2,6 +2,7 @@
 48.395 in Spanish; months as "March 2021" or "marzo de 2021"."""
 
 from datetime import date
+from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -18,8 +19,10 @@ def _locale() -> str:
 @register.filter
 def number(value):
     """{{ 48395|number }}: grouped for the locale; anything not a number as it is."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return value
+    if value == int(value):
+        value = int(value)  # 2,000,000 USD, not 2,000,000.00
     return format_decimal(value, locale=_locale())
 
 

@@ -70,6 +70,7 @@ class SituationReportSerializer(serializers.Serializer):
     scope_name = serializers.CharField()
     language = serializers.CharField()
     key_figures = ReportFigureSerializer(many=True)
+    people_by_sector = serializers.DictField(help_text="People reached by sector, and its query.")
     sections = serializers.ListField(child=serializers.DictField())
     border = serializers.DictField()
     entries = serializers.ListField(child=serializers.DictField())

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, viewsets
 from rest_framework.decorators import action
@@ -6,7 +7,10 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from config.api.exceptions import ServiceUnavailable
+from config.api.exports import FileRenderer, OctetStreamRenderer, XLSXFileRenderer
 from config.api.fields import parse_month
+from config.api.negotiation import ContentNegotiation
 from config.api.permissions import IsCoordinatorOrReadOnly
 from config.api.versioning import VersionedResourceMixin, versioned_resource_schema
 from reporting.sitreps.api.serializers import (
@@ -16,6 +20,7 @@ from reporting.sitreps.api.serializers import (
     SituationReportQuerySerializer,
     SituationReportSerializer,
 )
+from reporting.sitreps.documents import report_html, report_pdf, report_xlsx
 from reporting.sitreps.models import KeyFigure
 from reporting.sitreps.selectors import REGION, situation_report
 from reporting.sitreps.services import (
@@ -72,6 +77,28 @@ class KeyFigureViewSet(VersionedResourceMixin, viewsets.ModelViewSet):
 
 
 MONTH = OpenApiParameter("month", str, OpenApiParameter.PATH, description="YYYY-MM")
+DOCUMENTS = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class PDFRenderer(FileRenderer):
+    media_type, format = "application/pdf", "pdf"
+
+
+class HTMLFileRenderer(FileRenderer):
+    media_type, format = "text/html", "html"
+
+
+class DocumentNegotiation(ContentNegotiation):
+    """The file named by `?format=` (pdf when absent), whatever `Accept` says."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        fmt = request.query_params.get("format") or "pdf"
+        renderer = self.filter_renderers(renderers, fmt)[0]  # unknown: 406 naming them
+        return renderer, renderer.media_type
 
 
 class SituationReportViewSet(viewsets.GenericViewSet):
@@ -88,8 +115,8 @@ class SituationReportViewSet(viewsets.GenericViewSet):
     filter_backends = []
     lookup_field = "month"
     lookup_value_regex = r"[0-9]{4}-[0-9]{2}"
-    action_parameters = {"retrieve": ["country"]}
-    problem_statuses = {"narratives": ["400", "403"]}
+    action_parameters = {"retrieve": ["country"], "document": ["country", "format"]}
+    problem_statuses = {"narratives": ["400", "403"], "document": ["400", "406", "503"]}
 
     def _month(self, month: str):
         parsed = parse_month(month)
@@ -105,6 +132,49 @@ class SituationReportViewSet(viewsets.GenericViewSet):
             request=request, month=self._month(month), country=query.validated_data.get("country")
         )
         return Response(report)
+
+    @extend_schema(
+        parameters=[
+            MONTH, SituationReportQuerySerializer,
+            OpenApiParameter("format", str, enum=list(DOCUMENTS), description="pdf (default), "
+                             "html (to edit) or xlsx (its figures)."),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )  # fmt: skip
+    @action(
+        detail=True, methods=["get"],
+        renderer_classes=[OctetStreamRenderer, PDFRenderer, HTMLFileRenderer, XLSXFileRenderer],
+        content_negotiation_class=DocumentNegotiation,
+    )  # fmt: skip
+    def document(self, request, month=None):
+        """The report as one A4 page: PDF (fonts bundled, nothing fetched from elsewhere),
+        HTML to edit, or its figures as XLSX, in the reader's language."""
+        query = SituationReportQuerySerializer(
+            data={k: v for k, v in request.query_params.items() if k != "format"}
+        )
+        query.is_valid(raise_exception=True)
+        country = query.validated_data.get("country")
+        report = situation_report(request=request, month=self._month(month), country=country)
+        fmt = request.query_params.get("format") or "pdf"
+        if fmt == "html":
+            content = report_html(report).encode("utf-8")
+        elif fmt == "xlsx":
+            content = report_xlsx(report)
+        else:
+            try:
+                content = report_pdf(report)
+            except OSError:  # Pango missing on this machine
+                raise ServiceUnavailable(
+                    _(
+                        "PDF needs Pango on the server (Debian: libpango-1.0-0); ask for "
+                        "format=html or xlsx."
+                    ),
+                    code="pdf_unavailable",
+                ) from None
+        name = f"situation-report-{report['scope'].lower()}-{month}.{fmt}"
+        response = Response(content, content_type=DOCUMENTS[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
     @extend_schema(parameters=[MONTH], request=NarrativeSerializer, responses=NarrativeSerializer)
     @action(detail=True, methods=["put"])

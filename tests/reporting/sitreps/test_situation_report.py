@@ -2,6 +2,9 @@
 border observations and key-figure entries gives every figure the GTRM Peru report quotes
 (../shared/seed/), each with the query that gives it."""
 
+import os
+import re
+import zlib
 from decimal import Decimal
 
 import pytest
@@ -98,3 +101,43 @@ def test_a_month_that_is_not_one_and_a_region_wide_report(march, analyst):
     assert analyst.get("/api/v1/situation-reports/2021-13/").status_code == 404
     region = analyst.get(URL).json()
     assert region["scope"] == "REGION" and indicator(region, "PRT-01")["people"] == 3530
+
+
+def test_the_report_downloads_as_html_to_edit_and_its_figures_as_xlsx(march, analyst):
+    import io
+
+    import openpyxl
+
+    html = analyst.client.get(f"{URL}document/", {"country": "PER", "format": "html"})
+    assert html.status_code == 200 and html["Content-Type"].startswith("text/html")
+    page = html.content.decode()
+    assert "3,530" in page and "2,000,000 USD" in page and "350,000" in page
+    assert not re.search(r'(src|href)="?(https?:)?//', page)  # nothing fetched from elsewhere
+    spanish = analyst.client.get(
+        f"{URL}document/", {"country": "PER", "format": "html"}, HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert "3.530" in spanish and "marzo 2021" in spanish and "Protección" in spanish
+    xlsx = analyst.client.get(f"{URL}document/", {"country": "PER", "format": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    rows = {r[2]: r for r in book["Sectors"].iter_rows(min_row=2, values_only=True)}
+    assert (rows["PRT-01"][0], rows["PRT-01"][4]) == ("PRT", 3530)
+    assert analyst.client.get(f"{URL}document/", {"format": "docx"}).status_code == 406
+
+
+def test_the_pdf_is_one_a4_page_with_its_fonts_bundled(march, analyst):
+    response = analyst.client.get(f"{URL}document/", {"country": "PER"})
+    if response.status_code == 503 and not os.environ.get("REQUIRE_PDF"):  # CI sets it
+        pytest.skip("Pango is not installed (apt-get install libpango-1.0-0 libpangoft2-1.0-0)")
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    assert pdf.startswith(b"%PDF-")
+    # Its objects, as written and inside its compressed streams.
+    objects = pdf + b"".join(
+        zlib.decompress(stream)
+        for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
+        if stream[:1] == b"x"
+    )
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", objects)) == 1  # one page
+    assert re.search(rb"/MediaBox\s*\[\s*0 0 595\.\d+ 841\.\d+", objects)  # A4
+    assert b"+R4V-Sans" in objects  # the bundled font (DejaVu Sans), embedded
