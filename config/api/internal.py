@@ -10,10 +10,12 @@ from django.http import HttpRequest, QueryDict
 from django.urls import resolve, reverse
 
 
-def api_get(request: HttpRequest, url_name: str, params: dict[str, Any]) -> tuple[int, Any]:
-    """(status, data) of GET `url_name` with `params` (empty values left out), as the
-    signed-in user of `request`."""
-    path = reverse(url_name)
+def api_get(
+    request: HttpRequest, url_name: str, params: dict[str, Any], kwargs: dict | None = None
+) -> tuple[int, Any]:
+    """(status, data) of GET `url_name` (with its path `kwargs`) and `params` (empty values
+    left out), as the signed-in user of `request`."""
+    path = reverse(url_name, kwargs=kwargs)
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     sub = HttpRequest()
     sub.method, sub.path, sub.path_info = "GET", path, path

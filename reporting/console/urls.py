@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reporting.console import accounts, months, quality, reports, views
+from reporting.console import accounts, months, quality, report, reports, views
 
 urlpatterns = [
     path("", views.dashboard, name="console-dashboard"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("quality/", quality.quality, name="console-quality"),
     path("months/", months.months, name="console-months"),
     path("reports/", reports.reports, name="console-reports"),
+    path("situation-report/", report.report, name="console-situation-report"),
     path("language/", accounts.language, name="console-language"),
     path("organisations/<str:code>/", accounts.organisation, name="console-organisation"),
     path(
