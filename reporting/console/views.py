@@ -35,6 +35,7 @@ from reporting.locations.models import Location
 from reporting.periods.choices import PeriodStatus
 from reporting.periods.models import ReportingPeriod
 from reporting.periods.services import periods_set_status
+from reporting.templatetags.numbers import month_name
 
 
 def login_required(view):
@@ -96,6 +97,8 @@ def _border_figures(request, month: date) -> list[dict]:
                    (_("Other"), m["other"])],
         rows=lambda data: data,
     )  # fmt: skip
+    series["period"] = f"{month_name(start)} – {month_name(end)}"
+    modes["period"] = f"{month_name(date(month.year, 1, 1))} – {month_name(end)}"
     return [series, modes]
 
 
@@ -149,6 +152,17 @@ def dashboard(request):
     labels = {"country": _("Country"), "admin1": _("Admin1"), "sector": _("Sector"),
               "partner": _("Partner")}  # fmt: skip
     filters = [(name, labels[name], options, chosen[name]) for name, options in _choices().items()]
+    for figure in figures:  # the period each figure covers, in words
+        months = (figure.get("data") or {}).get("months") if isinstance(
+            figure.get("data"), dict) else None  # fmt: skip
+        if months:
+            first, last = month_name(months["from"]), month_name(months["to"])
+            figure["period"] = last if first == last else f"{first} – {last}"
+    headline = None
+    if month:
+        status, sitrep = api_get(request, "situationreport-detail", {"country": chosen["country"]},
+                                 kwargs={"month": chosen["month"]})  # fmt: skip
+        headline = sitrep["key_figures"] if status == 200 else None
     for figure in figures:  # how people reached was counted, in words, not codes
         data = figure.get("data")
         if isinstance(data, dict) and data.get("model") in ConsolidationModel.values:
@@ -158,7 +172,8 @@ def dashboard(request):
                 if data.get("accumulation") in Accumulation.values
                 else "",
             )
-    context = {"chosen": chosen, "figures": figures, "month": month, "filters": filters}
+    context = {"chosen": chosen, "figures": figures, "month": month, "filters": filters,
+               "headline": headline}  # fmt: skip
     return render(request, "console/dashboard.html", context)
 
 

@@ -36,3 +36,15 @@ def test_the_report_page_and_a_coordinators_writing(coordinator, analyst):
         "unit": "people", "as_of": "2021-03-26", "source": "SNM",
     })  # fmt: skip
     assert KeyFigure.objects.filter(label="Asylum-seekers pre-registered", value=100000).exists()
+
+
+def test_the_dashboard_opens_with_a_headline_strip_and_says_each_charts_period(analyst):
+    demo_data_load()
+    page = browser(analyst).get("/console/", {"month": "2021-03"}).content.decode()
+    strip = page.split('id="headline"')[1].split("</ul>")[0]
+    assert "People reached, January to 2021-03" in strip and "USD" in strip
+    assert "23 / 23" in strip  # organisations reporting, of those reporting this year
+    # Every chart says the period it covers (people reached: January to the month).
+    charts = page.count('<section class="figure"')
+    assert charts >= 6 and page.count('<span class="period">') == charts
+    assert '<span class="period">· January 2021 – March 2021</span>' in page
