@@ -29,6 +29,8 @@ from reporting.activities.jobs import import_submit
 from reporting.activities.models import ActivityReport, Import
 from reporting.activities.selectors import imports_visible_to
 from reporting.approvals.models import MonthSubmission
+from reporting.border_flows.choices import Direction
+from reporting.border_flows.models import BorderPoint
 from reporting.console.charts import bar_chart
 from reporting.figures.choices import Accumulation, ConsolidationModel
 from reporting.locations.models import Location
@@ -81,13 +83,23 @@ def _border_figures(request, month: date) -> list[dict]:
     shares per month of the year."""
     start = date(month.year - (month.month <= 2), (month.month - 3) % 12 + 1, 1)
     end = date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1)
-    params = {"interval": "week", "start": start.isoformat(), "end": end.isoformat()}
+    params = {"interval": "month", "start": start.isoformat(), "end": end.isoformat()}
+    names = dict(BorderPoint.objects.values_list("code", "name"))
+    directions = dict(Direction.choices)
+
+    def by_point(data) -> list[dict]:
+        """One bar per named point and direction, its months stacked (points with none
+        left out)."""
+        return [
+            {"label": f"{names.get(s['border_point'], s['border_point'])} · "
+                      f"{directions.get(s['direction'], s['direction'])}",
+             "months": [(month_name(p["period"][:7]), p["people"]) for p in s["points"]]}
+            for s in data if any(p["people"] for p in s["points"])
+        ]  # fmt: skip
+
     series = _figure(
-        request, _("Border crossings per week"), "bordercrossing-series", params,
-        lambda p: f"{p['border_point']} · {p['direction']} · {p['period']}",
-        lambda p: [(_("People"), p["people"])],
-        rows=lambda data: [{**point, "border_point": s["border_point"],
-                            "direction": s["direction"]} for s in data for point in s["points"]],
+        request, _("Border crossings per month and point"), "bordercrossing-series", params,
+        lambda r: r["label"], lambda r: r["months"], rows=by_point,
     )  # fmt: skip
     modes = _figure(
         request, _("Travel modes (share of people)"), "bordercrossing-travel-modes",
@@ -142,12 +154,17 @@ def dashboard(request):
         )  # fmt: skip
         progress = _figure(
             request, _("Reached against target"), "figures-progress", base,
-            lambda r: f"{r.get('admin1_name') or r.get('admin1')} · {r['sector']}",
+            lambda r: f"{r.get('admin1_name') or r.get('admin1')} · {r['sector_name']}",
             lambda r: [(_("Reached"), r["people_reached"]),
                        (_("Still to reach"), max(r["target"] - r["people_reached"], 0))],
             rows=lambda data: [r for r in data["results"] if r["target"]],
         )  # fmt: skip
-        figures = [by_sector, by_admin1, trend, rmrp, progress]
+        cash = _figure(
+            request, _("Cash and vouchers by sector (USD)"), "figures-cash",
+            {**base, "group_by": "sector"}, lambda r: r.get("sector_name") or r["sector"],
+            lambda r: [(_("USD"), round(r["cva_value_usd"] or 0))],
+        )  # fmt: skip
+        figures = [by_sector, by_admin1, trend, rmrp, progress, cash]
         figures += _border_figures(request, month)
     labels = {"country": _("Country"), "admin1": _("Admin1"), "sector": _("Sector"),
               "partner": _("Partner")}  # fmt: skip

@@ -3,6 +3,7 @@ dashboard shows the API's numbers with a mark per row, a partner fixes an upload
 grid of bad cells, coordinators see completeness and lock months; nothing from elsewhere."""
 
 import re
+from html import escape as html_escape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -167,13 +168,20 @@ def test_border_flows_and_progress_on_the_dashboard(analyst):
     svg = re.search(r'aria-label="Travel modes \(share of people\)".*?</svg>', html, re.S).group(0)
     assert re.findall(r'<g class="bar" data-label="([^"]*)"', svg) == [m["month"] for m in modes]
     assert svg.count('<rect class="mark') == 3 * len(modes)  # on foot, motor vehicle, other
-    series = analyst.get("/api/v1/border-crossings/series/?interval=week&start=2021-01-01"
+    series = analyst.get("/api/v1/border-crossings/series/?interval=month&start=2021-01-01"
                          "&end=2021-03-31").json()  # fmt: skip
-    points = [p for s in series for p in s["points"]]
-    weekly = re.search(r'aria-label="Border crossings per week".*?</svg>', html, re.S).group(0)
-    assert weekly.count('<g class="bar"') == len(points)
-    assert weekly.count('<rect class="mark') == sum(p["people"] is not None for p in points)
-    assert "no data" in weekly  # a gap is not drawn as zero
+    crossed = [s for s in series if any(p["people"] for p in s["points"])]
+    monthly = re.search(r'aria-label="Border crossings per month and point".*?</svg>', html,
+                        re.S).group(0)  # fmt: skip
+    # One bar per named point and direction (no codes), its months stacked.
+    labels = re.findall(r'<g class="bar" data-label="([^"]*)"', monthly)
+    names = {p["code"]: p["name"] for p in analyst.get("/api/v1/border-points/").json()["results"]}
+    directions = {"entry": "Entry into the country", "exit": "Exit from the country"}
+    expected = [f"{names[s['border_point']]} · {directions[s['direction']]}" for s in crossed]
+    assert labels == [html_escape(label) for label in expected]
+    assert monthly.count('<rect class="mark') == sum(
+        p["people"] is not None for s in crossed for p in s["points"]
+    )
     progress = analyst.get("/api/v1/figures/progress/?month=2021-03").json()["results"]
     with_target = [r for r in progress if r["target"]]
     assert with_target  # the demo's illustrative targets
