@@ -44,6 +44,13 @@ class AutoSchema(SpectacularAutoSchema):
     def _get_format_parameters(self):
         return []
 
+    def _is_list_view(self, serializer=None) -> bool:
+        """A view's `list` that answers one object (a report over its whole scope) says so
+        with `single_object_list = True`."""
+        if getattr(self.view, "single_object_list", False):
+            return False
+        return super()._is_list_view(serializer)
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         # 400: any request's query string may be refused (e.g. a NUL byte).

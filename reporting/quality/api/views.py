@@ -2,7 +2,7 @@ from datetime import date
 
 from django.db.models import F
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
@@ -79,7 +79,8 @@ class QualityReportViewSet(viewsets.GenericViewSet):
 
     permission_classes = [IsAuthenticated]
     serializer_class = QualityReportSerializer
-    pagination_class = PageNumberPagination
+    pagination_class = None  # the report pages its groups itself (list)
+    single_object_list = True  # list answers one report, not a list of them
     filter_backends = []
     problem_statuses = {"list": ["400"], "rows": ["400"], "rows_export": ["400", "413"]}
     action_parameters = dict.fromkeys(
@@ -113,7 +114,14 @@ class QualityReportViewSet(viewsets.GenericViewSet):
             country_id=country.pk if country is not None else None,
         )
 
-    @extend_schema(parameters=[QualityReportQuerySerializer], responses=QualityReportSerializer)
+    @extend_schema(
+        parameters=[
+            QualityReportQuerySerializer,
+            OpenApiParameter("page", int, description="Page of the groups, from 1."),
+            OpenApiParameter("page_size", int, description="Groups per page."),
+        ],
+        responses=QualityReportSerializer,
+    )
     def list(self, request):
         """Rows per check, organisation, country and month (January of `month_to`'s year to
         `month_to`, the current month by default), with the totals the region's tool
@@ -124,8 +132,9 @@ class QualityReportViewSet(viewsets.GenericViewSet):
         body = {k: v for k, v in report.items() if k != "groups"}
         if getattr(request.accepted_renderer, "format", "json") in EXPORT_FORMATS:
             return Response({**body, "results": group_rows(report["groups"], references)})
-        page = self.paginate_queryset(report["groups"])
-        response = self.get_paginated_response(group_rows(page, references))
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(report["groups"], request, view=self)
+        response = paginator.get_paginated_response(group_rows(page, references))
         response.data = {**body, **response.data}
         return response
 
