@@ -47,7 +47,7 @@ class AutoSchema(SpectacularAutoSchema):
     def _is_list_view(self, serializer=None) -> bool:
         """A view's `list` that answers one object (a report over its whole scope) says so
         with `single_object_list = True`."""
-        if getattr(self.view, "single_object_list", False):
+        if getattr(self.view, "single_object_list", False) and self.view.action == "list":
             return False
         return super()._is_list_view(serializer)
 

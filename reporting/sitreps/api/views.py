@@ -139,7 +139,10 @@ class SituationReportViewSet(viewsets.GenericViewSet):
             OpenApiParameter("format", str, enum=list(DOCUMENTS), description="pdf (default), "
                              "html (to edit) or xlsx (its figures)."),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={
+            (200, media_type.split(";")[0]): OpenApiTypes.BINARY
+            for media_type in ("application/octet-stream", *DOCUMENTS.values())
+        },
     )  # fmt: skip
     @action(
         detail=True, methods=["get"],
