@@ -34,7 +34,11 @@ class RequestBodyLimitMiddleware:
                 f"The request body has {length:,} bytes; at most {limit:,} are accepted.",
             )
             response = JsonResponse(body, status=413, content_type=PROBLEM_CONTENT_TYPE)
-            response["Connection"] = "close"  # the unread body is not waited for
+            if not request.META.get("SERVER_SOFTWARE", "").startswith("WSGIServer"):
+                # The unread body is not waited for. Django's development server (make run,
+                # live tests) refuses hop-by-hop headers from the application, and discards
+                # an unread body itself.
+                response["Connection"] = "close"
             return response
         return self.get_response(request)
 

@@ -227,3 +227,24 @@ def test_the_statement_timeout_ends_a_stuck_statement_under_gunicorn(
         body = json.loads(response.read())
     assert response.status == 503 and body["code"] == "query_timeout", body
     assert not ActivityReport.all_objects.exists()
+
+
+def test_a_body_over_the_limit_is_413_under_the_development_server_too(
+    live_server, settings, reload_reference_data, transactional_db
+):
+    """make run serves with Django's development server, which refuses a hop-by-hop header
+    from the application (it answered 500 text/plain): the 413 is problem+json there too."""
+    import http.client
+    from urllib.parse import urlparse
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    address = urlparse(live_server.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    body = b"x" * 2_000_000
+    connection.request("POST", "/api/v1/activity-reports/bulk/", body=body,
+                       headers={"Content-Type": "application/json"})  # fmt: skip
+    response = connection.getresponse()
+    assert response.status == 413
+    assert response.getheader("Content-Type") == "application/problem+json"
+    assert b'"request_too_large"' in response.read()
+    connection.close()
