@@ -11,7 +11,7 @@ PORT ?= 8000
 SCHEMA := docs/openapi.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help run serve demo test lint format migrations-check schema schema-check check client-check schemathesis lock clean messages
+.PHONY: help run port-free serve demo test lint format migrations-check schema schema-check check client-check schemathesis lock clean messages
 
 help:
 	@echo "make run     install, migrate, load demo data, print a token, serve http://$(HOST):$(PORT)"
@@ -37,13 +37,18 @@ $(VENV)/.installed-dev: requirements/dev.txt | $(BIN)/python
 	@touch $@ $(VENV)/.installed-base
 
 # Prepare the SQLite (or DATABASE_URL) database with reference and demo data.
+# Before anything else: a busy port would fail the server after the data were loaded.
+port-free:
+	@python3 -c "import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('$(HOST)', $(PORT)))" 2>/dev/null \
+	  || { echo "Port $(PORT) on $(HOST) is in use: stop what runs there, or choose another: PORT=8001 make run"; exit 1; }
+
 demo: $(VENV)/.installed-base
 	DEBUG=1 $(MANAGE) migrate --noinput -v 0
 	DEBUG=1 $(MANAGE) load_reference_data
 	DEBUG=1 $(MANAGE) load_demo_data
 
-run: demo
-	@token=$$(DEBUG=1 $(MANAGE) create_token demo-acnur --name make-run --expires-days 30 | tail -n 1); \
+run: port-free demo
+	@token=$$(DEBUG=1 $(MANAGE) create_token demo-acnur --name make-run --expires-days 30 --reuse-file var/demo-token | tail -n 1); \
 	password=$$(DEBUG=1 $(MANAGE) demo_password | tail -n 1); \
 	echo; \
 	echo "Demo API token (demo-acnur, reporter at ACNUR, valid 30 days):"; \

@@ -115,3 +115,22 @@ def test_session_login_works_for_browsable_api(client):
     user = UserFactory(username="web")
     client.force_login(user)
     assert client.get("/api/v1/me/").json()["username"] == "web"
+
+
+def test_make_runs_demo_token_is_kept_and_reused_while_usable(tmp_path, capsys):
+    """make run prints the same demo token each time instead of piling new ones up; a
+    revoked one is replaced."""
+    user = UserFactory(username="demo-runner")
+    kept = tmp_path / "var" / "demo-token"
+
+    def token() -> str:
+        call_command("create_token", "demo-runner", "--name", "make-run", "--reuse-file", str(kept))
+        return capsys.readouterr().out.strip().splitlines()[-1]
+
+    first = token()
+    assert token() == first and kept.read_text().strip() == first
+    assert ApiToken.objects.filter(user=user, name="make-run").count() == 1
+    assert oct(kept.stat().st_mode & 0o777) == "0o600"
+    ApiToken.objects.filter(user=user).update(revoked_at=timezone.now())
+    assert token() != first
+    assert ApiToken.objects.filter(user=user, name="make-run").count() == 2
