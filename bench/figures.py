@@ -162,7 +162,7 @@ def fill_proportions() -> None:
 
     from indicators.models import Sector
     from partners.models import User
-    from reporting.activities.models import POPULATION_FIELDS
+    from reporting.activities.breakdowns import POPULATION_FIELDS
     from reporting.figures.models import SHARE_FIELDS, AgeSexProportions
     from reporting.figures.proportions import proportions_batch
     from reporting.locations.models import Location

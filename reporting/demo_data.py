@@ -20,7 +20,8 @@ from indicators.choices import IndicatorType
 from indicators.models import Indicator, Sector
 from partners.choices import Role
 from partners.models import Partner, User
-from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
+from reporting.activities.breakdowns import AGE_SEX_FIELDS, POPULATION_FIELDS
+from reporting.activities.models import ActivityReport
 from reporting.activities.services import activity_report_create, activity_report_update
 from reporting.activities.validation import activity_report_violations
 from reporting.border_flows.models import BorderCrossing, BorderPoint

@@ -98,3 +98,35 @@ def test_the_check_sees_a_wrong_arrow(module, imported, tmp_path, monkeypatch):
     path.write_text(f"from {imported} import x\n")
     monkeypatch.setattr("tests.test_architecture._modules", lambda: iter([(module, path)]))
     assert len(_violations()) == 1
+
+
+def _runtime_imports(path: Path):
+    """The project modules a file imports when it runs: type-only imports (under `if
+    TYPE_CHECKING:`) are not imports."""
+    tree = ast.parse(path.read_text())
+    typing_only = {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+        for child in ast.walk(node)
+    }
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def test_no_two_modules_import_each_other():
+    """An import circle (even through an import inside a function) means two modules that
+    cannot be read, changed or loaded apart: the model's clean() and the rules it calls
+    were one (issue 29)."""
+    modules = dict(_modules())
+    imports = {name: set(_runtime_imports(path)) & set(modules) for name, path in modules.items()}
+    circles = sorted(
+        f"{a} <-> {b}" for a, targets in imports.items() for b in targets
+        if a < b and a in imports.get(b, set())
+    )  # fmt: skip
+    assert circles == []

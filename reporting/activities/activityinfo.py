@@ -7,8 +7,9 @@ uploads back as "unchanged"."""
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from reporting.activities.breakdowns import AGE_SEX_FIELDS, POPULATION_FIELDS
 from reporting.activities.choices import DeliveryMechanism
-from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
+from reporting.activities.models import ActivityReport
 
 LAYOUT = "activityinfo"
 COLUMNS = [

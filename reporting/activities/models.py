@@ -9,26 +9,6 @@ from config.db.models import HistoryEntry
 from reporting.activities.choices import DeliveryMechanism
 from reporting.locations.models import Location
 
-# Breakdown columns: (API key, model field). Kept as plain integer columns so the database
-# can sum them; the API nests them as `population` and `age_sex` objects.
-POPULATION_FIELDS = (
-    ("in_destination", "pop_in_destination"),
-    ("in_transit", "pop_in_transit"),
-    ("host_community", "pop_host_community"),
-    ("pendular", "pop_pendular"),
-    ("returnees", "pop_returnees"),
-)
-
-
-AGE_SEX_FIELDS = (
-    ("girls", "girls"),
-    ("boys", "boys"),
-    ("women", "women"),
-    ("men", "men"),
-    ("other_under_18", "other_under_18"),
-    ("other_over_18", "other_over_18"),
-)
-
 
 class ActivityReportQuerySet(models.QuerySet):
     def with_references(self):

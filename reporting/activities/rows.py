@@ -17,6 +17,7 @@ from config.api.exceptions import Violation
 from indicators.models import name_for_reader
 from partners.models import User
 from partners.permissions import partner_of_write
+from reporting.activities.breakdowns import AGE_SEX_FIELDS, POPULATION_FIELDS
 from reporting.activities.cells import (
     RowError,
     _bool,
@@ -28,7 +29,7 @@ from reporting.activities.cells import (
     _month,
     _text,
 )
-from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
+from reporting.activities.models import ActivityReport
 from reporting.activities.validation import activity_report_violations, location_violations
 from reporting.common.references import ReferenceIndex, unknown_code_message
 from reporting.locations.choices import LocationLevel

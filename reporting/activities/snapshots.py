@@ -7,7 +7,8 @@ saw. Codes come from a ReferenceIndex, so this runs no query per report.
 from typing import Any
 
 from config.api.fields import month_str
-from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
+from reporting.activities.breakdowns import AGE_SEX_FIELDS, POPULATION_FIELDS
+from reporting.activities.models import ActivityReport
 from reporting.common.references import ReferenceIndex
 from reporting.quality.checks import flag_names
 

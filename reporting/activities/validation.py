@@ -8,6 +8,7 @@ check itself runs no query. All violations of a row are returned at once.
 
 import time
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,9 +18,12 @@ from config.api.exceptions import Violation
 from config.api.fields import MAX_COUNT, number
 from indicators.choices import IndicatorType
 from indicators.models import MPC_SECTOR_CODE
-from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
+from reporting.activities.breakdowns import AGE_SEX_FIELDS, POPULATION_FIELDS
 from reporting.locations.choices import LocationLevel
 from reporting.quality.checks import check_id
+
+if TYPE_CHECKING:  # the model calls these rules (clean): no import circle
+    from reporting.activities.models import ActivityReport
 
 COUNT_FIELDS = (
     "quantity",
@@ -61,7 +65,7 @@ def current_month() -> date:
     return _month_cache[1]
 
 
-def activity_report_violations(report: ActivityReport) -> list[Violation]:
+def activity_report_violations(report: "ActivityReport") -> list[Violation]:
     out: list[Violation] = []
 
     def add(field: str | None, code: str, message: str, check: int | None = None) -> None:
@@ -84,7 +88,7 @@ def activity_report_violations(report: ActivityReport) -> list[Violation]:
     return out
 
 
-def _required(report: ActivityReport, add) -> None:
+def _required(report: "ActivityReport", add) -> None:
     if report.month is None:
         add("month", "required", _("The month is required (YYYY-MM)."))
     elif report.month > current_month():
@@ -101,7 +105,7 @@ def _required(report: ActivityReport, add) -> None:
         add("cva", "required", _("Say whether this is cash and voucher assistance (true/false)."))
 
 
-def location_violations(report: ActivityReport) -> list[Violation]:
+def location_violations(report: "ActivityReport") -> list[Violation]:
     """The rules between a row's places alone (for a row whose other values are unreadable)."""
     out: list[Violation] = []
     _locations(report, lambda field, code, message, check=None: out.append(
@@ -110,7 +114,7 @@ def location_violations(report: ActivityReport) -> list[Violation]:
     return out
 
 
-def _locations(report: ActivityReport, add) -> None:
+def _locations(report: "ActivityReport", add) -> None:
     """Admin1 is an admin1 area; admin2, when given, an admin2 area inside it."""
     if report.admin1_id is None:
         add("admin1", "required", _("The admin1 P-code is required."))
@@ -135,7 +139,7 @@ def _locations(report: ActivityReport, add) -> None:
         add("admin2", "admin2_not_in_admin1", message)
 
 
-def _cash(report: ActivityReport, add) -> None:
+def _cash(report: "ActivityReport", add) -> None:
     """Cash and voucher assistance: a value in USD and a mechanism, and only then."""
     if report.cva:
         if report.cva_value_usd is None or report.cva_value_usd <= 0:
@@ -153,7 +157,7 @@ def _cash(report: ActivityReport, add) -> None:
             add("delivery_mechanism", "delivery_mechanism_forbidden", message, CVA_NO_TO_YES)
 
 
-def _indicator_rules(report: ActivityReport, add) -> None:
+def _indicator_rules(report: "ActivityReport", add) -> None:
     indicator = report.indicator
     if not indicator.active:
         add(
@@ -172,7 +176,7 @@ def _indicator_rules(report: ActivityReport, add) -> None:
         _output_rules(report, population, age_sex, add)
 
 
-def _beneficiary_rules(report: ActivityReport, population: int, age_sex: int, add) -> None:
+def _beneficiary_rules(report: "ActivityReport", population: int, age_sex: int, add) -> None:
     """Direct Assistance and Capacity Building count people."""
     kind = report.indicator.indicator_type
     total, new = report.total_beneficiaries, report.new_beneficiaries
@@ -210,7 +214,7 @@ def _beneficiary_rules(report: ActivityReport, population: int, age_sex: int, ad
         add("age_sex", "age_sex_sum_mismatch", message, AGD_BREAKDOWN)
 
 
-def _output_rules(report: ActivityReport, population: int, age_sex: int, add) -> None:
+def _output_rules(report: "ActivityReport", population: int, age_sex: int, add) -> None:
     """Other indicator types count outputs (a quantity), not people."""
     label = report.indicator.get_indicator_type_display()
     if not report.quantity:
@@ -240,7 +244,7 @@ def _output_rules(report: ActivityReport, population: int, age_sex: int, add) ->
         )
 
 
-def raise_if_invalid(report: ActivityReport) -> None:
+def raise_if_invalid(report: "ActivityReport") -> None:
     """For Model.clean(): the admin shows the same verdict as the API."""
     violations = activity_report_violations(report)
     if violations:

@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from config.db.models import HistoryEntry, LiveManager
-from reporting.activities.models import POPULATION_FIELDS
+from reporting.activities.breakdowns import POPULATION_FIELDS
 from reporting.figures.choices import (
     Accumulation,
     ConsolidationModel,

@@ -21,7 +21,7 @@ from config.db.choices import ChangeChannel, HistoryAction
 from config.db.generations import data_changed
 from config.db.routing import read_alias
 from config.db.versioning import VersionedRecords, bump, history_entry, holder_of_key
-from reporting.activities.models import POPULATION_FIELDS
+from reporting.activities.breakdowns import POPULATION_FIELDS
 from reporting.figures.choices import Rounding
 from reporting.figures.models import SHARE_FIELDS, AgeSexProportions, AgeSexProportionsHistoryEntry
 from reporting.locations.choices import LocationLevel

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from config.api.exceptions import RowErrors
 from config.db.batches import row_error
 from indicators.models import Sector
-from reporting.activities.models import POPULATION_FIELDS
+from reporting.activities.breakdowns import POPULATION_FIELDS
 from reporting.common.references import _plain
 from reporting.figures.models import SHARE_FIELDS
 from reporting.figures.proportions import TOLERANCE, proportions_batch

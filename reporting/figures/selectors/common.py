@@ -11,8 +11,9 @@ from django.db.models import Count, QuerySet, Sum
 from config.api.fields import months_between
 from config.db.generations import cached_by_month
 from config.db.routing import read_alias
+from reporting.activities.breakdowns import AGE_SEX_FIELDS, POPULATION_FIELDS
 from reporting.activities.figure_cells import rollup_enabled
-from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS, ActivityReport
+from reporting.activities.models import ActivityReport
 from reporting.common.references import ReferenceIndex
 from reporting.figures.models import CountryFigureSettings, FigureCellView
 from reporting.periods.choices import PeriodStatus

@@ -12,7 +12,7 @@ from django.db.models.functions import Cast
 from config.api.fields import months_between
 from config.db.generations import cached_by_month
 from indicators.choices import IndicatorType
-from reporting.activities.models import AGE_SEX_FIELDS, POPULATION_FIELDS
+from reporting.activities.breakdowns import AGE_SEX_FIELDS, POPULATION_FIELDS
 from reporting.common.references import ReferenceIndex
 from reporting.figures.choices import (
     Accumulation,
