@@ -12,11 +12,8 @@ from hypothesis import strategies as st
 from config.db.choices import ChangeChannel
 from indicators.models import Indicator, Sector
 from partners.models import Partner
-from reporting.activities.models import (
-    POPULATION_FIELDS,
-    ActivityReport,
-    ActivityReportHistoryEntry,
-)
+from reporting.activities.breakdowns import POPULATION_FIELDS
+from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from reporting.activities.services import (
     activity_report_create,
     activity_report_delete,
