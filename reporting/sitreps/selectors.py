@@ -42,7 +42,7 @@ def situation_report(*, request, month: date, country) -> dict[str, Any]:
         "scope_name": name_for_reader(country) if country is not None else _("Region"),
         "language": "es" if spanish else "en",
     }
-    report["key_figures"] = _key_figures(request, month, country, scope, month_q)
+    report["key_figures"] = _key_figures(request, month, country, month_q)
     by_sector, query = _figure(request, "figures-people-reached", {**month_q, "group_by": "sector"})
     report["people_by_sector"] = {
         "rows": [
@@ -63,7 +63,7 @@ def situation_report(*, request, month: date, country) -> dict[str, Any]:
     return report
 
 
-def _key_figures(request, month, country, scope, month_q) -> list[dict]:
+def _key_figures(request, month, country, month_q) -> list[dict]:
     figures = []
     people, query = _figure(request, "figures-people-reached", month_q)
     if people and people["results"]:
@@ -103,14 +103,12 @@ def _key_figures(request, month, country, scope, month_q) -> list[dict]:
     reports = ActivityReport.objects.filter(month__gte=date(month.year, 1, 1), month__lte=month)
     if country is not None:
         reports = reports.filter(admin1__parent=country)
-    counts = reports.aggregate(
-        year=Count("partner", distinct=True),
-    )
+    this_year = reports.aggregate(n=Count("partner", distinct=True))["n"]
     this_month = reports.filter(month=month).aggregate(n=Count("partner", distinct=True))["n"]
     figures.append({
         "key": "organisations_reporting",
         "label": _("Organisations reporting (of those reporting this year)"),
-        "value": this_month, "of": counts["year"], "unit": "organisations",
+        "value": this_month, "of": this_year, "unit": "organisations",
         "query": _query("activityreport-list", month_q),
     })  # fmt: skip
     return figures
