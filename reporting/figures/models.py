@@ -59,37 +59,70 @@ POPULATION_TYPES = [("", "All population types")] + [
 ]
 
 
+AGE_SEX = [("", "All ages and sexes"), ("girls", "girls"), ("boys", "boys"),
+           ("women", "women"), ("men", "men")]  # fmt: skip
+
+
 class PlanTarget(models.Model):
-    """A plan year's target and people in need for one sector in one admin1 (optionally for
-    one population type), as the response plan sets them: what progress is measured against."""
+    """A plan year's target and people in need as the response plan sets them: what
+    progress is measured against. One cell is a place (an admin1, or a country as a whole:
+    the region's "Country level"), a sector or subsector (none: all sectors together, the
+    region's "Intersector"), optionally one population type and one age/sex group."""
 
     plan_year = models.PositiveSmallIntegerField(
         validators=[MinValueValidator(2018), MaxValueValidator(2100)]
     )
-    admin1 = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
-    sector = models.ForeignKey("indicators.Sector", on_delete=models.PROTECT, related_name="+")
+    admin1 = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+",
+        help_text="An admin1 area, or a country for the country as a whole.",
+    )  # fmt: skip
+    sector = models.ForeignKey(
+        "indicators.Sector", on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+        help_text="A sector or subsector; empty: all sectors together (Intersector).",
+    )  # fmt: skip
     population_type = models.CharField(
         max_length=20, choices=POPULATION_TYPES, blank=True, default="",
         help_text="Empty: all population types together.",
     )  # fmt: skip
-    target = models.PositiveIntegerField(help_text="People the plan aims to reach.")
+    age_sex = models.CharField(
+        max_length=5, choices=AGE_SEX, blank=True, default="",
+        help_text="Empty: all ages and sexes together.",
+    )  # fmt: skip
+    target = models.PositiveIntegerField(
+        null=True, blank=True, help_text="People the plan aims to reach."
+    )
     people_in_need = models.PositiveIntegerField(null=True, blank=True)
     changed_at = models.DateTimeField(auto_now=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
 
+    KEY = ("plan_year", "admin1_id", "sector_id", "population_type", "age_sex")
+
     class Meta:
-        ordering = ["plan_year", "admin1__pcode", "sector__code", "population_type"]
+        ordering = ["plan_year", "admin1__pcode", "sector__code", "population_type", "age_sex"]
         constraints = [
             models.UniqueConstraint(
-                fields=["plan_year", "admin1", "sector", "population_type"],
+                fields=["plan_year", "admin1", "sector", "population_type", "age_sex"],
                 name="plantarget_unique_cell",
-            )
+            ),
+            models.UniqueConstraint(  # NULLs are distinct in the one above
+                fields=["plan_year", "admin1", "population_type", "age_sex"],
+                condition=Q(sector__isnull=True),
+                name="plantarget_unique_all_sectors_cell",
+            ),
+            models.CheckConstraint(
+                condition=Q(target__isnull=False) | Q(people_in_need__isnull=False),
+                name="plantarget_has_a_figure",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.plan_year} {self.admin1_id} {self.sector_id}: {self.target}"
+
+    @property
+    def key(self) -> tuple:
+        return tuple(getattr(self, f) for f in self.KEY)
 
 
 SHARE_FIELDS = ("girls", "boys", "women", "men")

@@ -1,5 +1,6 @@
-"""Writes of the region's own files: its proportions workbook (`Proportions.xlsx`, sheets
-`pinproportions` and `targetproportions`) into the age/sex proportions table, as it is."""
+"""Writes of the region's own files: its proportions workbook (`Proportions.xlsx`) as it
+is: sheets `pinproportions` and `targetproportions` into the age/sex proportions table,
+`PiN 2022` and `Target` into the plan's people in need and targets."""
 
 import csv
 from dataclasses import dataclass, field
@@ -8,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.api.exceptions import RowErrors
@@ -17,6 +19,7 @@ from reporting.activities.breakdowns import POPULATION_FIELDS
 from reporting.common.references import _plain
 from reporting.figures.models import SHARE_FIELDS
 from reporting.figures.proportions import TOLERANCE, proportions_batch
+from reporting.figures.services import plan_targets_upsert
 from reporting.locations.models import Location
 from reporting.region.consolidation import (
     AGES,
@@ -25,11 +28,14 @@ from reporting.region.consolidation import (
     POPULATIONS,
     SHARE_COLUMNS,
 )
-from reporting.region.workbook import SHEETS, read_proportions_workbook
+from reporting.region.workbook import SHEETS, PlanSheet, load_region_workbook
 
 ALIASES = Path(settings.BASE_DIR) / "data" / "reference" / "region" / "aliases.csv"
 # The region's population types, in the order of ours (reporting.activities.models).
 POPULATION_TYPES = dict(zip(POPULATIONS, (key for key, _ in POPULATION_FIELDS), strict=True))
+PLAN_POPULATIONS = {"Total": "", **POPULATION_TYPES}
+PLAN_AGES = {"": "", **{age: age.lower() for age in AGES}}
+PLAN_FIGURE = {"pin": "people_in_need", "target": "target"}
 
 
 @dataclass
@@ -77,20 +83,22 @@ class RegionNames:
 
 
 def proportions_workbook_upload(*, user, content: bytes, dry_run: bool = False) -> dict:
-    """Load the workbook's shares, all or nothing. Each row gives a table row per population
-    type with shares (none where the workbook leaves them empty, as the script reads NA);
-    `Country level` is the country as a whole; `Intersector` rows are skipped (the script
-    never reads them). The table of each variant and country the workbook covers is
-    replaced: rows it no longer has are deleted. Raises SheetError for a workbook without
-    the sheets, RowsInvalid with every unknown name (and the closest ones). Shares are kept
-    as the region has them, even where they do not add up to 1 (its figures are computed
-    with them): the answer counts them, and those off by more than rounding."""
-    sheets = read_proportions_workbook(content)
+    """Load the workbook, all or nothing. Each row of the share sheets gives a table row per
+    population type with shares (none where the workbook leaves them empty, as the script
+    reads NA); `Country level` is the country as a whole; `Intersector` rows are skipped
+    (the script never reads them). The table of each variant and country the workbook
+    covers is replaced: rows it no longer has are deleted. Shares are kept as the region
+    has them, even where they do not add up to 1 (its figures are computed with them): the
+    answer counts them, and those off by more than rounding. The plan sheets (`PiN 2022`,
+    `Target`) replace the plan's people in need and targets of their year for the countries
+    they cover (`Intersector`: all sectors together). Raises SheetError for a workbook
+    without the sheets, RowsInvalid with every unknown name (and the closest ones)."""
+    share_sheets, plan_sheets = load_region_workbook(content)
     names, errors, rows = RegionNames(), RowErrors(), []
-    summaries: dict[str, SheetSummary] = {}
+    summaries: dict[str, dict] = {}
     replace: dict[str, set[int]] = {}
-    for variant, sheet in sheets.items():
-        summary = summaries[SHEETS[variant]] = SheetSummary()
+    for variant, sheet in share_sheets.items():
+        summary = SheetSummary()
         countries: set[Location] = set()
         for key, shares in sheet.shares.items():
             number, summary.rows = sheet.rows[key], summary.rows + 1
@@ -103,25 +111,79 @@ def proportions_workbook_upload(*, user, content: bytes, dry_run: bool = False) 
             countries.add(place[0])
             rows += _table_rows(number, variant, place, shares, summary)
         summary.countries = sorted(c.pcode for c in countries)
-        scope = set()
-        for country in countries:
-            scope |= {country.pk, *(a.pk for a in names.admin1.get(country.pk, {}).values())}
-        replace[variant] = scope
-    result = proportions_batch(
-        user=user, rows=rows, errors=errors, dry_run=dry_run, replace=replace, keep_rows=False,
-        sums_checked=False,
-    )  # fmt: skip
+        summaries[SHEETS[variant]] = _summary_data(summary)
+        replace[variant] = _places_of(names, countries)
+    plan_rows, plan_replace = _plan_rows(names, plan_sheets, errors, summaries)
+    with transaction.atomic():
+        result = proportions_batch(
+            user=user, rows=rows, errors=errors, dry_run=False, replace=replace,
+            keep_rows=False, sums_checked=False,
+        )  # fmt: skip
+        plan = {"created": 0, "updated": 0, "deleted": 0}
+        if plan_rows:
+            plan = plan_targets_upsert(rows=plan_rows, user=user, replace=plan_replace)
+        if dry_run:
+            transaction.set_rollback(True)
     return {
-        "batch_id": str(result.batch_id), "dry_run": result.dry_run,
+        "batch_id": str(result.batch_id), "dry_run": dry_run,
         "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-        "deleted": result.deleted,
-        "sheets": {name: _summary_data(s) for name, s in summaries.items()},
+        "deleted": result.deleted, "plan_figures": plan, "sheets": summaries,
     }  # fmt: skip
 
 
-def _place(names: RegionNames, key, number: int, sheet: str, errors) -> tuple | None:
+def _places_of(names: "RegionNames", countries) -> set[int]:
+    """Each country and its admin1 areas: the scope a sheet's table replaces."""
+    scope = set()
+    for country in countries:
+        scope |= {country.pk, *(a.pk for a in names.admin1.get(country.pk, {}).values())}
+    return scope
+
+
+def _plan_rows(names, sheets: dict[str, PlanSheet], errors, summaries) -> tuple[list, dict]:
+    """The plan sheets as plan-figure rows ((row number, fields)), people in need and
+    target of one cell in one row; and {plan year: places} they replace."""
+    cells: dict[tuple, tuple[int, dict]] = {}
+    replace: dict[int, set[int]] = {}
+    for variant, sheet in sheets.items():
+        countries: set[Location] = set()
+        for first, second, key in sheet.conflicts:
+            message = _(
+                "Rows %(first)s and %(second)s both give %(key)s, with different figures; "
+                "keep one."
+            ) % {"first": first, "second": second, "key": " / ".join(key)}  # fmt: skip
+            errors.append(row_error(second, f"{sheet.name}.Subsector", "duplicate", message))
+        for number, column, value in sheet.bad_cells:
+            message = _("%(value)s is not a whole number of people.") % {"value": repr(value)}
+            errors.append(row_error(number, f"{sheet.name}.{column}", "invalid", message))
+        for key, figures in sheet.figures.items():
+            number = sheet.rows[key]
+            whole = key[2] == INTERSECTOR
+            place = _place(names, key if not whole else (*key[:2], ""), number, sheet.name,
+                           errors, any_sector=whole)  # fmt: skip
+            if place is None:
+                continue
+            countries.add(place[0])
+            for (population, age), people in figures.items():
+                cell = (sheet.year, place[1].pk, place[2] and place[2].pk,
+                        PLAN_POPULATIONS[population], PLAN_AGES[age])  # fmt: skip
+                row = cells.setdefault(cell, (number, {
+                    "plan_year": sheet.year, "admin1": place[1], "sector": place[2],
+                    "population_type": cell[3], "age_sex": cell[4],
+                }))  # fmt: skip
+                row[1][PLAN_FIGURE[variant]] = people
+        replace.setdefault(sheet.year, set()).update(_places_of(names, countries))
+        summaries[sheet.name] = {
+            "plan_year": sheet.year, "rows": len(sheet.figures) + sheet.empty_rows,
+            "empty_rows": sheet.empty_rows, "countries": sorted(c.pcode for c in countries),
+        }  # fmt: skip
+    return list(cells.values()), replace
+
+
+def _place(
+    names: RegionNames, key, number: int, sheet: str, errors, any_sector: bool = False
+) -> tuple | None:
     """(country, admin1 location or the country itself, sector) of a row, or None with its
-    errors added."""
+    errors added. `any_sector`: the row is of all sectors together (sector None)."""
     country_name, admin1_name, subsector = key
     country = names.countries.get(_plain(country_name))
     sector = names.sectors.get(_plain(subsector))
@@ -146,13 +208,13 @@ def _place(names: RegionNames, key, number: int, sheet: str, errors) -> tuple | 
                 "closest": names.closest(admin1_name, areas, lambda a: a.region_name or a.name),
             }  # fmt: skip
             errors.append(row_error(number, f"{sheet}.Admin1", "unknown_admin1", message))
-    if sector is None:
+    if sector is None and not any_sector:
         message = _("Unknown subsector %(name)s; closest: %(closest)s.") % {
             "name": repr(subsector),
             "closest": names.closest(subsector, names.sectors, lambda s: s.region_name),
         }  # fmt: skip
         errors.append(row_error(number, f"{sheet}.Subsector", "unknown_subsector", message))
-    if country is None or area is None or sector is None:
+    if country is None or area is None or (sector is None and not any_sector):
         return None
     return country, area, sector
 

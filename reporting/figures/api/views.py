@@ -324,10 +324,15 @@ class CountryFigureSettingsViewSet(
         serializer.save(changed_by=self.request.user)
 
 
+CELL_DEFAULTS = {"sector": None, "population_type": "", "age_sex": ""}
+
+
 class PlanTargetViewSet(ExportListMixin, viewsets.ModelViewSet):
-    """Targets and people in need of the response plan, per plan year, admin1 and sector
-    (optionally per population type). Everyone signed in reads; coordinators set them, one
-    by one or as a file (`upload/`). Illustrative demo values are marked in the demo data."""
+    """Targets and people in need of the response plan, per plan year, place (admin1, or a
+    country as a whole), sector or subsector (null: all sectors together), and optionally
+    population type and age/sex group. Everyone signed in reads; coordinators set them one
+    by one, as a file (`upload/`), or with the region's own workbook
+    (`region/proportions-workbook/`, sheets `PiN 2022` and `Target`)."""
 
     serializer_class = PlanTargetSerializer
     filterset_class = PlanTargetFilterSet
@@ -339,10 +344,10 @@ class PlanTargetViewSet(ExportListMixin, viewsets.ModelViewSet):
         return PlanTarget.objects.select_related("admin1", "sector", "changed_by")
 
     def perform_create(self, serializer):
-        data = {"population_type": "", **serializer.validated_data}
+        data = {**CELL_DEFAULTS, **serializer.validated_data}
         plan_targets_upsert(rows=[(0, data)], user=self.request.user)
-        key = {k: data[k] for k in ("plan_year", "admin1", "sector")}
-        serializer.instance = PlanTarget.objects.get(**key, population_type=data["population_type"])
+        key = ("plan_year", "admin1", "sector", "population_type", "age_sex")
+        serializer.instance = PlanTarget.objects.get(**{k: data[k] for k in key})
 
     def perform_update(self, serializer):
         serializer.save(changed_by=self.request.user)
@@ -357,8 +362,8 @@ class PlanTargetViewSet(ExportListMixin, viewsets.ModelViewSet):
     )  # fmt: skip
     def upload(self, request):
         """Set many targets from a CSV or XLSX file, all or nothing: every bad row answers
-        422 with its spreadsheet row; each (plan year, admin1, sector, population type)
-        present replaces its target."""
+        422 with its spreadsheet row; each (plan year, place, sector, population type,
+        age/sex) present replaces its figures."""
         upload = PlanTargetUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         context = self.get_serializer_context()
@@ -366,5 +371,5 @@ class PlanTargetViewSet(ExportListMixin, viewsets.ModelViewSet):
             upload.validated_data["file"],
             lambda raw: PlanTargetSerializer(data=raw, context=context),
         )
-        rows = [(number, {"population_type": "", **data}) for number, data in rows]
+        rows = [(number, {**CELL_DEFAULTS, **data}) for number, data in rows]
         return Response(plan_targets_upsert(rows=rows, user=request.user, errors=errors))

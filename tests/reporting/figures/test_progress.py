@@ -33,9 +33,9 @@ TARGETS_CSV = """plan_year,admin1,sector,population_type,target,people_in_need
 def test_coordinators_load_targets_from_a_file(coordinator, viewer):
     response = send(coordinator, TARGETS_CSV)
     assert response.status_code == 200, response.content
-    assert response.json() == {"created": 5, "updated": 0}
+    assert response.json() == {"created": 5, "updated": 0, "unchanged": 0, "deleted": 0}
     again = send(coordinator, TARGETS_CSV.replace(",400,1000", ",500,1000"))
-    assert again.json() == {"created": 0, "updated": 5}
+    assert again.json() == {"created": 0, "updated": 1, "unchanged": 4, "deleted": 0}
     assert PlanTarget.objects.get(admin1__pcode="PE15", sector__code="PRT").target == 500
     listed = viewer.get(f"{TARGETS}?plan_year=2021&admin1=PE24").json()["results"]
     assert [(t["sector"], t["population_type"], t["target"]) for t in listed] == [
@@ -49,7 +49,7 @@ def test_a_bad_file_names_every_bad_row_and_writes_nothing(coordinator):
         "plan_year,admin1,sector,population_type,target,people_in_need\n"
         "2021,PE15,PRT,,400,1000\n"
         "2021,PE1501,PRT,,10,\n"  # an admin2
-        "2021,PE15,PRT-GBV,,10,\n"  # a subsector
+        "2021,PE15,PRT-GBV,,,\n"  # no figure
         "2021,PE15,NOPE,,10,\n"
         "2021,PE15,FS,,-3,\n"
         "2021,PE15,PRT,,1,\n"  # the first row's cell again
@@ -57,7 +57,7 @@ def test_a_bad_file_names_every_bad_row_and_writes_nothing(coordinator):
     response = send(coordinator, bad)
     assert response.status_code == 422, response.content
     assert [(e["row"], e["field"], e["code"]) for e in response.json()["errors"]] == [
-        (3, "admin1", "wrong_level"), (4, "sector", "subsector"), (5, "sector", "does_not_exist"),
+        (3, "admin1", "wrong_level"), (4, "target", "required"), (5, "sector", "does_not_exist"),
         (6, "target", "min_value"), (7, None, "duplicate_in_batch"),
     ]  # fmt: skip
     assert not PlanTarget.objects.exists()
@@ -108,3 +108,21 @@ def test_a_changed_target_shows_at_once(rows, coordinator, analyst):  # noqa: F8
     second = analyst.get(f"{URL}progress/?month=2021-03&admin1=PE15&sector=PRT").json()
     assert (first["results"][0]["target"], second["results"][0]["target"]) == (400, 240)
     assert second["results"][0]["reached_pct_of_target"] == 50.0
+
+
+def test_per_country_the_plan_of_the_country_as_a_whole_stands_for_it(rows, coordinator, analyst):  # noqa: E501, F811
+    """The region gives each country's figures at "Country level" (not the sum of its
+    admin1s: people move between them). Per country, progress takes that row where it
+    exists; per admin1, it is left out."""
+    send(coordinator, TARGETS_CSV + "2021,PER,FS,,700,900\n")
+    by_country = analyst.get(f"{URL}progress/?month=2021-03&group_by=country").json()["results"]
+    fs = next(r for r in by_country if r["sector"] == "FS")
+    assert (fs["target"], fs["people_in_need"]) == (700, 900)  # not 100 + 20 + 20
+    prt = next(r for r in by_country if r["sector"] == "PRT")
+    assert (prt["target"], prt["people_in_need"]) == (400, 1000)  # no country row: PE15's
+    by_admin1 = analyst.get(f"{URL}progress/?month=2021-03").json()["results"]
+    assert {r["admin1"] for r in by_admin1} == {"PE15", "PE24"}
+    peru = analyst.get(f"{URL}progress/?month=2021-03&group_by=country&country=PER").json()
+    assert next(r for r in peru["results"] if r["sector"] == "FS")["target"] == 700
+    lima = analyst.get(f"{URL}progress/?month=2021-03&group_by=country&admin1=PE15").json()
+    assert next(r for r in lima["results"] if r["sector"] == "FS")["target"] == 100
