@@ -28,11 +28,19 @@ class IndicatorFilterSet(django_filters.FilterSet):
     )
     indicator_type = django_filters.ChoiceFilter(choices=IndicatorType.choices)
     active = BooleanFilter()
+    plan_year = django_filters.NumberFilter(
+        method="filter_plan_year",
+        help_text="Only the catalogue of this plan year, e.g. 2024 (a report's month picks "
+        "its year's).",
+    )
     q = SearchFilter(fields=("code", "name"))
 
     class Meta:
         model = Indicator
         fields = ["indicator_type", "active"]
+
+    def filter_plan_year(self, queryset, name, value):
+        return queryset.filter(Indicator.of_plan_year(int(value))) if value else queryset
 
     def filter_sector(self, queryset, name, value):
         return queryset.filter(value.covering())

@@ -53,12 +53,46 @@ class Indicator(models.Model):
         max_length=60, blank=True, help_text="Unit of the output quantity (kits, sessions...)."
     )
     active = models.BooleanField(default=True, help_text="Inactive indicators accept no reports.")
+    # The plan's catalogue changes between years: a report's month picks its year's.
+    first_plan_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The first plan year whose catalogue has it (empty: any)."
+    )
+    last_plan_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The last plan year whose catalogue has it (empty: any)."
+    )
 
     class Meta:
         ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_plan_year__isnull=True)
+                | models.Q(last_plan_year__isnull=True)
+                | models.Q(first_plan_year__lte=models.F("last_plan_year")),
+                name="indicator_plan_years_in_order",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def in_plan_year(self, year: int) -> bool:
+        return (self.first_plan_year or year) <= year <= (self.last_plan_year or year)
+
+    @property
+    def plan_years(self) -> str:
+        """2023-2024, 2023-, -2022 or "" (every year): for messages."""
+        if self.first_plan_year is None and self.last_plan_year is None:
+            return ""
+        if self.first_plan_year == self.last_plan_year:
+            return str(self.first_plan_year)
+        return f"{self.first_plan_year or ''}-{self.last_plan_year or ''}"
+
+    @staticmethod
+    def of_plan_year(year: int) -> models.Q:
+        """Indicators in the catalogue of `year`."""
+        return (models.Q(first_plan_year__isnull=True) | models.Q(first_plan_year__lte=year)) & (
+            models.Q(last_plan_year__isnull=True) | models.Q(last_plan_year__gte=year)
+        )
 
 
 def name_for_reader(obj) -> str:

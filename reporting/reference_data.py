@@ -155,6 +155,9 @@ def _load_sectors_and_indicators(directory: Path) -> tuple[LoadCounts, LoadCount
             "indicator_type": r["indicator_type"],
             "unit": r["unit"],
             "active": _bool(r["active"]),
+            # optional columns: the plan years whose catalogue has it (empty: any year)
+            "first_plan_year": int(r["first_plan_year"]) if r.get("first_plan_year") else None,
+            "last_plan_year": int(r["last_plan_year"]) if r.get("last_plan_year") else None,
         },
     )
     return sector_counts, indicator_counts

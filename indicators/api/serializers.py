@@ -1,4 +1,6 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from indicators.models import Indicator, Sector
 
@@ -24,9 +26,20 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = ["code", "name", "sector", "indicator_type", "unit", "active"]
+        fields = [
+            "code", "name", "sector", "indicator_type", "unit", "active", "first_plan_year",
+            "last_plan_year",
+        ]  # fmt: skip
         extra_kwargs = {
             "indicator_type": {
                 "help_text": "Drives validation: Direct Assistance rows count people."
             }
         }
+
+    def validate(self, attrs):
+        first = attrs.get("first_plan_year", getattr(self.instance, "first_plan_year", None))
+        last = attrs.get("last_plan_year", getattr(self.instance, "last_plan_year", None))
+        if first is not None and last is not None and first > last:
+            message = _("The last plan year comes before the first (%(first)s).") % {"first": first}
+            raise ValidationError({"last_plan_year": [ErrorDetail(message, "invalid")]})
+        return attrs

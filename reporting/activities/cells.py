@@ -133,11 +133,13 @@ def _money(value) -> Decimal:
     return amount
 
 
-def _code(references: ReferenceIndex, kind: str, value, *, within=None, level=None):
+def _code(references: ReferenceIndex, kind: str, value, *, within=None, level=None, year=None):
     """The object a cell names by its code or, as the region's own files do, by its name
     (`within`: a location's country or admin1, which makes "Amazonas" one place; `level`:
     the location level the column holds, so the Admin1 "Lima" is not also the admin2 of
-    that name). A name that fits two objects is refused with both, never guessed."""
+    that name; `year`: the row's plan year, whose catalogue decides between indicators of
+    one name in two years). A name that fits two objects is refused with both, never
+    guessed."""
     if not isinstance(value, str) or len(value) > 300:
         raise RowError("invalid", _("Expected a %(kind)s code (text).") % {"kind": kind_name(kind)})
     obj = references.get(kind, value.strip().upper()) or _code_and_name(references, kind, value)
@@ -146,6 +148,8 @@ def _code(references: ReferenceIndex, kind: str, value, *, within=None, level=No
     found = references.by_name(kind, value, within=within)
     if level is not None:
         found = [o for o in found if o.level == level]
+    if year is not None and len(found) > 1:
+        found = [o for o in found if o.in_plan_year(year)] or found
     if len(found) == 1:
         return found[0]
     if len(found) > 1:

@@ -114,7 +114,7 @@ def _breakdown(key: str, value, data: dict, add, *, partial: bool) -> None:
 # Places named by name are read within the row's country, and an admin2 within its admin1.
 WITHIN = {"admin1": lambda raw, data, r: _country(r, raw.get("country")),
           "admin2": lambda raw, data, r: data.get("admin1")}  # fmt: skip
-READ_ORDER = {"admin1": 0, "admin2": 1}
+READ_ORDER = {"month": -2, "admin1": 0, "admin2": 1, "indicator": 2}
 
 
 def _read_fields(raw: dict, data: dict, references: ReferenceIndex, add, *, partial: bool):
@@ -138,6 +138,9 @@ def _read_fields(raw: dict, data: dict, references: ReferenceIndex, add, *, part
                     data[model_field] = _code(
                         references, "location", value, within=within, level=key
                     )
+                elif key == "indicator":  # by name: the month's catalogue decides
+                    year = getattr(data.get("month"), "year", None)
+                    data[model_field] = _code(references, "indicator", value, year=year)
                 else:
                     data[model_field] = convert(value, references)
             except RowError as error:

@@ -38,6 +38,7 @@ COUNT_FIELDS = (
 ZERO_CVA = check_id("zeroCVA")
 MISSING_MECHANISM = check_id("missingmechanism")
 CVA_NO_TO_YES = check_id("CVANotoYes")
+WRONG_SECTOR_INDICATOR = check_id("wrongsectindicator")  # the year's indicator table
 MULTIPURPOSE_SECTOR = check_id("MultipurposeSector")
 DIRECT_ASSISTANCE_NO_BENEF = check_id("DirectAssistanceNoBenef")
 NEW_BENEF_VS_TOTAL = check_id("NewBenefvstotal")
@@ -165,6 +166,13 @@ def _indicator_rules(report: "ActivityReport", add) -> None:
             "indicator_inactive",
             _("Indicator %(code)s is inactive.") % {"code": indicator.code},
         )
+    if isinstance(report.month, date) and not indicator.in_plan_year(report.month.year):
+        message = _(
+            "Indicator %(code)s is in the catalogue of the plan years %(years)s, not of "
+            "%(year)s: a report of %(year)s takes an indicator of its year's catalogue "
+            "(/api/v1/indicators/?plan_year=%(year)s)."
+        ) % {"code": indicator.code, "years": indicator.plan_years, "year": report.month.year}
+        add("indicator", "indicator_not_in_plan_year", message, WRONG_SECTOR_INDICATOR)
     if indicator.sector.root_code == MPC_SECTOR_CODE and report.cva is False:
         message = _("Multipurpose cash indicators require CVA = true.")
         add("cva", "cva_required_for_mpc", message, MULTIPURPOSE_SECTOR)

@@ -29,6 +29,8 @@ def test_indicator_shape(viewer):
         "indicator_type": "direct_assistance",
         "unit": "people",
         "active": True,
+        "first_plan_year": None,  # in every plan year's catalogue
+        "last_plan_year": None,
     }
 
 
