@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from reporting.activities.breakdowns import AGE_SEX_FIELDS, POPULATION_FIELDS
-from reporting.activities.choices import DeliveryMechanism
+from reporting.activities.choices import REGION_MECHANISM_NAME, DeliveryMechanism
 from reporting.activities.models import ActivityReport
 
 LAYOUT = "activityinfo"
@@ -63,7 +63,7 @@ def activityinfo_row(report: ActivityReport) -> dict[str, Any]:
         "CVA": _yes(report.cva),
         "Value": report.cva_value_usd,
         "Delivery_mechanism": (
-            DeliveryMechanism(report.delivery_mechanism).label if report.delivery_mechanism else ""
+            _mechanism_name(report.delivery_mechanism) if report.delivery_mechanism else ""
         ),
         "Quantity_output": report.quantity,
         "Total_monthly": report.total_beneficiaries,
@@ -77,3 +77,9 @@ def activityinfo_row(report: ActivityReport) -> dict[str, Any]:
 
 def activityinfo_rows(reports: Iterable[ActivityReport]) -> Iterator[dict[str, Any]]:
     return (activityinfo_row(report) for report in reports)
+
+
+def _mechanism_name(value: str) -> str:
+    """The region's name of a mechanism where its current list has one, else ours."""
+    mechanism = DeliveryMechanism(value)
+    return REGION_MECHANISM_NAME.get(mechanism, mechanism.label)

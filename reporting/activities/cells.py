@@ -10,7 +10,11 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from config.api.fields import BOOLEAN_HELP, MAX_COUNT, MONTH_HELP, parse_bool, parse_month
-from reporting.activities.choices import DELIVERY_MECHANISM_ES, DeliveryMechanism
+from reporting.activities.choices import (
+    DELIVERY_MECHANISM_ES,
+    REGION_MECHANISMS,
+    DeliveryMechanism,
+)
 from reporting.common.references import (
     NAME_FIELDS,
     ReferenceIndex,
@@ -23,6 +27,7 @@ MECHANISMS = (
     {m.value: m.value for m in DeliveryMechanism}
     | {m.label.lower(): m.value for m in DeliveryMechanism}
     | {label.lower(): m.value for m, label in DELIVERY_MECHANISM_ES.items()}
+    | {name.lower(): m.value for name, m in REGION_MECHANISMS.items()}
 )
 
 

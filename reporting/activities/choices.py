@@ -9,6 +9,7 @@ class DeliveryMechanism(models.TextChoices):
     DIRECT_CASH = "direct_cash", "Direct cash"
     CARDLESS_ATM = "cardless_atm", "Cardless ATM withdrawal"
     VOUCHER = "voucher", "Voucher"
+    OTHER_ELECTRONIC = "other_electronic", "Other electronic cash mechanisms"
     OTHER = "other", "Other"
 
 
@@ -21,5 +22,26 @@ DELIVERY_MECHANISM_ES = {
     DeliveryMechanism.DIRECT_CASH: "Efectivo directo",
     DeliveryMechanism.CARDLESS_ATM: "Retiro en cajero sin tarjeta",
     DeliveryMechanism.VOUCHER: "Cupón",
+    DeliveryMechanism.OTHER_ELECTRONIC: "Otros mecanismos de dinero electrónico",
     DeliveryMechanism.OTHER: "Otro",
 }
+
+# The region's current list (its 5W in ActivityInfo, in English and Spanish), read as ours;
+# the first English name of each is what the ActivityInfo layout writes.
+REGION_MECHANISMS = {
+    "Physical cash": DeliveryMechanism.DIRECT_CASH,
+    "Mobile money transfer": DeliveryMechanism.MOBILE_MONEY,
+    "Bank transfer": DeliveryMechanism.BANK_ACCOUNT,
+    "Other electronic cash mechanisms": DeliveryMechanism.OTHER_ELECTRONIC,
+    "Vouchers": DeliveryMechanism.VOUCHER,
+    "Others": DeliveryMechanism.OTHER,
+    "Dinero en efectivo": DeliveryMechanism.DIRECT_CASH,
+    "Efectivo": DeliveryMechanism.DIRECT_CASH,
+    "Transferencia vía móvil": DeliveryMechanism.MOBILE_MONEY,
+    "Transferencia via móvil": DeliveryMechanism.MOBILE_MONEY,
+    "Transferencia bancaria": DeliveryMechanism.BANK_ACCOUNT,
+    "Otros mecanismos de dinero electrónico": DeliveryMechanism.OTHER_ELECTRONIC,
+    "Cupones": DeliveryMechanism.VOUCHER,
+    "Otros": DeliveryMechanism.OTHER,
+}
+REGION_MECHANISM_NAME = {m: name for name, m in reversed(REGION_MECHANISMS.items())}
