@@ -37,7 +37,9 @@ def plan_targets_upsert(
     )
     for year, places in (replace or {}).items():
         scope |= Q(plan_year=year, admin1_id__in=places)
-    existing = {t.key: t for t in PlanTarget.objects.select_for_update().filter(scope)}
+    existing = {  # no ordering: it would join the nullable sector, which FOR UPDATE refuses
+        t.key: t for t in PlanTarget.objects.select_for_update().filter(scope).order_by()
+    }
     creates, updates, now = [], [], timezone.now()
     unchanged = 0
     for target in targets:
