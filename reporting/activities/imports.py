@@ -4,10 +4,11 @@ dry run, upsert, replace=months, history), and the upload itself is recorded.
 
 import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config.api.exceptions import RequestTooLarge, RowsInvalid
@@ -64,21 +65,26 @@ def import_create(
         upload.save()
         return upload
     rejection: dict = {}
+
+    def write(dry_run: bool = dry_run, counter: list[int] = counter, repaired=repaired):
+        return activity_reports_write(
+            user=user,
+            rows=limited_rows(raw_reports(content, file_format, repaired), counter),
+            dry_run=dry_run,
+            replace_months=replace_months,
+            channel=ChangeChannel.IMPORT,
+            batch_id=batch_id,
+            keep_rows=False,
+            history=history,
+        )
+
     with transaction.atomic():
         try:
-            result = activity_reports_write(
-                user=user,
-                rows=limited_rows(raw_reports(content, file_format, repaired), counter),
-                dry_run=dry_run,
-                replace_months=replace_months,
-                channel=ChangeChannel.IMPORT,
-                batch_id=batch_id,
-                keep_rows=False,
-                history=history,
-            )
+            result = write()
         except RowsInvalid as invalid:
             upload.status = Import.Status.REJECTED
-            rejection = rejection_fields(invalid, content, file_format)
+            again = lambda: write(dry_run=True, counter=[0], repaired=[0])  # noqa: E731
+            rejection = rejection_fields(invalid, content, file_format, again=again)
         else:
             upload.status = Import.Status.VALIDATED if dry_run else Import.Status.COMPLETED
             upload.created, upload.updated = result.created, result.updated
@@ -95,14 +101,51 @@ def import_create(
     return upload
 
 
-def rejection_fields(invalid: RowsInvalid, content: bytes, file_format: str) -> dict:
-    """What a rejected import keeps of its problems: the first ones with their columns, the
-    total, and per code those not listed."""
+def rejection_fields(
+    invalid: RowsInvalid, content: bytes, file_format: str, again: Callable | None = None
+) -> dict:
+    """What a rejected import keeps of its problems: the first ones with their columns (and
+    their messages in every language of the service, `again` being the same run made
+    again), the total, and per code those not listed."""
+    errors = with_columns(invalid.errors, read_header(content, file_format))
     return {
-        "errors": with_columns(invalid.errors, read_header(content, file_format)),
+        "errors": in_every_language(errors, again) if again else errors,
         "errors_total": invalid.errors_total,
         "errors_omitted": invalid.errors_omitted,
     }
+
+
+def in_every_language(errors: list[dict], again: Callable) -> list[dict]:
+    """Each problem with `messages`, its message in every language of the service, so that
+    a stored import speaks the language of whoever reads it (`in_reader_language`), not
+    only the uploader's. `again()` checks the same rows once more (nothing is written): in
+    each other language it raises the same problems, in the same order, reworded."""
+    current = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    messages = [{current: e["message"]} for e in errors]
+    for code, _name in settings.LANGUAGES:
+        if code[:2] == current:
+            continue
+        with translation.override(code):
+            try:
+                again()
+            except RowsInvalid as other:
+                for mine, theirs, out in zip(errors, other.errors, messages, strict=False):
+                    if all(mine.get(k) == theirs.get(k) for k in ("row", "field", "code")):
+                        out[code[:2]] = theirs["message"]
+    return [{**e, "messages": m} for e, m in zip(errors, messages, strict=True)]
+
+
+def in_reader_language(errors: list[dict]) -> list[dict]:
+    """Stored problems with `message` in the language of the request (where they were
+    stored in it), without the other languages."""
+    language = (translation.get_language() or settings.LANGUAGE_CODE)[:2]
+    out = []
+    for error in errors:
+        error = dict(error)
+        messages = error.pop("messages", None) or {}
+        error["message"] = messages.get(language, error.get("message", ""))
+        out.append(error)
+    return out
 
 
 def import_event(upload: Import) -> tuple:

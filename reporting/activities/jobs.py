@@ -148,7 +148,9 @@ def import_run(import_id: int) -> str:
                 + result.deleted,
             )  # fmt: skip
     except RowsInvalid as invalid:
-        fields = rejection_fields(invalid, content, record.file_format)
+        fields = rejection_fields(
+            invalid, content, record.file_format, again=lambda: _check_again(record, content)
+        )
         _finish(record, Status.REJECTED, counter[0], **fields)
     except (SheetError, RequestTooLarge) as error:
         code = getattr(error, "code", None) or error.get_codes()
@@ -167,6 +169,18 @@ def import_run(import_id: int) -> str:
     if status == Status.COMPLETED:
         _fold_figure_cells(import_id)
     return status
+
+
+def _check_again(record: Import, content: bytes) -> None:
+    """The import's rows checked once more, nothing written (for its problems' messages in
+    another language)."""
+    with transaction.atomic():
+        activity_reports_write(
+            user=record.uploaded_by,
+            rows=limited_rows(raw_reports(content, record.file_format, [0]), [0]),
+            dry_run=True, replace_months=record.replace_months, channel=ChangeChannel.IMPORT,
+            batch_id=record.batch_id, keep_rows=False, history=record.history,
+        )  # fmt: skip
 
 
 def _fold_figure_cells(import_id: int) -> None:

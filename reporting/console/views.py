@@ -25,6 +25,7 @@ from indicators.models import Sector
 from partners.authentication import speak_to
 from partners.models import Partner
 from partners.permissions import can_write_for_partner, can_write_reports
+from reporting.activities.imports import in_reader_language
 from reporting.activities.jobs import import_submit
 from reporting.activities.models import ActivityReport, Import
 from reporting.activities.selectors import imports_visible_to
@@ -241,7 +242,7 @@ def _error_grid(record: Import) -> dict:
     """The rows with errors, every cell as uploaded, the bad ones marked with their
     messages: {"header": [...], "rows": [(row number, [(value, [messages])])]}."""
     by_row: dict[int | None, dict[str, list[str]]] = {}
-    for error in record.errors:
+    for error in in_reader_language(record.errors):
         by_row.setdefault(error.get("row"), {}).setdefault(error.get("column") or "", []).append(
             error["message"]
         )

@@ -7,6 +7,7 @@ from config.api.fields import MAX_COUNT, BooleanField, CodeField, MonthField, is
 from config.api.serializers import DryRunSerializer, ProblemErrorSerializer, StrictFieldsMixin
 from config.api.versioning import HistoryEntrySerializer
 from reporting.activities.choices import DeliveryMechanism
+from reporting.activities.imports import in_reader_language
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry, Import
 from reporting.activities.rows import parse_report
 from reporting.activities.snapshots import report_values
@@ -318,4 +319,6 @@ class ImportSerializer(ImportSummarySerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["errors"] = with_region_checks(data["errors"])  # imports stored before them too
+        for shown, stored in zip(data["errors"], in_reader_language(instance.errors), strict=True):
+            shown["message"] = stored["message"]  # the reader's language, not the uploader's
         return data

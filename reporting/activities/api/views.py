@@ -46,6 +46,7 @@ from reporting.activities.api.serializers import (
 from reporting.activities.batches import activity_reports_batch
 from reporting.activities.filtersets import ActivityReportFilterSet
 from reporting.activities.history import complete_history
+from reporting.activities.imports import in_reader_language
 from reporting.activities.jobs import import_cancel, import_submit
 from reporting.activities.models import ActivityReport, Import
 from reporting.activities.selectors import activity_reports_visible_to, imports_visible_to
@@ -341,7 +342,9 @@ class ImportViewSet(
         record = get_object_or_404(self.get_queryset().defer(None), pk=pk)
         name = f"import-{record.pk}-errors.{file_format}"
         try:
-            rows, marks = error_report(bytes(record.content), record.file_format, record.errors)
+            rows, marks = error_report(
+                bytes(record.content), record.file_format, in_reader_language(record.errors)
+            )
             if file_format == "csv":
                 content = write_csv(rows, table_options(self.request))
                 return _download(content, "text/csv; charset=utf-8", name)
