@@ -107,7 +107,7 @@ def document_exports(result: dict) -> None:
         ok.pop("headers", None)
         problem = operation["responses"].get("400", {}).get("content")
         pages = any(p.get("name") in PAGE_PARAMETERS for p in base.get("parameters", []))
-        if problem and pages:  # a list: its XLSX stops at config.api.exports.XLSX_MAX_ROWS
+        if problem and pages:  # a list: its XLSX stops at config.api.xlsx.XLSX_MAX_ROWS
             operation["responses"]["413"] = {
                 "description": "More rows than an XLSX sheet holds (1,000,000): "
                 "`too_many_rows_for_xlsx`; export CSV instead.",

@@ -6,9 +6,7 @@ does not grow with the rows. No cell can run as a spreadsheet formula: text star
 """
 
 import re
-import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -18,22 +16,11 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import get_language, gettext
 from rest_framework import renderers, serializers
 
+from config.api.columns import HXL_TAGS, PLAIN, TableOptions, header_row
 from config.api.filters import assert_known_parameters
 from config.api.pagination import keyset_ordering
+from config.api.xlsx import XLSX_MAX_ROWS, XLSX_MEDIA_TYPE, xlsx_file
 from config.db.routing import read_alias
-
-
-@dataclass(frozen=True)
-class TableOptions:
-    """How a table is written for the person who asked: the CSV separator, API names or
-    labels as headers, and yes/no in their language."""
-
-    delimiter: str = ","
-    labels: bool = False
-    spanish: bool = False
-    yes: str = "yes"
-    no: str = "no"
-
 
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t"}
 
@@ -63,7 +50,6 @@ def table_options(request, *, strict: bool = True) -> TableOptions:
     )
 
 
-PLAIN = TableOptions()
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A formula after a separator: a program splitting on `;` (Excel in much of Latin America)
 # would start a cell there.
@@ -113,116 +99,7 @@ GUARDED = ("=", "+", "-", "@", "\t", "\r")
 GUARD_AFTER_SEPARATOR = re.compile(r"([;,\t]\s*)'([=+\-@])")
 
 
-def xlsx_text(value, options: "TableOptions | None" = None):
-    """A value for an XLSX cell: no control characters XML cannot hold; booleans as yes/no
-    (sí/no). Text is kept as it is: xlsx_row makes sure none becomes a formula."""
-    if isinstance(value, bool):
-        options = options or PLAIN
-        return options.yes if value else options.no
-    if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
-def xlsx_row(sheet, values: Iterable, options: "TableOptions | None" = None) -> list:
-    """A row for a write-only sheet: text starting with "=" goes in as a text cell, shown
-    and read back as written and never evaluated (no apostrophe added to it)."""
-    from openpyxl.cell import WriteOnlyCell
-
-    out = []
-    for value in values:
-        value = xlsx_text(value, options)
-        if isinstance(value, str) and value.startswith("="):
-            value = text_cell(WriteOnlyCell(sheet, value=value))
-        out.append(value)
-    return out
-
-
-def text_cell(cell):
-    """The cell as text, whatever its value looks like (openpyxl makes "=..." a formula)."""
-    cell.data_type = "s"
-    return cell
-
-
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLSX_MAX_ROWS = 1_000_000  # Excel shows 1,048,576 rows
 EXPORT_FORMATS = ("csv", "hxl", "xlsx")
-
-# The HXL hashtag of each column name; domains add theirs (register_hxl_tags).
-HXL_TAGS: dict[str, str] = {
-    "id": "#meta +id",
-    "external_id": "#meta +external_id",
-    "partner": "#org",
-    "implementing_partner": "#org +impl",
-    "sector": "#sector",
-    "admin1": "#adm1 +code",
-    "admin2": "#adm2 +code",
-    "country": "#country +code",
-    "month": "#date +month",
-    "age_sex.girls": "#reached +f +children",
-    "age_sex.boys": "#reached +m +children",
-    "age_sex.women": "#reached +f +adults",
-    "age_sex.men": "#reached +m +adults",
-    "people_reached": "#reached +total",
-    "total": "#reached +total",
-    "rmrp": "#reached +rmrp",
-    "no_rmrp": "#reached +no_rmrp",
-    "indicator": "#indicator +code",
-    "indicator_name": "#indicator +name",
-    "code": "#meta +code",
-    "name": "#meta +name",
-    "pcode": "#adm +code",
-    "border_point": "#loc +border +code",
-    "date_from": "#date +start",
-    "date_to": "#date +end",
-    "people": "#affected +crossing +num",
-    "created_at": "#date +created",
-    "updated_at": "#date +updated",
-}
-
-
-# Column name -> (English, Spanish) header for people (`?headers=labels`); domains add
-# theirs (register_labels). Other columns read as their name, spaced.
-LABELS: dict[str, tuple[str, str]] = {
-    "id": ("ID", "ID"), "created_at": ("Created at", "Creado el"),
-    "updated_at": ("Updated at", "Actualizado el"), "created_by": ("Created by", "Creado por"),
-    "updated_by": ("Updated by", "Actualizado por"), "version": ("Version", "Versión"),
-    "month": ("Month", "Mes"), "country": ("Country", "País"),
-    "country_name": ("Country name", "Nombre del país"), "admin1": ("Admin1", "Admin1"),
-    "admin1_name": ("Admin1 name", "Nombre del admin1"), "sector": ("Sector", "Sector"),
-    "sector_name": ("Sector name", "Nombre del sector"),
-    "subsector": ("Subsector", "Subsector"),
-    "subsector_name": ("Subsector name", "Nombre del subsector"),
-    "partner": ("Partner", "Socio"), "partner_name": ("Partner name", "Nombre del socio"),
-    "people_reached": ("People reached", "Personas alcanzadas"),
-    "cva_people": ("People receiving CVA", "Personas que reciben CVA"),
-    "flags": ("Flags", "Alertas"), "provisional": ("Provisional", "Provisional"),
-}  # fmt: skip
-
-
-def register_labels(labels: dict[str, tuple[str, str]], *, override: bool = False) -> None:
-    """A domain's headers; `override`: its own words win over the shared ones (the 5W's
-    template headers, so an export with labels reads as the template does)."""
-    for key, pair in labels.items():
-        if override:
-            LABELS[key] = pair
-        else:
-            LABELS.setdefault(key, pair)
-
-
-def column_label(name: str, spanish: bool) -> str:
-    pair = LABELS.get(name)
-    if pair is not None:
-        return pair[1] if spanish else pair[0]
-    return name.replace("_", " ").replace(".", ": ").capitalize()
-
-
-def register_hxl_tags(tags: dict[str, str]) -> None:
-    """Hashtags for a domain's columns; a name already tagged keeps its tag."""
-    for key, tag in tags.items():
-        HXL_TAGS.setdefault(key, tag)
 
 
 def flatten(row: dict, prefix: str = "") -> dict[str, Any]:
@@ -271,12 +148,6 @@ def serializer_columns(serializer: serializers.Serializer, prefix: str = "") -> 
     return columns
 
 
-def header_row(columns: list[str], options: TableOptions) -> list[str]:
-    if not options.labels:
-        return columns
-    return [column_label(c, options.spanish) for c in columns]
-
-
 def csv_lines(
     columns: list[str], rows: Iterable[dict], *, hxl: bool, options: TableOptions = PLAIN
 ) -> Iterator[str]:
@@ -286,20 +157,6 @@ def csv_lines(
         yield csv_line([HXL_TAGS.get(c, "") for c in columns], options)
     for row in rows:
         yield csv_line([row.get(c) for c in columns], options)
-
-
-def xlsx_file(columns: list[str], rows: Iterable[dict], title: str, options: TableOptions = PLAIN):
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(header_row(columns, options))
-    for row in rows:
-        sheet.append(xlsx_row(sheet, (row.get(c) for c in columns), options))
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (handed to FileResponse, which closes it)
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
 
 
 def export_response(

@@ -12,9 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from config.api.columns import PLAIN, TableOptions
 from config.api.exceptions import RowErrors, flatten_errors
-from config.api.exports import PLAIN, TableOptions, csv_line, text_cell, unguarded, xlsx_text
+from config.api.exports import csv_line, unguarded
 from config.api.fields import number
+from config.api.xlsx import text_cell, xlsx_text
 
 
 class SheetError(Exception):

@@ -17,8 +17,9 @@ import ftfy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from config.api.exports import register_hxl_tags, register_labels, text_cell, xlsx_text
+from config.api.columns import register_hxl_tags, register_labels
 from config.api.spreadsheets import SheetError, read_table
+from config.api.xlsx import text_cell, xlsx_text
 from reporting.activities.cells import spreadsheet_month
 from reporting.activities.choices import DELIVERY_MECHANISM_ES, DeliveryMechanism
 from reporting.quality.checks import with_region_checks

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from partners.models import Partner
+from reporting.activities.models import ActivityReport
 from tests.factories import ActivityReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,21 @@ def test_errors_stay_problem_json_whatever_the_format(analyst):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["errors"][0]["field"] == "month"
+
+
+def test_xlsx_counts_and_months_are_formatted_for_excels_locale(reporter, reports):
+    """A count is a number Excel shows with its reader's thousands separator (48.395 in a
+    Spanish Excel); a month is a date shown as a month ("abr 2021"); ids and text stay as
+    they are."""
+    response = reporter.client.get(f"{URL}?format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header = [cell.value for cell in sheet[1]]
+    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    total = row["total_beneficiaries"]
+    assert isinstance(total.value, int) and total.number_format == "#,##0"
+    assert row["age_sex.women"].number_format == "#,##0"
+    month = row["month"]
+    assert month.is_date and month.number_format == "mmm yyyy"
+    stored = ActivityReport.objects.get(pk=row["id"].value).month
+    assert (month.value.year, month.value.month, month.value.day) == (stored.year, stored.month, 1)
+    assert row["id"].number_format == "General" and row["activity_name"].data_type == "s"

@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from config.api.export_routes import ExportNegotiation
 from config.api.exports import (
     EXPORT_FORMATS,
-    XLSX_MAX_ROWS,
     CSVFileRenderer,
     OctetStreamRenderer,
     XLSXFileRenderer,
@@ -22,6 +21,7 @@ from config.api.exports import (
 from config.api.pagination import PageNumberPagination
 from config.api.renderers import BrowsableAPIRenderer, JSONRenderer
 from config.api.spreadsheets import write_csv, write_xlsx
+from config.api.xlsx import XLSX_MAX_ROWS
 from reporting.activities.activityinfo import COLUMNS, activityinfo_row
 from reporting.activities.api.serializers import ActivityReportSerializer
 from reporting.activities.validation import current_month

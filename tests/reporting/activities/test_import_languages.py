@@ -36,9 +36,9 @@ def test_uploaded_in_spanish_read_in_english(reporter, coordinator):
     import_id = rejected.json()["import_id"]
     english = _messages(coordinator, import_id, EN)
     assert english.keys() == spanish.keys()
-    assert "NOPE" in english[(4, "does_not_exist")] and "indicator" in english[
-        (4, "does_not_exist")
-    ]
+    assert (
+        "NOPE" in english[(4, "does_not_exist")] and "indicator" in english[(4, "does_not_exist")]
+    )
     assert "indicador" in spanish[(4, "does_not_exist")]
     assert english[(3, "new_exceeds_total")] != spanish[(3, "new_exceeds_total")]
     # the uploader reading it again in Spanish sees what the upload answered
