@@ -142,7 +142,7 @@ def test_xlsx_counts_and_months_are_formatted_for_excels_locale(reporter, report
     response = reporter.client.get(f"{URL}?format=xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     header = [cell.value for cell in sheet[1]]
-    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    row = dict(zip(header, sheet[2], strict=True))
     total = row["total_beneficiaries"]
     assert isinstance(total.value, int) and total.number_format == "#,##0"
     assert row["age_sex.women"].number_format == "#,##0"
