@@ -60,9 +60,21 @@ r4v_list <- function(api, path, ...) {
 }
 
 # A list, figure or series as its CSV export (every row, no pages), read as a data frame.
+# What a figure says about itself (the "# name",value lines before its table: months,
+# method, approval...) comes as the data frame's attribute "about", a named list.
 r4v_export <- function(api, path, ...) {
   resp <- r4v_request(api, paste0(path, "/export"), list(..., format = "csv"))
   text <- rawToChar(httr2::resp_body_raw(resp))
   Encoding(text) <- "UTF-8"
-  utils::read.csv(text = sub("^\ufeff", "", text), check.names = FALSE, encoding = "UTF-8")
+  text <- sub("^\ufeff", "", text)
+  about <- list()
+  while (startsWith(text, "# ")) {
+    line <- sub("\r?\n.*$", "", text)
+    fact <- utils::read.csv(text = line, header = FALSE, colClasses = "character")
+    about[[sub("^# ", "", fact[[1]])]] <- if (ncol(fact) > 1) fact[[2]] else ""
+    text <- sub("^[^\n]*\n", "", text)
+  }
+  table <- utils::read.csv(text = text, check.names = FALSE, encoding = "UTF-8")
+  attr(table, "about") <- about
+  table
 }

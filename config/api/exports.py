@@ -149,10 +149,12 @@ def serializer_columns(serializer: serializers.Serializer, prefix: str = "") -> 
 
 
 def csv_lines(
-    columns: list[str], rows: Iterable[dict], *, hxl: bool, options: TableOptions = PLAIN
-) -> Iterator[str]:
+    columns: list[str], rows: Iterable[dict], *, hxl: bool, options: TableOptions = PLAIN,
+    before: Iterable[str] = (),
+) -> Iterator[str]:  # fmt: skip
+    """The table as CSV lines, `before` (lines of facts about it) ahead of its header."""
     # BOM: Excel then reads UTF-8 correctly.
-    yield "\ufeff" + csv_line(header_row(columns, options), options)
+    yield "\ufeff" + "".join(before) + csv_line(header_row(columns, options), options)
     if hxl:
         yield csv_line([HXL_TAGS.get(c, "") for c in columns], options)
     for row in rows:
@@ -233,22 +235,33 @@ PAGE_KEYS = ("results", "next", "previous", "count", "next_page", "previous_page
 
 
 class _TableRenderer(renderers.BaseRenderer):
+    """A figure, a series or a single object as a table. What a figure says about itself
+    (its months, method, approval...) is written once, before the table (CSV: lines
+    starting with "# ", which pandas' `comment="#"` and the R client skip; XLSX: a second
+    sheet, "About"), not repeated on every row. A figure with no rows still has its
+    header (the view's `export_columns`)."""
+
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        response = (renderer_context or {}).get("response")
+        context = renderer_context or {}
+        response = context.get("response")
         if response is not None and response.status_code >= 400:
             return orjson.dumps(data)  # problem+json stays JSON whatever was asked
-        columns, rows = self.table(data)
-        request = (renderer_context or {}).get("request")
+        meta, columns, rows = self.table(data)
+        view = context.get("view")
+        if not rows and hasattr(view, "export_columns"):
+            columns = view.export_columns(data)
+        request = context.get("request")
         options = table_options(request, strict=False) if request else PLAIN
-        return self.encode(columns, rows, options)
+        return self.encode(meta, columns, rows, options)
 
     @staticmethod
-    def table(data) -> tuple[list[str], list[dict]]:
+    def table(data) -> tuple[dict, list[str], list[dict]]:
+        meta: dict[str, Any] = {}
         if isinstance(data, dict) and isinstance(data.get("results"), list):
             meta = flatten({k: v for k, v in data.items() if k not in PAGE_KEYS})
-            rows = [meta | part for r in data["results"] for part in table_rows(r)]
+            rows = [part for r in data["results"] for part in table_rows(r)]
         elif isinstance(data, list):
             rows = [
                 part
@@ -262,15 +275,24 @@ class _TableRenderer(renderers.BaseRenderer):
         columns: dict[str, None] = {}
         for row in rows:
             columns.update(dict.fromkeys(row))
-        return list(columns), rows
+        return meta, list(columns), rows
+
+
+def meta_lines(meta: dict, options: TableOptions) -> Iterator[str]:
+    """A table's own facts before its header: "# name" and the value, one per line."""
+    for key, value in meta.items():
+        yield csv_line([f"# {key}", value], options)
 
 
 class CSVRenderer(_TableRenderer):
     media_type = "text/csv"
     format = "csv"
 
-    def encode(self, columns, rows, options) -> bytes:
-        return "".join(csv_lines(columns, rows, hxl=False, options=options)).encode("utf-8")
+    def encode(self, meta, columns, rows, options) -> bytes:
+        lines = csv_lines(
+            columns, rows, hxl=False, options=options, before=meta_lines(meta, options)
+        )
+        return "".join(lines).encode("utf-8")
 
 
 class HXLRenderer(_TableRenderer):
@@ -279,8 +301,11 @@ class HXLRenderer(_TableRenderer):
     media_type = "application/vnd.hxl+csv"
     format = "hxl"
 
-    def encode(self, columns, rows, options) -> bytes:
-        return "".join(csv_lines(columns, rows, hxl=True, options=options)).encode("utf-8")
+    def encode(self, meta, columns, rows, options) -> bytes:
+        lines = csv_lines(
+            columns, rows, hxl=True, options=options, before=meta_lines(meta, options)
+        )
+        return "".join(lines).encode("utf-8")
 
 
 class FileRenderer(renderers.BaseRenderer):
@@ -321,7 +346,7 @@ class XLSXRenderer(_TableRenderer):
     charset = None
     render_style = "binary"
 
-    def encode(self, columns, rows, options) -> bytes:
-        handle = xlsx_file(columns, rows, "data", options)
+    def encode(self, meta, columns, rows, options) -> bytes:
+        handle = xlsx_file(columns, rows, "data", options, about=meta)
         with handle:
             return handle.read()

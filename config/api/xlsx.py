@@ -92,7 +92,12 @@ def _formatted(sheet, values: list, formats: list[str | None]) -> list:
     return out
 
 
-def xlsx_file(columns: list[str], rows: Iterable[dict], title: str, options: TableOptions = PLAIN):
+def xlsx_file(
+    columns: list[str], rows: Iterable[dict], title: str, options: TableOptions = PLAIN,
+    about: dict | None = None,
+):  # fmt: skip
+    """The table as a workbook; `about` (what the table says about itself: a figure's
+    months, method...) on a second sheet, "About", a name and a value per row."""
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
@@ -103,6 +108,10 @@ def xlsx_file(columns: list[str], rows: Iterable[dict], title: str, options: Tab
     for row in rows:
         values = xlsx_row(sheet, (row.get(c) for c in columns), options)
         sheet.append(values if plain else _formatted(sheet, values, formats))
+    if about:
+        facts = workbook.create_sheet("About")
+        for key, value in about.items():
+            facts.append(xlsx_row(facts, (key, value), options))
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (handed to FileResponse, which closes it)
     workbook.save(handle)
     handle.seek(0)

@@ -15,8 +15,12 @@ URL = "/api/v1/activity-reports/"
 
 
 def read_csv(response) -> list[list[str]]:
+    """The table of a CSV answer, past the lines of facts a figure writes before it."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    text = content.decode("utf-8-sig")
+    while text.startswith("# "):
+        text = text.split("\r\n", 1)[1]
+    return list(csv.reader(io.StringIO(text)))
 
 
 @pytest.fixture
@@ -104,28 +108,53 @@ def test_reference_lists_export_too(viewer):
 
 
 def test_figures_export_with_their_meta(analyst, reports):
+    """What a figure says about itself comes once, before its table ("# name", value
+    lines a CSV reader skips as comments; a second sheet in XLSX), not on every row."""
     response = analyst.client.get(
         "/api/v1/figures/people-reached/?month=2021-03&group_by=admin1&format=csv"
     )
-    table = read_csv(response)
-    header, row = table[0], dict(zip(table[0], table[1], strict=True))
-    assert {"model", "months.from", "months.to", "provisional", "admin1", "people_reached"} <= set(
-        header
-    )
-    assert (row["admin1"], row["model"], row["months.from"]) == ("PE24", "max_sector", "2021-01")
+    text = b"".join(response.streaming_content) if response.streaming else response.content
+    lines = text.decode("utf-8-sig").splitlines()
+    block = [line for line in lines if line.startswith("# ")]
+    facts = dict(next(csv.reader([line])) for line in block)
+    assert facts["# model"] == "max_sector" and facts["# months.from"] == "2021-01"
     answer = analyst.get("/api/v1/figures/people-reached/?month=2021-03&group_by=admin1").json()
-    assert row["countries"] == "; ".join(c["country"] for c in answer["countries"])  # codes
+    assert facts["# countries"] == "; ".join(c["country"] for c in answer["countries"])  # codes
+    assert lines[: len(block)] == block  # the facts first, then the table
+    table = list(csv.reader(lines[len(block) :]))
+    header, row = table[0], dict(zip(table[0], table[1], strict=True))
+    assert {"admin1", "people_reached"} <= set(header) and "model" not in header
+    assert row["admin1"] == "PE24" and row["people_reached"].isdigit()
     hxl = read_csv(
         analyst.client.get(
             "/api/v1/figures/people-reached/?month=2021-03&group_by=admin1&format=hxl"
         )
     )
+    hxl = [r for r in hxl if not r[0].startswith("# ")]
     assert dict(zip(hxl[0], hxl[1], strict=True))["people_reached"] == "#reached +total"
     xlsx = analyst.client.get(
         "/api/v1/figures/monthly-beneficiaries/?month=2021-03&group_by=sector&format=xlsx"
     )
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
-    assert "months.from" in [cell.value for cell in sheet[1]]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["data", "About"]
+    assert "months.from" not in [cell.value for cell in book["data"][1]]
+    about = dict(book["About"].iter_rows(values_only=True))
+    assert about["months.from"] == "2021-03"  # monthly beneficiaries: the month alone
+
+
+def test_a_figure_with_no_rows_still_has_its_header(analyst):
+    response = analyst.client.get(
+        "/api/v1/figures/people-reached/?month=2019-03&group_by=admin1,sector&format=csv"
+    )
+    assert response.status_code == 200, response.content
+    lines = [line for line in response.content.decode("utf-8-sig").splitlines()
+             if not line.startswith("# ")]  # fmt: skip
+    header = next(csv.reader(lines))
+    assert lines[1:] == []
+    assert {"admin1", "admin1_name", "sector", "people_reached", "population.in_transit"} <= set(
+        header
+    )
+    assert "partner" not in header and "month" not in header
 
 
 def test_errors_stay_problem_json_whatever_the_format(analyst):

@@ -8,7 +8,7 @@ from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from config.api.exports import ExportListMixin
+from config.api.exports import ExportListMixin, serializer_columns
 from config.api.fields import number
 from config.api.permissions import IsCoordinatorOrReadOnly
 from config.api.spreadsheets import uploaded_rows
@@ -19,6 +19,7 @@ from reporting.figures.api.serializers import (
     CashFiguresSerializer,
     CountryFigureSettingsSerializer,
     FigureQuerySerializer,
+    GroupColumnsSerializer,
     IndicatorFiguresSerializer,
     MonthlyBeneficiariesSerializer,
     PeopleReachedSerializer,
@@ -112,6 +113,26 @@ class FiguresViewSet(viewsets.GenericViewSet):
     pagination_class = None
     filter_backends = []
     serializer_class = FigureQuerySerializer
+    ANSWERS = {
+        "people_reached": PeopleReachedSerializer,
+        "monthly_beneficiaries": MonthlyBeneficiariesSerializer,
+        "indicators": IndicatorFiguresSerializer,
+        "cash": CashFiguresSerializer,
+        "progress": ProgressSerializer,
+    }
+
+    def export_columns(self, data: dict) -> list[str]:
+        """The columns of a figure with no rows (its file still has its header): the
+        group_by columns asked for and the figure's own."""
+        answer = self.ANSWERS.get(self.action)
+        if answer is None:
+            return []
+        group_columns = set(GroupColumnsSerializer().fields)
+        grouped = set(data.get("group_by") or [])
+        return [
+            c for c in serializer_columns(answer().fields["results"].child)
+            if c not in group_columns or c.removesuffix("_name") in grouped
+        ]  # fmt: skip
 
     def _query(
         self, request, dimensions=GROUP_DIMENSIONS

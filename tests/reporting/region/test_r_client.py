@@ -26,11 +26,16 @@ cons <- r4v_export(api, "region/consolidation", country = "PER", month_from = "2
                    month_to = "2021-03", model = "sum")
 total <- cons[cons$Admin1 == "Country level" & cons$Subsector == "Intersector",
               "Consolidated Total"]
+fig <- r4v_export(api, "figures/people-reached", month = "2021-03", group_by = "admin1",
+                  model = "sum")
 err <- tryCatch(r4v_figure(api, "people-reached", month = "2021-13"),
                 error = function(e) conditionMessage(e))
 cat(jsonlite::toJSON(list(me = me$username, admin1 = reached$admin1,
                           reached = reached$people_reached, reports = nrow(reports),
-                          columns = names(cons)[1:6], total = total, error = err),
+                          columns = names(cons)[1:6], total = total, error = err,
+                          exported = setNames(as.list(fig$people_reached), fig$admin1),
+                          about = attr(fig, "about")[c("model", "months.from")],
+                          fig_columns = names(fig)),
                      auto_unbox = TRUE))
 """
 
@@ -66,3 +71,7 @@ def test_an_analyst_reads_figures_lists_and_exports_from_r(committed_data, analy
                               "Monthly Total Beneficiaries"]  # fmt: skip
     assert out["total"] == 33 + 7
     assert out["error"].startswith("400 (validation_error)")
+    # a figure's file: its table as a data frame, what it says about itself as "about"
+    assert out["exported"] == {"PE15": 33, "PE24": 7}
+    assert out["about"] == {"model": "sum", "months.from": "2021-01"}
+    assert "model" not in out["fig_columns"]
