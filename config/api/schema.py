@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiResponse
 from config.api.exceptions import PROBLEM_CONTENT_TYPE
 from config.api.export_routes import document_exports
 from config.api.serializers import ProblemSerializer
+from config.api.vega import VEGA_MEDIA_TYPE
 
 PROBLEM_DESCRIPTIONS = {
     "400": "Invalid input: `errors` names every wrong field.",
@@ -106,6 +107,22 @@ EXPORT_FORMAT_PARAMETER = {
     "schema": {"$ref": "#/components/schemas/ExportFormat"},
 }
 EXPORT_FORMAT_SCHEMA = {"type": "string", "enum": ["json", "csv", "hxl", "xlsx"]}
+# Figures also draw themselves: `?format=vega` (config.api.vega).
+FIGURE_FORMAT_PARAMETER = {
+    **EXPORT_FORMAT_PARAMETER,
+    "description": EXPORT_FORMAT_PARAMETER["description"]
+    + " Figures also answer `vega`: their chart, a Vega-Lite v5 spec with the data inline "
+    "(Content-Type application/vnd.vegalite.v5+json), as the console and the situation "
+    "report draw it.",
+    "schema": {"$ref": "#/components/schemas/FigureFormat"},
+}
+FIGURE_FORMAT_SCHEMA = {"type": "string", "enum": ["json", "csv", "hxl", "xlsx", "vega"]}
+VEGA_SCHEMA = {
+    "type": "object",
+    "description": "A Vega-Lite v5 specification (https://vega.github.io/vega-lite/), its data "
+    "inline: render it with vega-embed, Altair or vl-convert.",
+    "additionalProperties": True,
+}
 EXPORT_PARAMETERS = {
     "ExportFormat": EXPORT_FORMAT_PARAMETER,
     "CsvSeparator": {
@@ -133,9 +150,12 @@ def postprocess(result, generator, request, public):
     generator turns them into names; the `export/` operations documented as files
     (config.api.export_routes)."""
     components = result.setdefault("components", {})
-    components.setdefault("parameters", {}).update(EXPORT_PARAMETERS)
+    components.setdefault("parameters", {}).update(
+        EXPORT_PARAMETERS, FigureFormat=FIGURE_FORMAT_PARAMETER
+    )
     components.setdefault("schemas", {}).update(
-        ExportFormat=EXPORT_FORMAT_SCHEMA,  # enums as components: one class in a generated client
+        ExportFormat=EXPORT_FORMAT_SCHEMA,
+        FigureFormat=FIGURE_FORMAT_SCHEMA,  # enums as components: one class in a generated client
         CsvSeparator={"type": "string", "enum": ["comma", "semicolon", "tab"]},
         ExportHeaders={"type": "string", "enum": ["names", "labels"]},
     )
@@ -151,7 +171,11 @@ def postprocess(result, generator, request, public):
             ]
             ok = operation.get("responses", {}).get("200", {}).get("content", {})
             if method == "get" and "text/csv" in ok and "application/json" in ok:
-                parameters += [{"$ref": f"#/components/parameters/{n}"} for n in EXPORT_PARAMETERS]
+                names = list(EXPORT_PARAMETERS)
+                if VEGA_MEDIA_TYPE in ok:  # a figure: its chart too
+                    names[0] = "FigureFormat"
+                    ok[VEGA_MEDIA_TYPE]["schema"] = VEGA_SCHEMA
+                parameters += [{"$ref": f"#/components/parameters/{n}"} for n in names]
             if parameters:
                 operation["parameters"] = parameters
             else:

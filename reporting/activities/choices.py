@@ -26,6 +26,16 @@ DELIVERY_MECHANISM_ES = {
     DeliveryMechanism.OTHER: "Otro",
 }
 
+
+def mechanism_label(value: str) -> str:
+    """A delivery mechanism's name in the request's language."""
+    from django.utils.translation import get_language
+
+    mechanism = DeliveryMechanism(value)
+    spanish = (get_language() or "").startswith("es")
+    return DELIVERY_MECHANISM_ES[mechanism] if spanish else mechanism.label
+
+
 # The region's current list (its 5W in ActivityInfo, in English and Spanish), read as ours;
 # the first English name of each is what the ActivityInfo layout writes.
 REGION_MECHANISMS = {

@@ -1,42 +1,44 @@
-"""Bar charts drawn on the server as SVG: one mark per row of the figure, no script, nothing
-fetched from elsewhere. Each chart is shown beside the table of its numbers."""
+"""A chart on a console page: its Vega-Lite spec (config.api.vega), the one API clients
+get with `?format=vega`, drawn to SVG on the server, beside the table of its numbers and
+its downloads. The page needs no JavaScript and fetches nothing from elsewhere."""
 
-from dataclasses import dataclass
-
-WIDTH, BAR, GAP, LABEL = 640, 22, 6, 200
-
-
-@dataclass
-class Bar:
-    label: str
-    value: int | None
-    x: int
-    y: int
-    width: int
-    parts: list  # stacked: [(name, value, x, width)]
+from config.api.vega import svg
+from reporting.templatetags.numbers import month_name
 
 
-@dataclass
-class Chart:
-    title: str
-    bars: list[Bar]
-    height: int
-    width: int = WIDTH
-    label_width: int = LABEL
+def chart_figure(spec: dict, *, downloads: dict | None = None, data=None) -> dict:
+    """{"title", "period", "svg", "table": {"columns", "rows": [(label, [values])]},
+    "downloads", "data"} for console/_chart.html."""
+    return {
+        "title": spec["title"]["text"],
+        "period": spec["title"]["subtitle"],
+        "svg": svg(spec),
+        "table": table_of(spec),
+        "downloads": downloads or {},
+        "data": data,
+    }
 
 
-def bar_chart(title: str, rows: list[tuple[str, list[tuple[str, int]]]]) -> Chart:
-    """Horizontal bars, one per (label, [(part name, value), ...]); several parts stack."""
-    top = max((sum(v or 0 for _, v in parts) for _, parts in rows), default=0) or 1
-    scale = (WIDTH - LABEL - 80) / top
-    bars = []
-    for n, (label, parts) in enumerate(rows):
-        x, pieces = LABEL, []
-        for name, value in parts:
-            width = round((value or 0) * scale)  # None: no data (a gap), no bar
-            pieces.append((name, value, x, width))
-            x += width
-        known = [v for _, v in parts if v is not None]
-        total = sum(known) if known else None
-        bars.append(Bar(label, total, LABEL, n * (BAR + GAP), x - LABEL, pieces))
-    return Chart(title, bars, height=max(len(rows), 1) * (BAR + GAP))
+def table_of(spec: dict) -> dict:
+    """The chart's numbers as a table: a row per bar (its parts as columns), per line (its
+    dates as columns) or per tile."""
+    values = spec["data"]["values"]
+    if not values:
+        return {"columns": [], "rows": []}
+    if "label" in values[0]:
+        return _pivot(values, "label", "part")
+    if "series" in values[0]:
+        dated = [{**v, "when": month_name(v["date"][:7]) if v["date"][8:] == "01"
+                  else v["date"]} for v in values]  # fmt: skip
+        return _pivot(dated, "series", "when")
+    return {"columns": [spec["layer"][0]["encoding"]["color"]["title"]],
+            "rows": [(v["name"], [v["value"]]) for v in values]}  # fmt: skip
+
+
+def _pivot(values: list[dict], row: str, column: str) -> dict:
+    columns = list(dict.fromkeys(v[column] for v in values))
+    cells: dict[str, dict] = {}
+    for v in values:
+        cells.setdefault(v[row], {})[v[column]] = v["value"]
+    rows = [(label, [by.get(c) for c in columns]) for label, by in cells.items()]
+    return {"columns": columns, "rows": rows}

@@ -6,9 +6,11 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from config.api import vega
 from config.api.internal import api_get, download_url
-from reporting.console.charts import bar_chart
+from reporting.console.charts import chart_figure
 from reporting.console.views import _choices, login_required
+from reporting.templatetags.numbers import number
 
 SCOPE = ("country", "month_from", "month_to")
 
@@ -24,27 +26,22 @@ def quality(request):
     language = "es" if (get_language() or "").startswith("es") else "en"
     downloads = {f: download_url("qualityreport-rows-export", params, f) for f in ("csv", "xlsx")}
     checks = [c for c in data["by_check"] if c["rows"]]
-    by_check = bar_chart(
-        _("Rows to review by check"),
-        [(f"{c['check']['name']}: {c['check'][language]['title']}", [(_("Rows"), c["rows"])])
-         for c in checks],
-    )  # fmt: skip
     flagged = [o for o in data["by_organisation"] if o["flagged_rows"]]
-    by_organisation = bar_chart(
-        _("Rows to review by organisation"),
-        [(o["partner_name"] or o["partner"], [(_("Rows"), o["flagged_rows"])]) for o in flagged],
-    )
     countries = [c for c in data["by_country"] if c["flagged_rows"]]
-    by_country = bar_chart(
-        _("Rows to review by country"),
-        [(c["country_name"] or c["country"], [(_("Rows"), c["flagged_rows"])]) for c in countries],
-    )
+    rows = _("Rows")
+    charts = [
+        vega.bars(_("Rows to review by check"), "",
+                  [(f"{c['check']['name']}: {c['check'][language]['title']}", [(rows, c["rows"])])
+                   for c in checks], number=number),
+        vega.bars(_("Rows to review by organisation"), "",
+                  [(o["partner_name"] or o["partner"], [(rows, o["flagged_rows"])])
+                   for o in flagged], number=number),
+        vega.bars(_("Rows to review by country"), "",
+                  [(c["country_name"] or c["country"], [(rows, c["flagged_rows"])])
+                   for c in countries], number=number),
+    ]  # fmt: skip
     context.update({
         "data": data, "language": language,
-        "figures": [
-            {"title": chart.title, "chart": chart, "rows": rows, "downloads": downloads}
-            for chart, rows in ((by_check, checks), (by_organisation, flagged),
-                                (by_country, countries))
-        ],
+        "figures": [chart_figure(spec, downloads=downloads) for spec in charts],
     })  # fmt: skip
     return render(request, "console/quality.html", context)

@@ -1,10 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from reporting.console import accounts, months, quality, report, reports, views
+from reporting.console import accounts, dashboard, months, quality, report, reports, views
 
 urlpatterns = [
-    path("", views.dashboard, name="console-dashboard"),
+    path("", dashboard.dashboard, name="console-dashboard"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="console/login.html"),

@@ -3,7 +3,7 @@ session user, the same roles and partner scoping). Figures come through the API 
 (config.api.internal), uploads through the import service, month locks through the periods
 service."""
 
-from datetime import date, timedelta
+from datetime import date
 from functools import wraps
 
 from django.conf import settings
@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 
 from config.api.exceptions import RequestTooLarge
 from config.api.fields import month_str, parse_month
-from config.api.internal import api_get, download_url
 from config.api.spreadsheets import SheetError, read_table
 from indicators.models import Sector
 from partners.authentication import speak_to
@@ -30,15 +29,10 @@ from reporting.activities.jobs import import_submit
 from reporting.activities.models import ActivityReport, Import
 from reporting.activities.selectors import imports_visible_to
 from reporting.approvals.models import MonthSubmission
-from reporting.border_flows.choices import Direction
-from reporting.border_flows.models import BorderPoint
-from reporting.console.charts import bar_chart
-from reporting.figures.choices import Accumulation, ConsolidationModel
 from reporting.locations.models import Location
 from reporting.periods.choices import PeriodStatus
 from reporting.periods.models import ReportingPeriod
 from reporting.periods.services import periods_set_status
-from reporting.templatetags.numbers import month_name
 
 
 def login_required(view):
@@ -54,65 +48,6 @@ def login_required(view):
 
 
 FILTERS = ("month", "country", "admin1", "sector", "partner")
-FORMATS = ("csv", "xlsx", "hxl")
-
-
-def _figure(request, title: str, url_name: str, params: dict, label, parts, rows=None) -> dict:
-    """One figure: the API's rows (`rows(data)`, else its `results`), its chart (one mark
-    per row), its downloads, or the API's error."""
-    status, data = api_get(request, url_name, params)
-    if status != 200:
-        detail = data.get("detail") if isinstance(data, dict) else None
-        return {"title": title, "error": detail or _("This figure is not available.")}
-    found = rows(data) if rows else data["results"]
-    chart = bar_chart(title, [(label(r), parts(r)) for r in found])
-    downloads = {f: download_url(url_name, params, f) for f in FORMATS}
-    return {"title": title, "rows": found, "chart": chart, "downloads": downloads, "data": data}
-
-
-def _people(request, title: str, params: dict, dimension: str) -> dict:
-    """People reached grouped by one dimension, each bar named (not coded)."""
-    return _figure(
-        request, title, "figures-people-reached", {**params, "group_by": dimension},
-        lambda r: r.get(f"{dimension}_name") or r[dimension],
-        lambda r: [(_("People reached"), r["people_reached"])],
-    )  # fmt: skip
-
-
-def _border_figures(request, month: date) -> list[dict]:
-    """Crossings per week and point over the month and the two before it; travel-mode
-    shares per month of the year."""
-    start = date(month.year - (month.month <= 2), (month.month - 3) % 12 + 1, 1)
-    end = date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1)
-    params = {"interval": "month", "start": start.isoformat(), "end": end.isoformat()}
-    names = dict(BorderPoint.objects.values_list("code", "name"))
-    directions = dict(Direction.choices)
-
-    def by_point(data) -> list[dict]:
-        """One bar per named point and direction, its months stacked (points with none
-        left out)."""
-        return [
-            {"label": f"{names.get(s['border_point'], s['border_point'])} · "
-                      f"{directions.get(s['direction'], s['direction'])}",
-             "months": [(month_name(p["period"][:7]), p["people"]) for p in s["points"]]}
-            for s in data if any(p["people"] for p in s["points"])
-        ]  # fmt: skip
-
-    series = _figure(
-        request, _("Border crossings per month and point"), "bordercrossing-series", params,
-        lambda r: r["label"], lambda r: r["months"], rows=by_point,
-    )  # fmt: skip
-    modes = _figure(
-        request, _("Travel modes (share of people)"), "bordercrossing-travel-modes",
-        {"date_from": f"{month.year}-01-01", "date_to": end.isoformat()},
-        lambda m: m["month"],
-        lambda m: [(_("On foot"), m["on_foot"]), (_("Motor vehicle"), m["motor_vehicle"]),
-                   (_("Other"), m["other"])],
-        rows=lambda data: data,
-    )  # fmt: skip
-    series["period"] = f"{month_name(start)} – {month_name(end)}"
-    modes["period"] = f"{month_name(date(month.year, 1, 1))} – {month_name(end)}"
-    return [series, modes]
 
 
 def _choices() -> dict[str, list[tuple[str, str]]]:
@@ -130,69 +65,6 @@ def _choices() -> dict[str, list[tuple[str, str]]]:
 
 def _latest_month() -> date | None:
     return ActivityReport.objects.aggregate(latest=Max("month"))["latest"]
-
-
-@login_required
-def dashboard(request):
-    chosen = {name: request.GET.get(name, "").strip() for name in FILTERS}
-    if not chosen["month"]:
-        latest = _latest_month()
-        chosen["month"] = month_str(latest) if latest else ""
-    month = parse_month(chosen["month"]) if chosen["month"] else None
-    figures = []
-    if month:
-        base = {k: v for k, v in chosen.items() if v}
-        year = {**base, "month_from": f"{month.year}-01", "month_to": month_str(month)}
-        year.pop("month")
-        by_sector = _people(request, _("People reached by sector"), base, "sector")
-        by_admin1 = _people(request, _("People reached by admin1"), base, "admin1")
-        trend = _people(request, _("People reached, cumulative by month"), year, "month")
-        rmrp = _figure(
-            request, _("Monthly beneficiaries: RMRP and non-RMRP"),
-            "figures-monthly-beneficiaries", {**year, "group_by": "month"},
-            lambda r: r["month"],
-            lambda r: [(_("RMRP"), r["rmrp"]), (_("Non-RMRP"), r["no_rmrp"])],
-        )  # fmt: skip
-        progress = _figure(
-            request, _("Reached against target"), "figures-progress", base,
-            lambda r: f"{r.get('admin1_name') or r.get('admin1')} · {r['sector_name']}",
-            lambda r: [(_("Reached"), r["people_reached"]),
-                       (_("Still to reach"), max(r["target"] - r["people_reached"], 0))],
-            rows=lambda data: [r for r in data["results"] if r["target"]],
-        )  # fmt: skip
-        cash = _figure(
-            request, _("Cash and vouchers by sector (USD)"), "figures-cash",
-            {**base, "group_by": "sector"}, lambda r: r.get("sector_name") or r["sector"],
-            lambda r: [(_("USD"), round(r["cva_value_usd"] or 0))],
-        )  # fmt: skip
-        figures = [by_sector, by_admin1, trend, rmrp, progress, cash]
-        figures += _border_figures(request, month)
-    labels = {"country": _("Country"), "admin1": _("Admin1"), "sector": _("Sector"),
-              "partner": _("Partner")}  # fmt: skip
-    filters = [(name, labels[name], options, chosen[name]) for name, options in _choices().items()]
-    for figure in figures:  # the period each figure covers, in words
-        months = (figure.get("data") or {}).get("months") if isinstance(
-            figure.get("data"), dict) else None  # fmt: skip
-        if months:
-            first, last = month_name(months["from"]), month_name(months["to"])
-            figure["period"] = last if first == last else f"{first} – {last}"
-    headline = None
-    if month:
-        status, sitrep = api_get(request, "situationreport-detail", {"country": chosen["country"]},
-                                 kwargs={"month": chosen["month"]})  # fmt: skip
-        headline = sitrep["key_figures"] if status == 200 else None
-    for figure in figures:  # how people reached was counted, in words, not codes
-        data = figure.get("data")
-        if isinstance(data, dict) and data.get("model") in ConsolidationModel.values:
-            figure["how"] = (
-                ConsolidationModel(data["model"]).label,
-                Accumulation(data["accumulation"]).label
-                if data.get("accumulation") in Accumulation.values
-                else "",
-            )
-    context = {"chosen": chosen, "figures": figures, "month": month, "filters": filters,
-               "headline": headline}  # fmt: skip
-    return render(request, "console/dashboard.html", context)
 
 
 def _upload_size_ok(request, upload) -> bool:

@@ -37,3 +37,25 @@ def month_name(value):
     if not isinstance(value, date):
         return value
     return format_date(value, "LLLL yyyy", locale=_locale())
+
+
+def months_between(first, last) -> str:
+    """A span of months in words: "March 2021", "January – March 2021", "November 2020 –
+    February 2021"."""
+    first, last = _as_month(first), _as_month(last)
+    if not isinstance(first, date) or not isinstance(last, date):
+        return f"{first} – {last}"
+    if first == last:
+        return month_name(last)
+    if first.year == last.year:
+        return f"{format_date(first, 'LLLL', locale=_locale())} – {month_name(last)}"
+    return f"{month_name(first)} – {month_name(last)}"
+
+
+def _as_month(value):
+    if isinstance(value, str) and len(value) >= 7:
+        try:
+            return date(int(value[:4]), int(value[5:7]), 1)
+        except ValueError:
+            return value
+    return value

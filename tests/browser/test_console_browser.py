@@ -17,18 +17,19 @@ def test_the_dashboard_draws_a_mark_per_api_row_with_the_same_numbers(browser, a
     sign_in(browser, analyst.user)
     browser.get(browser.url("/console/?month=2021-03"))
     api = analyst.get("/api/v1/figures/people-reached/?month=2021-03&group_by=sector").json()
-    chart = browser.find_element(By.CSS_SELECTOR, 'svg[aria-label="People reached by sector"]')
-    bars = chart.find_elements(By.CSS_SELECTOR, "g.bar")
-    drawn = [(b.get_attribute("data-label"), int(b.get_attribute("data-value"))) for b in bars]
+    chart = browser.find_element(
+        By.CSS_SELECTOR, 'figure.chart[aria-label="People reached by sector"] svg'
+    )  # drawn on the server from the figure's Vega-Lite spec; no script on the page
+    bars = chart.find_elements(By.CSS_SELECTOR, 'path[aria-roledescription="bar"]')
+    described = [b.get_attribute("aria-label").rsplit(": ", 1) for b in bars]
+    drawn = [(text.rsplit(" · ", 1)[0], int(value.replace(",", ""))) for text, value in described]
     assert drawn == [(r["sector_name"], r["people_reached"]) for r in api["results"]]
-    assert len(chart.find_elements(By.CSS_SELECTOR, "rect.mark")) == len(api["results"])
-    widths = [
-        float(m.get_attribute("width")) for m in chart.find_elements(By.CSS_SELECTOR, "rect.mark")
-    ]
+    widths = [b.size["width"] for b in bars]  # as the browser lays them out
     values = [v for _, v in drawn]
     assert widths.index(max(widths)) == values.index(max(values))  # longest bar, biggest number
     table = chart.find_element(By.XPATH, "ancestor::section").find_element(By.TAG_NAME, "table")
-    cells = [(r.find_element(By.TAG_NAME, "th").text, int(r.find_element(By.TAG_NAME, "td").text))
+    cells = [(r.find_element(By.TAG_NAME, "th").text,
+              int(r.find_element(By.TAG_NAME, "td").text.replace(",", "")))
              for r in table.find_elements(By.CSS_SELECTOR, "tr.figure-row")]  # fmt: skip
     assert cells == drawn
 

@@ -7,14 +7,17 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ErrorDetail, NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from config.api.exports import ExportListMixin, serializer_columns
 from config.api.fields import number
 from config.api.permissions import IsCoordinatorOrReadOnly
 from config.api.spreadsheets import uploaded_rows
+from config.api.vega import VegaRenderer
 from config.db.generations import cached
 from reporting.approvals.selectors import approval_of
 from reporting.common.references import ReferenceIndex
+from reporting.figures import charts
 from reporting.figures.api.serializers import (
     CashFiguresSerializer,
     CountryFigureSettingsSerializer,
@@ -113,6 +116,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
     pagination_class = None
     filter_backends = []
     serializer_class = FigureQuerySerializer
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, VegaRenderer]
     ANSWERS = {
         "people_reached": PeopleReachedSerializer,
         "monthly_beneficiaries": MonthlyBeneficiariesSerializer,
@@ -120,6 +124,11 @@ class FiguresViewSet(viewsets.GenericViewSet):
         "cash": CashFiguresSerializer,
         "progress": ProgressSerializer,
     }
+
+    def vega_spec(self, data: dict) -> dict:
+        """`?format=vega`: the figure's chart as the console draws it (reporting.figures.
+        charts), a Vega-Lite spec with its data inline."""
+        return charts.CHARTS[self.action](data)
 
     def export_columns(self, data: dict) -> list[str]:
         """The columns of a figure with no rows (its file still has its header): the

@@ -3,7 +3,7 @@ dashboard shows the API's numbers with a mark per row, a partner fixes an upload
 grid of bad cells, coordinators see completeness and lock months; nothing from elsewhere."""
 
 import re
-from html import escape as html_escape
+from html import unescape as html_unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +11,7 @@ from django.test import Client
 
 from reporting.activities.models import ActivityReport, Import
 from reporting.periods.models import ReportingPeriod
+from reporting.templatetags.numbers import month_name
 from tests.reporting.activities.test_imports import csv_bytes, line
 from tests.reporting.figures.test_figures import rows  # noqa: F401 (fixture)
 
@@ -45,11 +46,22 @@ def test_sign_in_with_a_password_then_out(reporter):
     assert client.get("/console/").status_code == 302
 
 
-def _marks(html: str, title: str) -> list[tuple[str, int]]:
-    """(label, value) of each bar of the chart titled `title`."""
-    svg = re.search(rf'<svg role="img" aria-label="{title}".*?</svg>', html, re.S).group(0)
-    return [(label, int(value)) for label, value in
-            re.findall(r'<g class="bar" data-label="([^"]*)" data-value="(\d+)"', svg)]  # fmt: skip
+def chart(html: str, title: str) -> str:
+    """The drawing of the chart titled `title` (the SVG the server drew from its spec)."""
+    return re.search(rf'<figure class="chart" role="img" aria-label="{re.escape(title)}".*?'
+                     r"</figure>", html, re.S).group(0)  # fmt: skip
+
+
+def _marks(html: str, title: str, role: str = "bar") -> list[tuple[str, int]]:
+    """(label, value) of each mark of the chart titled `title`, as its description reads to
+    a screen reader ("Lima · People reached: 1,200"; a line's points: "… · 2021-03-01: 5")."""
+    out = []
+    for text in re.findall(rf'aria-label="([^"]*)" role="graphics-symbol" '
+                           rf'aria-roledescription="{role}"', chart(html, title)):  # fmt: skip
+        head, value = html_unescape(text).rsplit(": ", 1)
+        label, part = head.rsplit(" · ", 1)
+        out.append((part if role == "point" else label, int(re.sub(r"\D", "", value))))
+    return out
 
 
 def test_the_dashboard_charts_are_the_api_figures(analyst, rows):  # noqa: F811
@@ -64,9 +76,9 @@ def test_the_dashboard_charts_are_the_api_figures(analyst, rows):  # noqa: F811
     trend = analyst.get(
         "/api/v1/figures/people-reached/?month_from=2021-01&month_to=2021-03&group_by=month"
     ).json()["results"]
-    assert _marks(html, "People reached, cumulative by month") == [
-        (r["month"], r["people_reached"]) for r in trend
-    ]
+    assert _marks(html, "People reached, cumulative by month", "point") == [
+        (f"{r['month']}-01", r["people_reached"]) for r in trend
+    ]  # a line over the months, a point per month
     # How people reached was counted, in words (the API's model, not its code).
     from reporting.figures.choices import Accumulation, ConsolidationModel
 
@@ -165,28 +177,37 @@ def test_border_flows_and_progress_on_the_dashboard(analyst):
     html = browser(analyst).get("/console/?month=2021-03").content.decode()
     modes = analyst.get("/api/v1/border-crossings/travel-modes/?date_from=2021-01-01"
                         "&date_to=2021-03-31").json()  # fmt: skip
-    svg = re.search(r'aria-label="Travel modes \(share of people\)".*?</svg>', html, re.S).group(0)
-    assert re.findall(r'<g class="bar" data-label="([^"]*)"', svg) == [m["month"] for m in modes]
-    assert svg.count('<rect class="mark') == 3 * len(modes)  # on foot, motor vehicle, other
+    shares = _marks(html, "Travel modes (share of people)")
+    drawn_months = list(dict.fromkeys(label for label, _value in shares))
+    assert drawn_months == [month_name(m["month"]) for m in modes if m["on_foot"] is not None]
+    assert len(shares) == 3 * len(drawn_months)  # on foot, motor vehicle, other: stacked
     series = analyst.get("/api/v1/border-crossings/series/?interval=month&start=2021-01-01"
                          "&end=2021-03-31").json()  # fmt: skip
     crossed = [s for s in series if any(p["people"] for p in s["points"])]
-    monthly = re.search(r'aria-label="Border crossings per month and point".*?</svg>', html,
-                        re.S).group(0)  # fmt: skip
-    # One bar per named point and direction (no codes), its months stacked.
-    labels = re.findall(r'<g class="bar" data-label="([^"]*)"', monthly)
+    # A line per named point and direction (no codes), a point per month with data.
     names = {p["code"]: p["name"] for p in analyst.get("/api/v1/border-points/").json()["results"]}
     directions = {"entry": "Entry into the country", "exit": "Exit from the country"}
     expected = [f"{names[s['border_point']]} · {directions[s['direction']]}" for s in crossed]
-    assert labels == [html_escape(label) for label in expected]
-    assert monthly.count('<rect class="mark') == sum(
-        p["people"] is not None for s in crossed for p in s["points"]
-    )
+    drawing = chart(html, "Border crossings per month and point")
+    lines = re.findall(r'aria-label="([^"]*)" role="graphics-symbol" aria-roledescription='
+                       r'"line mark"', drawing)  # fmt: skip
+    assert sorted(html_unescape(t).rsplit(" · ", 1)[0] for t in lines) == sorted(expected)
+    points = _marks(html, "Border crossings per month and point", "point")
+    assert len(points) == sum(p["people"] is not None for s in crossed for p in s["points"])
     progress = analyst.get("/api/v1/figures/progress/?month=2021-03").json()["results"]
     with_target = [r for r in progress if r["target"]]
     assert with_target  # the demo's illustrative targets
-    section = re.search(r'aria-label="Reached against target".*?</svg>', html, re.S).group(0)
-    assert section.count('<g class="bar"') == len(with_target)
+    reached = _marks(html, "Reached against target")
+    assert len(reached) == 2 * len(with_target)  # reached and still to reach, stacked
+    assert "Still to reach" in chart(html, "Reached against target")  # the legend
+    # The map: a tile per admin1 of Peru, each coloured by its people reached.
+    tiles = re.findall(r'aria-label="([^"]*)" role="graphics-symbol" aria-roledescription="rect mark"',
+                       chart(html, "People reached in Peru, by admin1"))  # fmt: skip
+    assert len(tiles) == 25
+    by_admin1 = analyst.get("/api/v1/figures/people-reached/?month=2021-03&group_by=admin1"
+                            "&country=PER").json()["results"]  # fmt: skip
+    lima = next(r["people_reached"] for r in by_admin1 if r["admin1"] == "PE15")
+    assert f"Lima: {lima:,}" in [html_unescape(t) for t in tiles]
 
 
 def test_coordinators_add_users_and_issue_and_revoke_tokens(
