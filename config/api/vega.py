@@ -16,7 +16,8 @@ from rest_framework import renderers
 
 VEGA_MEDIA_TYPE = "application/vnd.vegalite.v5+json"
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
-FONT = "DejaVu Sans, sans-serif"  # bundled with the situation report (reporting/sitreps/fonts)
+# The situation report's bundled font (reporting/sitreps/fonts) first, in its PDF.
+FONT = "R4V Sans, DejaVu Sans, sans-serif"
 WIDTH = 420
 Rows = Iterable[tuple[str, list[tuple[str, int | float | None]]]]
 
@@ -103,7 +104,7 @@ def lines(title: str, subtitle: str, points: list[dict], *, number=str, time_uni
             "y": {"field": "value", "type": "quantitative", "title": None,
                   "axis": {"format": ",d"}},
             "color": {"field": "series", "type": "nominal", "title": None,
-                      "legend": {"orient": "bottom", "columns": 2, "labelLimit": 300}},
+                      "legend": {"orient": "bottom", "columns": 1, "labelLimit": 320}},
             "description": {"field": "description"},
         },
     }  # fmt: skip

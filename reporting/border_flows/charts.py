@@ -8,7 +8,7 @@ from reporting.border_flows.choices import Direction
 from reporting.border_flows.models import BorderPoint
 from reporting.templatetags.numbers import month_name, months_between, number
 
-TIME_UNITS = {"day": "yearmonthdate", "week": "yearmonthdate", "month": "yearmonth"}
+TIME_UNITS = {"day": "utcyearmonthdate", "week": "utcyearmonthdate", "month": "utcyearmonth"}
 
 
 def crossings(series: list[dict], *, start, end, interval: str, title: str | None = None):
@@ -25,7 +25,7 @@ def crossings(series: list[dict], *, start, end, interval: str, title: str | Non
     ]  # fmt: skip
     return vega.lines(
         title or _("Border crossings per point"), months_between(start, end), points,
-        number=number, time_unit=TIME_UNITS.get(interval, "yearmonthdate"),
+        number=number, time_unit=TIME_UNITS.get(interval, "utcyearmonthdate"),
     )  # fmt: skip
 
 

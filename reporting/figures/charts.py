@@ -45,7 +45,7 @@ def _over_time(title: str, data: dict, value) -> dict:
         {"series": row_label(r, others) or title, "date": f"{r['month']}-01", "value": value(r)}
         for r in data["results"]
     ]
-    return vega.lines(title, period(data), points, number=number, time_unit="yearmonth")
+    return vega.lines(title, period(data), points, number=number, time_unit="utcyearmonth")
 
 
 def _bars(title: str, data: dict, parts, rows=None) -> dict:

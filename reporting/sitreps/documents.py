@@ -1,5 +1,7 @@
-"""The situation report as files: one A4 page as HTML (to edit) and PDF (WeasyPrint, with
-its fonts bundled and nothing fetched from elsewhere), and its figures as XLSX."""
+"""The situation report as files: one A4 page as HTML (to edit), PDF (WeasyPrint, with its
+fonts bundled and nothing fetched from elsewhere) and DOCX (python-docx, for Word), with
+its charts drawn from their Vega-Lite specs (config.api.vega); and its figures as XLSX.
+Coordinators' text is text everywhere: escaped in HTML and SVG, plain runs in DOCX."""
 
 import io
 from pathlib import Path
@@ -7,24 +9,21 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
+from config.api.vega import svg
+
 FONTS = Path(__file__).parent / "fonts"
-BAR_MM = 40
 
 
-def _bars(rows: list[tuple[str, int]]) -> list[dict]:
-    top = max((v for _, v in rows), default=0) or 1
-    return [{"label": label, "value": value, "width": round(BAR_MM * value / top, 1)}
-            for label, value in rows]  # fmt: skip
+# The report's charts at the width of their column on an A4 page (the same specs, smaller).
+PAGE_WIDTHS = {"people_by_sector": 190, "border_crossings": 260}
 
 
 def report_html(report: dict[str, Any]) -> str:
-    sectors = [(r["sector_name"] or r["sector"], r["people"] or 0)
-               for r in report["people_by_sector"]["rows"]]  # fmt: skip
-    border = [(f"{p['border_point']} ({p['direction']})", p["people"])
-              for p in report["border"]["points"]]  # fmt: skip
-    bars = {"sectors": _bars(sorted(sectors, key=lambda r: -r[1])),
-            "border": _bars(sorted(border, key=lambda r: -r[1])[:8])}  # fmt: skip
-    return render_to_string("sitreps/report.html", {"report": report, "bars": bars})
+    charts = {
+        name: svg({**spec, "width": PAGE_WIDTHS[name]} if name in PAGE_WIDTHS else spec)
+        for name, spec in report.get("charts", {}).items()
+    }
+    return render_to_string("sitreps/report.html", {"report": report, "charts": charts})
 
 
 def _bundled_fonts_only():

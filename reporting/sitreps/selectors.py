@@ -16,6 +16,9 @@ from config.api.fields import month_str
 from config.api.internal import api_get
 from indicators.models import Sector, name_for_reader
 from reporting.activities.models import ActivityReport
+from reporting.border_flows import charts as border_charts
+from reporting.border_flows.models import BorderPoint
+from reporting.figures import charts as figure_charts
 from reporting.sitreps.models import KeyFigure, Narrative
 
 REGION = "REGION"
@@ -51,8 +54,11 @@ def situation_report(*, request, month: date, country) -> dict[str, Any]:
         ],
         "query": query,
     }
+    # Figures of a month still open may change: said on every page of every document.
+    report["provisional"] = bool((by_sector or {}).get("provisional", True))
     report["sections"] = _sections(request, month, country, month_q)
-    report["border"] = _border(request, month)
+    report["border"], series = _border(request, month)
+    report["charts"] = _charts(request, month, country, by_sector, series)
     report["entries"] = [
         _entry(f, spanish) for f in KeyFigure.objects.filter(month=month, country=country)
     ]
@@ -180,23 +186,54 @@ def _border(request, month: date) -> dict:
         for s in previous or []
     }
     points, busiest = [], None
+    names = dict(BorderPoint.objects.values_list("code", "name"))
     for s in series or []:
         total = sum(p["people"] or 0 for p in s["points"])
         last = earlier.get((s["border_point"], s["direction"]))
         points.append({
             "border_point": s["border_point"], "direction": s["direction"], "people": total,
+            "border_point_name": names.get(s["border_point"], s["border_point"]),
             "previous_month": last,
             "change": round(100 * (total - last) / last, 1) if last else None,
         })  # fmt: skip
         for p in s["points"]:
             if p["people"] and (busiest is None or p["people"] > busiest["people"]):
                 busiest = {"border_point": s["border_point"], "direction": s["direction"],
+                           "border_point_name": names.get(s["border_point"], s["border_point"]),
                            "day": p["period"], "people": p["people"]}  # fmt: skip
     modes, modes_query = _figure(request, "bordercrossing-travel-modes", {
         "date_from": f"{month.year}-01-01", "date_to": end.isoformat()
     })  # fmt: skip
-    return {"points": points, "busiest_day": busiest, "query": query,
-            "travel_modes": modes or [], "travel_modes_query": modes_query}  # fmt: skip
+    border = {"points": points, "busiest_day": busiest, "query": query,
+              "travel_modes": modes or [], "travel_modes_query": modes_query}  # fmt: skip
+    return border, series or []
+
+
+def _charts(request, month: date, country, by_sector: dict | None, series: list) -> dict:
+    """The report's charts as Vega-Lite specs (config.api.vega): the figures' own charts,
+    as the console draws them and `?format=vega` gives them; the documents draw these."""
+    end = date(month.year + month.month // 12, month.month % 12 + 1, 1) - timedelta(days=1)
+    charts: dict[str, dict] = {}
+    if by_sector and by_sector["results"]:
+        charts["people_by_sector"] = figure_charts.people_reached(
+            by_sector, _("People reached by sector")
+        )
+    if any(p["people"] for s in series for p in s["points"]):
+        charts["border_crossings"] = border_charts.crossings(
+            series, start=month, end=end, interval="day",
+            title=_("Border crossings per day and point"),
+        )  # fmt: skip
+    if country is not None:
+        by_admin1, _query = _figure(request, "figures-people-reached", {
+            "country": country.pcode, "month": month_str(month), "group_by": "admin1"})  # fmt: skip
+        names = {a.pcode: name_for_reader(a) for a in country.children.filter(level="admin1")}
+        drawn = by_admin1 and figure_charts.admin1_map(
+            by_admin1, country=country.pcode, names=names,
+            title=_("People reached by admin1"),
+        )  # fmt: skip
+        if drawn:
+            charts["map"] = drawn
+    return charts
 
 
 def _entry(figure: KeyFigure, spanish: bool) -> dict:

@@ -53,6 +53,9 @@ def months_between(first, last) -> str:
 
 
 def _as_month(value):
+    """The first day of the month of "2021-03", "2021-03-30" or a date."""
+    if isinstance(value, date):
+        return value.replace(day=1)
     if isinstance(value, str) and len(value) >= 7:
         try:
             return date(int(value[:4]), int(value[5:7]), 1)

@@ -75,3 +75,11 @@ class SituationReportSerializer(serializers.Serializer):
     border = serializers.DictField()
     entries = serializers.ListField(child=serializers.DictField())
     narratives = serializers.DictField(child=serializers.CharField())
+    provisional = serializers.BooleanField(
+        help_text="The month is still open: its figures may change (every page says so)."
+    )
+    charts = serializers.DictField(
+        child=serializers.DictField(),
+        help_text="The report's charts as Vega-Lite v5 specs, their data inline "
+        "(people_by_sector, border_crossings, map): what its documents draw.",
+    )
