@@ -143,13 +143,6 @@ def _fonts(page) -> set[str]:
 
 def test_the_pdf_is_one_a4_page_with_its_fonts_bundled(march, analyst):
     pdf = _pdf(analyst)
-    if os.environ.get("SITREP_PDF_OUT"):  # to look at it
-        import io
-
-        out = io.BytesIO()
-        pypdf_writer = __import__("pypdf").PdfWriter(clone_from=pdf)
-        pypdf_writer.write(out)
-        open(os.environ["SITREP_PDF_OUT"], "wb").write(out.getvalue())
     assert len(pdf.pages) == 1
     page = pdf.pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
