@@ -145,6 +145,16 @@ def locale() -> str:
     return "es-ES" if (get_language() or "").startswith("es") else "en-US"
 
 
+def png(spec: dict) -> bytes:
+    """The spec drawn as PNG at twice its size (for documents that take pictures: DOCX)."""
+    import vl_convert
+
+    language = locale()
+    return vl_convert.vegalite_to_png(
+        spec, scale=2, format_locale=language, time_format_locale=language
+    )
+
+
 def svg(spec: dict) -> str:
     """The spec drawn as SVG in the request's locale; cached by spec and locale (a figure's
     chart is the same until its data changes, and then its spec changes too)."""

@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
-from config.api.vega import svg
+from config.api.vega import png, svg
 
 FONTS = Path(__file__).parent / "fonts"
 
@@ -77,3 +78,85 @@ def report_xlsx(report: dict[str, Any]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def report_docx(report: dict[str, Any]) -> bytes:
+    """The report as a Word document to edit: the same sections, key figures as a table,
+    the charts as pictures (PNG, drawn from their specs), "Provisional" in the header of
+    every page while the month is open. Text goes in as runs of text, never markup."""
+    import docx
+    from docx.shared import Cm, Pt, RGBColor
+
+    from reporting.templatetags.numbers import month_name, number
+
+    document = docx.Document()
+    style = document.styles["Normal"]
+    style.font.name, style.font.size = "DejaVu Sans", Pt(9)
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
+    footer = f"R4V · {report['scope_name']} · {month_name(report['month'])}"
+    section.footer.paragraphs[0].text = footer
+    if report.get("provisional"):
+        warning = _("Provisional: the month is still open and its figures may change.")
+        header = section.header.paragraphs[0].add_run(warning)
+        header.bold, header.font.color.rgb = True, RGBColor(0xA4, 0, 0)
+    document.add_heading(f"{report['scope_name']} · {_('Situation report')}", level=0)
+    document.add_paragraph(month_name(report["month"]))
+    figures = [f for f in report["key_figures"] if f["value"] is not None]
+    if figures:
+        table = document.add_table(rows=0, cols=2)
+        for f in figures:
+            unit = {"%": " %", "USD": "\u00a0USD"}.get(f["unit"], "")
+            of = f" / {number(f['of'])}" if f.get("of") else ""
+            cells = table.add_row().cells
+            cells[0].text, cells[1].text = f"{number(f['value'])}{unit}{of}", f["label"]
+    _docx_text(document, _("Situation"), report["narratives"].get("situation"))
+    for name in ("people_by_sector", "map", "border_crossings"):
+        spec = report.get("charts", {}).get(name)
+        if spec:
+            document.add_picture(io.BytesIO(png(spec)), width=Cm(15 if name != "map" else 6))
+    busiest = report["border"].get("busiest_day")
+    if busiest:
+        document.add_paragraph(
+            _("Busiest day: %(people)s people at %(point)s on %(day)s.")
+            % {"people": number(busiest["people"]), "point": busiest["border_point_name"],
+               "day": busiest["day"]}
+        )  # fmt: skip
+    if report["entries"]:
+        document.add_heading(_("Key figures"), level=1)
+        for e in report["entries"]:
+            line = document.add_paragraph(style="List Bullet")
+            line.add_run(number(e["value"])).bold = True
+            line.add_run(f" {e['label']} ({e['source']}, {e['as_of']})")
+    document.add_heading(_("Response"), level=1)
+    _docx_text(document, None, report["narratives"].get("response"))
+    for s in report["sections"]:
+        line = document.add_paragraph()
+        line.add_run(s["sector_name"]).bold = True
+        parts = [
+            f"{i['name']}: " + (number(i["people"]) if i["people"]
+                                else f"{number(i['quantity'])} {i['unit']}")
+            for i in s["indicators"] if i["people"] or i["quantity"]
+        ]  # fmt: skip
+        if s.get("cash"):
+            parts.append(f"{_('Cash')}: {number(s['cash']['usd'])}\u00a0USD")
+        line.add_run("".join(f" · {p}" for p in parts))
+    document.add_paragraph(_(
+        "Source: partners' 5W reports in the R4V reporting service; border flows from "
+        "partners' observations; key figures as cited."
+    ))  # fmt: skip
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _docx_text(document, heading: str | None, text: str | None) -> None:
+    if not text:
+        return
+    if heading:
+        document.add_heading(heading, level=1)
+    for paragraph in text.split("\n\n"):
+        document.add_paragraph(paragraph)

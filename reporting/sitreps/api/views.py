@@ -20,7 +20,13 @@ from reporting.sitreps.api.serializers import (
     SituationReportQuerySerializer,
     SituationReportSerializer,
 )
-from reporting.sitreps.documents import report_html, report_pdf, report_xlsx
+from reporting.sitreps.documents import (
+    DOCX_MEDIA_TYPE,
+    report_docx,
+    report_html,
+    report_pdf,
+    report_xlsx,
+)
 from reporting.sitreps.models import KeyFigure
 from reporting.sitreps.selectors import REGION, situation_report
 from reporting.sitreps.services import (
@@ -80,6 +86,7 @@ MONTH = OpenApiParameter("month", str, OpenApiParameter.PATH, description="YYYY-
 DOCUMENTS = {
     "pdf": "application/pdf",
     "html": "text/html; charset=utf-8",
+    "docx": DOCX_MEDIA_TYPE,
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
@@ -90,6 +97,10 @@ class PDFRenderer(FileRenderer):
 
 class HTMLFileRenderer(FileRenderer):
     media_type, format = "text/html", "html"
+
+
+class DOCXRenderer(FileRenderer):
+    media_type, format = DOCX_MEDIA_TYPE, "docx"
 
 
 class DocumentNegotiation(ContentNegotiation):
@@ -137,7 +148,7 @@ class SituationReportViewSet(viewsets.GenericViewSet):
         parameters=[
             MONTH, SituationReportQuerySerializer,
             OpenApiParameter("format", str, enum=list(DOCUMENTS), description="pdf (default), "
-                             "html (to edit) or xlsx (its figures)."),
+                             "html or docx (to edit), or xlsx (its figures)."),
         ],
         responses={
             (200, media_type.split(";")[0]): OpenApiTypes.BINARY
@@ -146,12 +157,14 @@ class SituationReportViewSet(viewsets.GenericViewSet):
     )  # fmt: skip
     @action(
         detail=True, methods=["get"],
-        renderer_classes=[OctetStreamRenderer, PDFRenderer, HTMLFileRenderer, XLSXFileRenderer],
+        renderer_classes=[OctetStreamRenderer, PDFRenderer, HTMLFileRenderer, DOCXRenderer,
+                          XLSXFileRenderer],
         content_negotiation_class=DocumentNegotiation,
     )  # fmt: skip
     def document(self, request, month=None):
-        """The report as one A4 page: PDF (fonts bundled, nothing fetched from elsewhere),
-        HTML to edit, or its figures as XLSX, in the reader's language."""
+        """The report as one A4 page with its charts and map: PDF (fonts bundled, nothing
+        fetched from elsewhere), HTML or DOCX to edit, or its figures as XLSX, in the
+        reader's language; "provisional" on every page while its months are open."""
         query = SituationReportQuerySerializer(
             data={k: v for k, v in request.query_params.items() if k != "format"}
         )
@@ -163,6 +176,8 @@ class SituationReportViewSet(viewsets.GenericViewSet):
             content = report_html(report).encode("utf-8")
         elif fmt == "xlsx":
             content = report_xlsx(report)
+        elif fmt == "docx":
+            content = report_docx(report)
         else:
             try:
                 content = report_pdf(report)

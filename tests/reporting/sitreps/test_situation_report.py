@@ -183,3 +183,54 @@ def test_a_month_still_open_says_provisional_on_every_page(march, coordinator, a
         assert coordinator.post("/api/v1/reporting-periods/lock/", lock).status_code == 200
     assert analyst.get(URL, {"country": "PER"}).json()["provisional"] is False
     assert not any("Provisional" in page.extract_text() for page in _pdf(analyst).pages)
+
+
+def test_the_report_downloads_as_docx_to_edit_in_word(march, coordinator, analyst):
+    import io
+
+    import docx
+
+    narrative = {"country": "PER", "section": "situation", "language": "en",
+                 "text": 'Arrivals <script>alert("x")</script> & departures.'}  # fmt: skip
+    assert coordinator.put(f"{URL}narratives/", narrative).status_code == 200
+    response = analyst.client.get(f"{URL}document/", {"country": "PER", "format": "docx"})
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert response["Content-Disposition"].endswith('.docx"')
+    document = docx.Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    flat = re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+    missing = [f for f in ("3,530", "2,240", "1,630", "1,480", "2,000,000 USD", "19,570", "430",
+                           "350,000", "105") if f not in flat]  # fmt: skip
+    assert not missing, missing
+    # the coordinator's text as text: the same characters, no markup
+    assert 'Arrivals <script>alert("x")</script> & departures.' in text
+    assert len(document.inline_shapes) == 3  # people by sector, the map, border crossings
+    header = " ".join(p.text for p in document.sections[0].header.paragraphs)
+    assert "Provisional" in header  # on every page: the section's header
+
+
+def test_coordinators_text_is_escaped_in_every_document_and_page(march, coordinator, analyst):
+    """A narrative or key-figure label that looks like markup stays text: escaped in the
+    HTML document, the console page and the PDF's text, never run."""
+    attack = '<img src=x onerror=alert(1)><script>alert("x")</script>'
+    narrative = {"country": "PER", "section": "response", "language": "en", "text": attack}
+    assert coordinator.put(f"{URL}narratives/", narrative).status_code == 200
+    entry = {"month": "2021-03", "country": "PER", "label": attack, "value": 7, "unit": "people",
+             "as_of": "2021-03-26", "source": attack}  # fmt: skip
+    assert coordinator.post("/api/v1/key-figures/", entry).status_code == 201
+    html = analyst.client.get(f"{URL}document/", {"country": "PER", "format": "html"})
+    page = html.content.decode()
+    assert "<script>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    from tests.reporting.console.test_console import browser
+
+    console = browser(analyst).get("/console/situation-report/", {"month": "2021-03",
+                                                                   "country": "PER"})  # fmt: skip
+    assert "<script>alert" not in console.content.decode()
+    pdf = _pdf(analyst)
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    assert '<script>alert("x")</script>' in text  # printed as the characters it is
