@@ -211,13 +211,21 @@ def completeness(request):
              for m in months])
         for p in partners
     ]  # fmt: skip
-    totals = [
-        (m, {state: sum(1 for _, cells in matrix if cells[n][3] == state) for state in STATES})
-        for n, m in enumerate(months)
+    # Per organisation: the months it reported of those shown, and its reports in them.
+    matrix = [
+        (p, cells, sum(1 for c in cells if c[1]), sum(c[1] for c in cells)) for p, cells in matrix
     ]
+    totals = [
+        (m, {state: sum(1 for _, cells, *_t in matrix if cells[n][3] == state)
+             for state in STATES})
+        for n, m in enumerate(months)
+    ]  # fmt: skip
     context = {"months": [(m, m in locked) for m in months], "matrix": matrix,
                "last": month_str(latest), "count": len(months), "totals": totals,
-               "states": [(s, STATE_LABELS[s]) for s in STATES]}  # fmt: skip
+               "states": [(s, STATE_LABELS[s]) for s in STATES],
+               "reports_total": sum(total for *_c, total in matrix),
+               "reported_per_month": [sum(1 for _, cells, *_t in matrix if cells[n][1])
+                                      for n in range(len(months))]}  # fmt: skip
     return render(request, "console/completeness.html", context)
 
 

@@ -161,6 +161,11 @@ def test_completeness_and_month_locks_are_for_coordinators(coordinator, reporter
     row = re.search(r"<tr><th scope=\"row\">ACNUR .*?</tr>", seen, re.S).group(0)
     assert row.count(">not reported<") == 5
     assert re.search(r'data-state="draft">1 <span class="state">not submitted</span>', row)
+    # totals per organisation (months reported of those shown, reports) and per month
+    assert '<td class="num months-reported">1 / 6</td>' in row
+    assert '<td class="num reports-total">1</td>' in row
+    reporting = re.search(r'<tr class="total-reported">.*?</tr>', seen, re.S).group(0)
+    assert re.findall(r'<td class="num">(\d+)</td>', reporting) == ["0"] * 5 + ["1", "1"]
     assert "Lock or unlock" not in seen
     assert browser(analyst).post("/console/completeness/", {}).status_code == 403
     lock = {"month": "2021-03", "status": "locked", "reason": "March closed"}
@@ -269,4 +274,4 @@ def test_completeness_shows_the_months_asked(analyst):
         "2020-12", "2021-01", "2021-02"
     ]  # fmt: skip
     fallback = browser(analyst).get("/console/completeness/?months=999").content.decode()
-    assert len(re.findall(r'<th scope="col" class="num', fallback)) == 6
+    assert len(re.findall(r'<th scope="col" class="num[^>]*>\d{4}-\d{2}', fallback)) == 6  # months
