@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from config.api.fields import month_str
 from config.api.internal import api_get
 from indicators.models import Sector, name_for_reader
-from reporting.activities.models import ActivityReport
+from reporting.activities.selectors import activity_reports_visible_to
 from reporting.border_flows import charts as border_charts
 from reporting.border_flows.models import BorderPoint
 from reporting.figures import charts as figure_charts
@@ -106,7 +106,9 @@ def _key_figures(request, month, country, month_q) -> list[dict]:
                 "query": query,
             }
         )
-    reports = ActivityReport.objects.filter(month__gte=date(month.year, 1, 1), month__lte=month)
+    # What the reader may read: a partner's report counts its own organisation only.
+    visible = activity_reports_visible_to(user=request.user)
+    reports = visible.filter(month__gte=date(month.year, 1, 1), month__lte=month)
     if country is not None:
         reports = reports.filter(admin1__parent=country)
     this_year = reports.aggregate(n=Count("partner", distinct=True))["n"]
@@ -135,7 +137,8 @@ def _sections(request, month, country, month_q) -> list[dict]:
             "unit": row["unit"],
             "query": _query("figures-indicators", {**month_q, "sector": row["sector"]}),
         })  # fmt: skip
-    reports = ActivityReport.objects.filter(month=month)
+    # Top activities are rows' text: a partner sees its own organisation's only.
+    reports = activity_reports_visible_to(user=request.user).filter(month=month)
     if country is not None:
         reports = reports.filter(admin1__parent=country)
     top = (

@@ -234,3 +234,22 @@ def test_coordinators_text_is_escaped_in_every_document_and_page(march, coordina
     pdf = _pdf(analyst)
     text = " ".join(p.extract_text() for p in pdf.pages)
     assert '<script>alert("x")</script>' in text  # printed as the characters it is
+
+
+def test_a_partner_reads_the_report_with_its_own_rows_only(march, reporter, analyst):
+    """Figures are aggregates; a partner's are its organisation's, and the activities the
+    report names (rows' text) are its own only."""
+    from reporting.activities.models import ActivityReport
+
+    mine = set(ActivityReport.objects.filter(partner=reporter.user.partner, month="2021-03-01")
+               .values_list("activity_name", flat=True))  # fmt: skip
+    everyone = analyst.get(URL, {"country": "PER"}).json()
+    report = reporter.get(URL, {"country": "PER"}).json()
+    named = {a["activity"] for s in report["sections"] for a in s["top_activities"]}
+    assert named <= mine
+    all_named = {a["activity"] for s in everyone["sections"] for a in s["top_activities"]}
+    assert all_named - mine  # the analyst's report names other organisations' activities
+    organisations = next(f for f in report["key_figures"] if f["key"] == "organisations_reporting")
+    assert organisations["value"] <= 1
+    html = reporter.client.get(f"{URL}document/", {"country": "PER", "format": "html"})
+    assert not any(name in html.content.decode() for name in all_named - mine)
