@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PLUMBING = ("config.api", "config.db", "config.cache", "config.worker")
+PLUMBING = ("config.api", "config.db", "config.cache", "config.worker", "config.l10n")
 # Domains of the reporting app, lowest first: each may import those before it.
 DOMAINS = (
     "reporting.locations",

@@ -4,9 +4,9 @@ named point and direction as lines over time, travel-mode shares stacked per mon
 from django.utils.translation import gettext as _
 
 from config.api import vega
+from config.l10n import month_name, months_between, number
 from reporting.border_flows.choices import Direction
 from reporting.border_flows.models import BorderPoint
-from reporting.templatetags.numbers import month_name, months_between, number
 
 TIME_UNITS = {"day": "utcyearmonthdate", "week": "utcyearmonthdate", "month": "utcyearmonth"}
 

@@ -3,7 +3,7 @@ get with `?format=vega`, drawn to SVG on the server, beside the table of its num
 its downloads. The page needs no JavaScript and fetches nothing from elsewhere."""
 
 from config.api.vega import svg
-from reporting.templatetags.numbers import month_name
+from config.l10n import month_name
 
 
 def chart_figure(spec: dict, *, downloads: dict | None = None, data=None) -> dict:

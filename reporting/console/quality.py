@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from config.api import vega
 from config.api.internal import api_get, download_url
+from config.l10n import number
 from reporting.console.charts import chart_figure
 from reporting.console.views import _choices, login_required
-from reporting.templatetags.numbers import number
 
 SCOPE = ("country", "month_from", "month_to")
 

@@ -6,8 +6,8 @@ is stated under the title, time runs as a line, parts stack with a legend."""
 from django.utils.translation import gettext as _
 
 from config.api import vega
+from config.l10n import month_name, months_between, number
 from reporting.activities.choices import DeliveryMechanism, mechanism_label
-from reporting.templatetags.numbers import month_name, months_between, number
 
 DIMENSIONS = ("sector", "subsector", "admin1", "country", "partner", "month", "delivery_mechanism")
 

@@ -90,7 +90,7 @@ def report_docx(report: dict[str, Any]) -> bytes:
     import docx
     from docx.shared import Cm, Pt, RGBColor
 
-    from reporting.templatetags.numbers import month_name, number
+    from config.l10n import month_name, number
 
     document = docx.Document()
     style = document.styles["Normal"]

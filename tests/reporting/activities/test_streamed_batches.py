@@ -1,10 +1,10 @@
-"""A batch is read, checked and written a chunk at a time (reporting.activities.batches):
+"""A batch is read, checked and written a chunk at a time (reporting.activities.batches.stream):
 what a user sees must not depend on where the chunks fall. Chunks of 3 rows here."""
 
 import pytest
 
 from config.db.models import OutboxEvent
-from reporting.activities import batches
+from reporting.activities.batches import stream
 from reporting.activities.models import ActivityReport
 from reporting.activities.services import report_event
 from tests.reporting.activities.test_bulk import URL, row, rows
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(batches, "READ_CHUNK", 3)
+    monkeypatch.setattr(stream, "READ_CHUNK", 3)  # where the reading loop looks it up
 
 
 def test_rows_of_every_chunk_are_written_and_answered_in_order(reporter):

@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from config.l10n import month_name
 from reporting.activities.models import ActivityReport, Import
 from reporting.periods.models import ReportingPeriod
-from reporting.templatetags.numbers import month_name
 from tests.reporting.activities.test_imports import csv_bytes, line
 from tests.reporting.figures.test_figures import rows  # noqa: F401 (fixture)
 

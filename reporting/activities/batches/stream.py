@@ -1,21 +1,13 @@
-"""Writing many 5W reports at once: JSON batches and spreadsheet imports.
+"""Reading rows chunk by chunk: each checked, matched to the report it changes, and planned."""
 
-A batch is atomic (one invalid row and nothing is written; every problem comes back with
-its row), upserts on the external id or else the natural key, can replace a partner's
-months, and writes history naming the batch. Queries do not grow with the number of rows.
-"""
-
-import operator
 import queue
 import threading
-import uuid
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.db import connection
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config.api.exceptions import RowErrors, RowsInvalid
@@ -24,22 +16,17 @@ from config.db import locks
 from config.db.batches import (
     BatchResult,
     KeysSeen,
-    assert_batch_size,
     row_error,
-    run_batch,
 )
-from config.db.bulk import bulk_insert, bulk_insert_objects, bulk_insert_per_value, bulk_update
-from config.db.choices import ChangeChannel, HistoryAction
-from config.db.generations import data_changed
-from partners.models import User
-from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
+from reporting.activities.models import ActivityReport
 from reporting.activities.rows import parse_report
-from reporting.activities.services import record_report_events, submission_key
-from reporting.activities.snapshots import report_values
+from reporting.activities.services import submission_key
 from reporting.approvals.holds import Key, approved_message, submissions_hold
 from reporting.common.references import ReferenceIndex
 from reporting.periods.services import periods_hold
 from reporting.quality.checks import problem_of
+
+from .writer import _Writer
 
 ADVISORY_LOCK_NAMESPACE = locks.BATCH_PARTNER
 
@@ -57,88 +44,6 @@ def _lock_partners(partner_ids: set[int]) -> None:
             cursor.execute(
                 "SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, partner_id]
             )
-
-
-def activity_reports_batch(
-    *,
-    user: User,
-    rows: list,
-    dry_run: bool = False,
-    replace_months: bool = False,
-    channel: str = ChangeChannel.BULK,
-    batch_id: uuid.UUID | None = None,
-) -> BatchResult:
-    assert_batch_size(rows, "reports")
-    return activity_reports_write(
-        user=user,
-        rows=enumerate(rows),
-        dry_run=dry_run,
-        replace_months=replace_months,
-        channel=channel,
-        batch_id=batch_id,
-    )
-
-
-def activity_reports_write(
-    *,
-    user: User,
-    rows: Iterable[tuple[int, Any]],
-    dry_run: bool = False,
-    replace_months: bool = False,
-    channel: str = ChangeChannel.BULK,
-    batch_id: uuid.UUID | None = None,
-    progress=None,
-    keep_rows: bool = True,
-    history: bool = False,
-) -> BatchResult:
-    """The engine behind batches and imports. `rows` yields (row number, raw report); the
-    numbers are what errors and results refer to (batch positions, spreadsheet lines). Rows
-    may be a generator: they are read once. A job passes `progress` (reporting.activities.
-    jobs.Progress): told of rows validated and written, and of the phase; it may stop the
-    run (a cancel), which rolls everything back. Without `keep_rows` the result holds
-    counts only, not a line per row. `history`: rows breaking only the region's Consistency
-    or Accuracy checks are written, flagged (reporting.activities.rows.parse_report)."""
-    result = BatchResult(batch_id=batch_id or uuid.uuid4(), dry_run=dry_run, keep_rows=keep_rows)
-    return run_batch(
-        result,
-        lambda: _run(
-            result,
-            user=user,
-            rows=rows,
-            replace_months=replace_months,
-            channel=channel,
-            progress=progress or NO_PROGRESS,
-            history=history,
-        ),  # fmt: skip
-        what="reports",
-    )
-
-
-class _NoProgress:
-    def validated(self, count: int) -> None: ...
-
-    def writing(self) -> None: ...
-
-    def written(self, count: int) -> None: ...
-
-
-NO_PROGRESS = _NoProgress()
-
-
-def _run(
-    result: BatchResult, *, user, rows, replace_months: bool, channel: str, progress, history
-) -> None:
-    run = _Stream(result, user=user, replace_months=replace_months, channel=channel)
-    if connection.vendor == "postgresql":
-        # Foreign keys checked by each chunk's statements, while the next chunk is read,
-        # rather than all together at the end (deferred, as Django declares them).
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    read = _read_ahead(rows, user=user, references=run.references, history=history)
-    for count, parsed, errors in read:
-        result.flagged += sum(1 for _, candidate in parsed if candidate.quality_flags)
-        run.take(count, parsed, errors, progress)
-    run.finish(progress)
 
 
 _DONE = object()
@@ -429,133 +334,3 @@ def _approved_month_errors(plan, approved: set[Key], references) -> list[dict[st
         for key in {submission_key(r, references) for r in reports} & approved:
             errors.append(row_error(index, "month", "month_approved", approved_message(key[2])))
     return errors
-
-
-class _Writer:
-    """Creates, updates and (replace=months) deletes of one batch, chunk by chunk, with
-    their history and events."""
-
-    def __init__(self, result: BatchResult, *, user, references, channel: str):
-        self.result, self.user, self.references = result, user, references
-        self.channel, self.now = channel, timezone.now()
-        self.history: list[dict] = []
-        self.created_from: int | None = None  # the first id this batch gave a report
-        self.written = 0
-
-    def record(self, report, action, before, after) -> None:
-        if self.result.dry_run:
-            return
-        self.history.append(
-            {"report_id": report.pk, "action": action, "channel": self.channel,
-             "batch_id": self.result.batch_id, "version": report.version,
-             "changed_at": self.now, "changed_by_id": self.user.pk, "before": before,
-             "after": after}
-        )  # fmt: skip
-
-    def plan(self, plan) -> tuple[list, list]:
-        """New reports to insert, and changed ones to update (unchanged ones are counted)."""
-        creates, updates = [], []
-        now, user = self.now, self.user
-        for index, candidate, target in plan:
-            if target is None:
-                # Straight into the instance (as rows._candidate builds it): the descriptors'
-                # checks cost more than the rest of a create here.
-                candidate.__dict__.update(
-                    created_at=now, updated_at=now, created_by_id=user.pk,
-                    updated_by_id=user.pk, version=1,
-                )  # fmt: skip
-                candidate._state.fields_cache.update(created_by=user, updated_by=user)
-                creates.append((index, candidate))
-            elif self._apply(index, candidate, target):
-                updates.append(target)
-        self.result.created += len(creates)
-        if self.result.dry_run:
-            self.result.add_rows((index, "created", None) for index, _ in creates)
-        return creates, updates
-
-    def _apply(self, index: int, candidate, target) -> bool:
-        """The row's values onto the report; True if that changed it."""
-        before = report_values(target, self.references)
-        # The candidate's values straight into the report's dict (attnames: ids, not
-        # objects), and its related objects into the relation cache: per field setattr
-        # through Django's descriptors cost more than the rest of an update here.
-        target.__dict__.update(
-            zip(WRITABLE_ATTNAMES, WRITABLE_VALUES(candidate.__dict__), strict=True)
-        )
-        if candidate.external_id is None:
-            # An id-less row keeps the id a partner system gave the report.
-            target.__dict__["external_id"] = before["external_id"]
-        target._state.fields_cache = dict(candidate._state.fields_cache)
-        after = report_values(target, self.references)
-        if after == before:
-            self.result.add(index, "unchanged", target.pk)
-            return False
-        target.version += 1
-        target.updated_at, target.updated_by = self.now, self.user
-        self.record(target, HistoryAction.UPDATE, before, after)
-        self.result.add(index, "updated", target.pk)
-        return True
-
-    def write(self, creates, updates) -> None:
-        """One chunk's creates and updates, with their history and events."""
-        self._insert(creates)
-        bulk_update(updates, [*WRITABLE_FIELDS, "version", "updated_at", "updated_by"])
-        self._flush_history()
-        created = [report for _index, report in creates]
-        for action, reports in (("created", created), ("updated", updates)):
-            record_report_events(action, reports, channel=self.channel, user=self.user)
-        self.written += len(creates) + len(updates)
-
-    def finish(self, stale, months: set[date]) -> None:
-        """replace=months: the stale reports deleted; the months marked as changed."""
-        result = self.result
-        result.deleted, result.deleted_ids = len(stale), [r.pk for r in stale]
-        if not result.dry_run:
-            self._delete(stale)
-            self._flush_history()
-            record_report_events("deleted", stale, channel=self.channel, user=self.user)
-            self.written += len(stale)
-            data_changed(months)  # last: its row locks are held until the commit (see there)
-        result.rows.sort(key=lambda r: r.row)
-
-    def _flush_history(self) -> None:
-        bulk_insert(ActivityReportHistoryEntry, self.history, with_ids=False)
-        self.history.clear()
-
-    def _insert(self, creates) -> None:
-        if not creates:
-            return
-        bulk_insert_objects([report for _, report in creates])
-        ids = [report.pk for _, report in creates]
-        if self.created_from is None:
-            self.created_from = min(ids)
-        # A create's history entry holds no values: its `after` is derived when read
-        # (activities.history) from the report row or the next entry's `before`. So the
-        # entries differ only in their report and the database builds them itself.
-        bulk_insert_per_value(
-            ActivityReportHistoryEntry,
-            "report_id",
-            ids,
-            {"action": HistoryAction.CREATE, "channel": self.channel,
-             "batch_id": self.result.batch_id, "version": 1, "changed_at": self.now,
-             "changed_by_id": self.user.pk},
-        )  # fmt: skip
-        self.result.add_rows((index, "created", r.pk) for index, r in creates)
-
-    def _delete(self, stale) -> None:
-        for report in stale:
-            before = report_values(report, self.references)
-            report.version += 1
-            report.updated_at = report.deleted_at = self.now
-            report.updated_by = self.user
-            self.record(report, HistoryAction.DELETE, before, None)
-        bulk_update(stale, ["version", "updated_at", "deleted_at", "updated_by"])
-
-
-WRITABLE_FIELDS = [
-    f.name
-    for f in ActivityReport._meta.concrete_fields
-    if f.editable and not f.primary_key and f.name not in {"deleted_at"}
-]
-WRITABLE_ATTNAMES = [ActivityReport._meta.get_field(name).attname for name in WRITABLE_FIELDS]
-WRITABLE_VALUES = operator.itemgetter(*WRITABLE_ATTNAMES)
