@@ -45,7 +45,7 @@ def held_at(table: str, event: str = "INSERT"):
             released = True
 
     try:
-        yield Hold(release)
+        yield Hold(release, holder)
     finally:
         release()
         holder.close()
@@ -70,8 +70,9 @@ def _session() -> psycopg.Connection:
 
 
 class Hold:
-    def __init__(self, release):
+    def __init__(self, release, session: psycopg.Connection):
         self.release = release
+        self.session = session  # the connection holding the lock (autocommit)
 
     def __call__(self, timeout: float = 30) -> int:
         """The pid of the backend stopped at the trigger (waits until there is one)."""

@@ -7,6 +7,8 @@ A chart is built from rows of (label, [(part, value), ...]): one mark per label 
 named (never coded) and described for screen readers ("Lima · Reached: 1,200")."""
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 
 import orjson
@@ -156,10 +158,9 @@ def png(spec: dict) -> bytes:
 
 
 def svg(spec: dict) -> str:
-    """The spec drawn as SVG in the request's locale; cached by spec and locale (a figure's
-    chart is the same until its data changes, and then its spec changes too)."""
-    import vl_convert
-
+    """The spec drawn as SVG in the request's locale; kept by spec and locale (a figure's
+    chart is the same until its data changes, and then its spec changes too): in this
+    process first (the last DRAWN_HERE drawings), then in the shared cache, else drawn."""
     language = locale()
     key = (
         "vega-svg:"
@@ -167,10 +168,26 @@ def svg(spec: dict) -> str:
             orjson.dumps(spec, option=orjson.OPT_SORT_KEYS) + language.encode()
         ).hexdigest()
     )
+    with _lock:
+        drawn = _drawn.get(key)
+        if drawn is not None:
+            _drawn.move_to_end(key)
+            return drawn
     drawn = cache.get(key)
     if drawn is None:
+        import vl_convert
+
         drawn = vl_convert.vegalite_to_svg(
             spec, format_locale=language, time_format_locale=language
         )
         cache.set(key, drawn, 3600)
+    with _lock:
+        _drawn[key] = drawn
+        while len(_drawn) > DRAWN_HERE:
+            _drawn.popitem(last=False)
     return drawn
+
+
+DRAWN_HERE = 256  # about 10 MB
+_drawn: OrderedDict[str, str] = OrderedDict()
+_lock = threading.Lock()

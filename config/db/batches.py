@@ -8,6 +8,10 @@ a dry run rolls it back, and a row written by a concurrent request at the same m
 (a unique index violated) answers 409 `concurrent_write` with nothing written.
 """
 
+import copy
+import logging
+import random
+import time
 import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -105,24 +109,44 @@ class KeysSeen:
         )
 
 
-DEADLOCK = "40P01"  # two batches locking the same partners in opposite orders (PostgreSQL)
+logger = logging.getLogger(__name__)
+DEADLOCK = "40P01"  # two batches locking the same rows in opposite orders (PostgreSQL)
+# A batch PostgreSQL picked to undo in a deadlock is run again this many times, after a short
+# random pause, before it answers 409 (the other batch has gone on by then).
+DEADLOCK_RETRIES = 3
 
 
-def run_batch(result: BatchResult, write: Callable[[], None], *, what: str) -> BatchResult:
+def run_batch(
+    result: BatchResult, write: Callable[[], None], *, what: str, rerunnable: bool = True
+) -> BatchResult:
     """`write()` in one transaction: rolled back for a dry run, and answered 409
-    `concurrent_write` (nothing written) if a concurrent request took one of its keys."""
-    try:
-        with transaction.atomic():
-            write()
-            if result.dry_run:
-                transaction.set_rollback(True)
-    except (IntegrityError, OperationalError) as error:
-        deadlock = getattr(error.__cause__, "sqlstate", None) == DEADLOCK
-        if isinstance(error, OperationalError) and not deadlock:
-            raise
-        raise Conflict(
-            _("Another request wrote the same %(what)s at the same time; send the batch again.")
-            % {"what": what},
-            code="concurrent_write",
-        ) from None
+    `concurrent_write` (nothing written) if a concurrent request took one of its keys. A
+    deadlock is not the client's problem: the batch is written again from the start (when
+    it is the whole transaction and `write` can run twice: its rows are not a stream read
+    once), up to DEADLOCK_RETRIES times, before answering 409."""
+    retries = (
+        DEADLOCK_RETRIES if rerunnable and not transaction.get_connection().in_atomic_block else 0
+    )
+    initial = copy.deepcopy(result)
+    for attempt in range(retries + 1):
+        try:
+            with transaction.atomic():
+                write()
+                if result.dry_run:
+                    transaction.set_rollback(True)
+            return result
+        except (IntegrityError, OperationalError) as error:
+            deadlock = getattr(error.__cause__, "sqlstate", None) == DEADLOCK
+            if isinstance(error, OperationalError) and not deadlock:
+                raise
+            if deadlock and attempt < retries:
+                logger.info("batch of %s undone by a deadlock; writing it again", what)
+                result.__dict__.update(copy.deepcopy(initial).__dict__)
+                time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+                continue
+            raise Conflict(
+                _("Another request wrote the same %(what)s at the same time; send the batch again.")
+                % {"what": what},
+                code="concurrent_write",
+            ) from None
     return result

@@ -16,6 +16,7 @@ from reporting.console.views import FILTERS, _choices, _latest_month, login_requ
 from reporting.figures import charts
 from reporting.figures.choices import Accumulation, ConsolidationModel
 from reporting.locations.models import Location
+from reporting.sitreps.selectors import key_figures
 
 FORMATS = ("csv", "xlsx", "hxl", "vega")
 
@@ -128,9 +129,8 @@ def dashboard(request):
         )
         figures = [by_sector, *_maps(request, base, by_admin1), by_admin1, trend, rmrp,
                    progress, cash, *_border_figures(request, month)]  # fmt: skip
-        status, sitrep = api_get(request, "situationreport-detail", {"country": chosen["country"]},
-                                 kwargs={"month": chosen["month"]})  # fmt: skip
-        headline = sitrep["key_figures"] if status == 200 else None
+        country = Location.objects.filter(pcode=chosen["country"], level="country").first()
+        headline = key_figures(request=request, month=month, country=country)
     for figure in figures:  # how people reached was counted, in words, not codes
         data = figure.get("data")
         if isinstance(data, dict) and data.get("model") in ConsolidationModel.values:

@@ -69,6 +69,12 @@ def situation_report(*, request, month: date, country) -> dict[str, Any]:
     return report
 
 
+def key_figures(*, request, month: date, country) -> list[dict]:
+    """The report's headline figures alone (the console's dashboard strip)."""
+    scope = {"country": country.pcode} if country is not None else {}
+    return _key_figures(request, month, country, {**scope, "month": month_str(month)})
+
+
 def _key_figures(request, month, country, month_q) -> list[dict]:
     figures = []
     people, query = _figure(request, "figures-people-reached", month_q)

@@ -188,3 +188,33 @@ def test_two_changes_each_valid_cannot_store_a_row_that_breaks_the_rules(
     assert [e["code"] for e in refused.json()["errors"]] == ["population_sum_mismatch"]
     stored = reporter.get(url).json()
     assert stored["new_beneficiaries"] == 200 and sum(stored["population"].values()) == 200
+
+
+# --- A deadlock is the service's problem, not the client's --------------------------------
+def test_a_batch_undone_by_a_deadlock_is_written_again_and_answers_200(
+    reload_reference_data, transactional_db
+):
+    """The batch has updated a report and waits (its history insert held); another session,
+    holding what the batch waits for, now asks for that report: a deadlock, and PostgreSQL
+    undoes the batch (the other session waits longer before checking). The batch is written
+    again, whole, and answers 200; before, the client got 409 `concurrent_write`."""
+    reporter = api()
+    first = reporter.post(BULK, [row(0, external_id="dl-1")]).json()
+    report_id = first["rows"][0]["id"]
+    with held_at(HISTORY) as hold:
+        batch = Request(
+            reporter, "post", BULK, [row(0, external_id="dl-1", total_beneficiaries=40)]
+        )
+        batch.start()
+        hold()  # the batch holds the report's row, waits at its history
+        hold.session.execute("SET deadlock_timeout = '30s'")  # the batch is the one undone
+        hold.session.execute(
+            "SELECT id FROM reporting_activityreport WHERE id = %s FOR UPDATE", [report_id]
+        )  # waits for the batch, which waits for this session: undone after 1 s
+        hold.release()
+        response = batch.answer()
+    assert response.status_code == 200, response.content
+    assert response.json()["updated"] == 1
+    stored = ActivityReport.objects.get(pk=report_id)
+    assert (stored.total_beneficiaries, stored.version) == (40, 2)
+    assert ActivityReportHistoryEntry.objects.filter(report_id=report_id).count() == 2

@@ -29,7 +29,7 @@ def activity_reports_batch(
     assert_batch_size(rows, "reports")
     return activity_reports_write(
         user=user,
-        rows=enumerate(rows),
+        rows=list(enumerate(rows)),  # a list: written again whole after a deadlock
         dry_run=dry_run,
         replace_months=replace_months,
         channel=channel,
@@ -69,6 +69,7 @@ def activity_reports_write(
             history=history,
         ),  # fmt: skip
         what="reports",
+        rerunnable=isinstance(rows, list | tuple),  # a file's rows are read once
     )
 
 
