@@ -100,8 +100,15 @@ def test_the_schema_serves_client_generators(client):
     assert inline_formats == []
     shared = {"$ref": "#/components/parameters/ExportFormat"}
     exporting = [op["operationId"] for _, _, op in operations if shared in op.get("parameters", [])]
-    assert "activity_reports_list" in exporting and "figures_people_reached_retrieve" in exporting
-    assert "activity_reports_create" not in exporting
+    assert "activity_reports_list" in exporting and "activity_reports_create" not in exporting
+    # figures take the same formats and their chart: format=vega (one enum of its own)
+    charting = [
+        op["operationId"]
+        for _, _, op in operations
+        if {"$ref": "#/components/parameters/FigureFormat"} in op.get("parameters", [])
+    ]
+    assert "figures_people_reached_retrieve" in charting and "activity_reports_list" not in charting
+    assert schema["components"]["schemas"]["FigureFormat"]["enum"][-1] == "vega"
     page = schema["components"]["schemas"]["PaginatedActivityReportList"]["properties"]
     assert page["next_cursor"]["type"] == "string"
     assert schema["components"]["schemas"]["PaginatedPartnerList"]["properties"]["next_page"]

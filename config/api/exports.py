@@ -260,7 +260,7 @@ class _TableRenderer(renderers.BaseRenderer):
     def table(data) -> tuple[dict, list[str], list[dict]]:
         meta: dict[str, Any] = {}
         if isinstance(data, dict) and isinstance(data.get("results"), list):
-            meta = flatten({k: v for k, v in data.items() if k not in PAGE_KEYS})
+            meta = flatten({k: v for k, v in data.items() if k not in PAGE_KEYS and not _table(v)})
             rows = [part for r in data["results"] for part in table_rows(r)]
         elif isinstance(data, list):
             rows = [
@@ -276,6 +276,15 @@ class _TableRenderer(renderers.BaseRenderer):
         for row in rows:
             columns.update(dict.fromkeys(row))
         return meta, list(columns), rows
+
+
+def _table(value) -> bool:
+    """A list of objects holding objects (a report's totals by check): a table of its own,
+    not a fact to state in one line."""
+    return isinstance(value, list) and any(
+        isinstance(item, dict) and any(isinstance(v, dict | list) for v in item.values())
+        for item in value
+    )
 
 
 def meta_lines(meta: dict, options: TableOptions) -> Iterator[str]:

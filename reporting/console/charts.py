@@ -12,7 +12,8 @@ def chart_figure(spec: dict, *, downloads: dict | None = None, data=None) -> dic
     return {
         "title": spec["title"]["text"],
         "period": spec["title"]["subtitle"],
-        "svg": svg(spec),
+        # Nothing to draw: the page says so rather than show empty axes.
+        "svg": svg(spec) if spec["data"]["values"] else None,
         "table": table_of(spec),
         "downloads": downloads or {},
         "data": data,
