@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from config.db.migrations import AddIndexConcurrently, RemoveIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # The report table holds data: its indexes are built without blocking writes.
+    atomic = False
+
 
     dependencies = [
         ('indicators', '0001_initial'),
@@ -14,11 +19,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveIndex(
+        RemoveIndexConcurrently(
             model_name='activityreport',
             name='reporting_a_month_22d648_idx',
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='activityreport',
             index=models.Index(fields=['month', 'indicator', 'partner'], include=('admin1', 'rmrp', 'cva', 'deleted_at', 'quantity', 'total_beneficiaries', 'new_beneficiaries', 'cva_value_usd', 'delivery_mechanism'), name='activityreport_month_figures'),
         ),

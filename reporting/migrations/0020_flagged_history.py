@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from config.db.migrations import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # The report table holds data: its indexes are built without blocking writes.
+    atomic = False
+
 
     dependencies = [
         ('indicators', '0002_sector_region_name'),
@@ -37,7 +42,7 @@ class Migration(migrations.Migration):
             name='history',
             field=models.BooleanField(default=False, help_text="Past months imported with their flaws: rows breaking only the region's Consistency or Accuracy checks are stored, flagged (coordinators)."),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='activityreport',
             index=models.Index(condition=models.Q(('quality_flags__gt', 0)), fields=['month', 'admin1'], name='activityreport_flagged'),
         ),
