@@ -83,3 +83,31 @@ def test_keyboard_first_stop_is_the_skip_link_and_pages_pass_axe(browser, coordi
                  "/console/organisations/ACNUR/", "/console/login/"):  # fmt: skip
         browser.get(browser.url(path))
         assert axe_violations(browser) == [], path
+
+
+@pytest.mark.parametrize("path", ["/api/redoc/", "/api/docs/"])
+def test_the_api_docs_render_and_fetch_nothing_from_elsewhere(browser, path):
+    """Redoc's sidebar asks cdn.redoc.ly for a logo whatever its options: the docs pages'
+    Content-Security-Policy keeps the browser from sending it (and anything else)."""
+    import time
+
+    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": (
+        "window.__blocked = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__blocked.push(e.blockedURI));"
+    )})  # fmt: skip
+    browser.get(browser.url(path))
+    deadline = time.monotonic() + 20
+    while "R4V inter-agency reporting API" not in browser.find_element(By.TAG_NAME, "body").text:
+        assert time.monotonic() < deadline, "the docs never rendered"
+        time.sleep(0.2)
+    time.sleep(0.5)  # the sidebar's logo is asked for after the first render
+    origin = browser.url("")
+    entries = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => [e.name, e.responseStatus])"
+    )
+    elsewhere = [(url, status) for url, status in entries if not url.startswith(origin)]
+    blocked = browser.execute_script("return window.__blocked")
+    # Anything asked of another origin was refused by the policy, never sent (no status).
+    assert all(status == 0 and url in blocked for url, status in elsewhere), (elsewhere, blocked)
+    if path == "/api/redoc/":
+        assert "https://cdn.redoc.ly/redoc/logo-mini.svg" in blocked
