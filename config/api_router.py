@@ -1,6 +1,5 @@
 from django.urls import NoReverseMatch, path
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -59,9 +58,23 @@ class ApiRootView(APIView):
 
     @extend_schema(
         operation_id="api_root",
-        responses={200: OpenApiTypes.OBJECT},
+        tags=["API root"],
+        responses={
+            200: OpenApiResponse(
+                response={"type": "object", "additionalProperties": {"type": "string",
+                                                                     "format": "uri"}},
+                description="Resource name -> its URL.",
+                examples=[OpenApiExample("Resources", value={
+                    "me": "https://reporting.example.org/api/v1/me/",
+                    "activity-reports": "https://reporting.example.org/api/v1/activity-reports/",
+                    "figures/people-reached":
+                        "https://reporting.example.org/api/v1/figures/people-reached/",
+                    "schema": "https://reporting.example.org/api/schema/",
+                })],
+            )
+        },
         description="Every resource of the API, by name, with its URL.",
-    )
+    )  # fmt: skip
     def get(self, request, format=None):
         found: dict[str, str] = {"me": reverse("me", request=request, format=format)}
         for prefix, viewset, basename in router.registry:

@@ -184,3 +184,16 @@ def test_cors_for_configured_origins_only(reporter, settings):
     docs = reporter.client.get("/api/docs/", HTTP_ORIGIN="https://dashboard.example.org")
     admin = reporter.client.get("/admin/login/", HTTP_ORIGIN="https://dashboard.example.org")
     assert "Access-Control-Allow-Origin" in docs and "Access-Control-Allow-Origin" not in admin
+
+
+def test_every_operation_has_a_named_group_and_the_root_a_real_sample(client):
+    """Swagger UI showed the API root under "default" with a `property1` sample."""
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    untagged = [(path, method) for path, ops in schema["paths"].items()
+                for method, op in ops.items() if isinstance(op, dict)
+                and op.get("tags") in (None, [], ["default"])]  # fmt: skip
+    assert untagged == []
+    root = schema["paths"]["/api/v1/"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert root["schema"]["additionalProperties"] == {"type": "string", "format": "uri"}
+    sample = next(iter(root["examples"].values()))["value"]
+    assert sample["activity-reports"].endswith("/api/v1/activity-reports/")
