@@ -102,3 +102,30 @@ class BatchResultSerializer(serializers.Serializer):
     deleted = serializers.IntegerField(help_text="Reports removed by `replace=months`.")
     rows = BatchRowSerializer(many=True, help_text="What happened to each row, in batch order.")
     deleted_ids = serializers.ListField(child=serializers.IntegerField())
+
+
+def upload_options(request, options_class: type[serializers.Serializer], *, files=("file",)):
+    """An upload's options (dry_run, replace, async...) as documented, in the query string,
+    or as form fields beside the file, as an HTML form or `curl -F` sends them; the same
+    option given both ways must say the same. Returns the validated options; 400 for an
+    unknown form field, a bad value or two that disagree."""
+    from rest_framework.exceptions import ErrorDetail, ValidationError
+
+    names = set(options_class().fields)
+    form = {k: request.data.get(k) for k in request.data if k not in files}
+    unknown = [k for k in form if k not in names]
+    if unknown:
+        raise ValidationError({k: [ErrorDetail(_unknown_message(), "unknown_field")]
+                               for k in unknown})  # fmt: skip
+    query = dict(request.query_params.items())
+    clash = [k for k in form if k in query and str(form[k]).lower() != str(query[k]).lower()]
+    if clash:
+        message = _("Given in the query string and as a form field, with different values.")
+        raise ValidationError({k: [ErrorDetail(message, "conflicting")] for k in clash})
+    options = options_class(data={**form, **query})
+    options.is_valid(raise_exception=True)
+    return options.validated_data
+
+
+def _unknown_message() -> str:
+    return _("Unknown field.")

@@ -220,8 +220,15 @@ class BatchOptionsSerializer(DryRunSerializer):
 
 class ImportUploadSerializer(StrictFieldsMixin, serializers.Serializer):
     file = serializers.FileField(
-        help_text="A 5W file: CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX."
+        help_text="A 5W file: CSV (UTF-8 or Windows-1252, comma or semicolon) or XLSX. Its "
+        "options are query parameters (also taken as form fields beside the file)."
     )
+
+
+class ImportQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    """An upload's options: query parameters, as on a JSON batch (form fields beside the
+    file are taken too)."""
+
     dry_run = BooleanField(
         default=False, help_text="Validate and report what would happen; write nothing."
     )
@@ -238,9 +245,6 @@ class ImportUploadSerializer(StrictFieldsMixin, serializers.Serializer):
         "each flagged with its checks (`quality_flags`) and counted in figures as the region "
         "counts them; rows with Completeness problems (unknown references...) are refused.",
     )
-
-
-class ImportQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     async_ = BooleanField(
         default=False, help_text="Run the import as a job (202) whatever the file's size."
     )

@@ -28,7 +28,7 @@ from config.api.fields import number
 from config.api.filters import FilterBackend
 from config.api.idempotency import IDEMPOTENCY_PARAMETER, IdempotentCreateMixin, idempotent_response
 from config.api.pagination import KeysetPagination, PageNumberPagination
-from config.api.serializers import BatchResultSerializer
+from config.api.serializers import BatchResultSerializer, upload_options
 from config.api.spreadsheets import SheetError, write_csv, write_xlsx
 from config.api.versioning import VersionedResourceMixin, versioned_resource_schema
 from config.db.batches import batch_result_data
@@ -280,12 +280,11 @@ class ImportViewSet(
         `dry_run`); 422 with every error, nothing written, when any row is invalid. A file
         over IMPORT_ASYNC_BYTES (or `?async=true`) runs as a job: 202 with the import's URL,
         where its status and progress show; `DELETE` on it cancels."""
-        upload = ImportUploadSerializer(data=request.data)
+        options = upload_options(request, ImportQuerySerializer)
+        upload = ImportUploadSerializer(data={"file": request.data.get("file")})
         upload.is_valid(raise_exception=True)
-        options = ImportQuerySerializer(data=request.query_params)
-        options.is_valid(raise_exception=True)
         file = upload.validated_data["file"]
-        history = upload.validated_data["history"]
+        history = options["history"]
         if history and not request.user.is_coordinator:
             raise PermissionDenied(_("Only coordinators import history with its flaws."))
         if file.size > settings.IMPORT_MAX_BYTES:
@@ -299,9 +298,9 @@ class ImportViewSet(
                 user=request.user,
                 file_name=file.name or "upload",
                 content=file.read(),
-                dry_run=upload.validated_data["dry_run"],
-                replace_months=upload.validated_data.get("replace") == "months",
-                force_job=options.validated_data["async"],
+                dry_run=options["dry_run"],
+                replace_months=options.get("replace") == "months",
+                force_job=options["async"],
                 history=history,
             )
         except SheetError as error:

@@ -277,3 +277,32 @@ def test_template_has_the_columns_and_drop_downs_and_round_trips(reporter):
     out = io.BytesIO()
     workbook.save(out)
     assert upload(reporter, out.getvalue(), name="template.xlsx").status_code == 201
+
+
+@pytest.mark.parametrize("where", ["query", "form"])
+def test_an_uploads_options_go_in_the_query_string_as_on_a_batch_or_beside_the_file(
+    reporter, where
+):
+    """One convention (the query string, as documented and as `activity-reports/bulk/`
+    takes them), and the form fields people also try are read the same way."""
+    content = csv_bytes([line(0)])
+    if where == "query":
+        file = SimpleUploadedFile("5w.csv", content)
+        response = reporter.client.post(f"{URL}?dry_run=true", {"file": file}, format="multipart")
+    else:
+        response = upload(reporter, content, dry_run="true")
+    assert response.status_code == 201, response.content
+    assert response.json()["dry_run"] is True and not ActivityReport.objects.exists()
+
+
+def test_an_option_given_twice_with_different_values_or_unknown_is_a_400(reporter):
+    file = SimpleUploadedFile("5w.csv", csv_bytes([line(0)]))
+    clash = reporter.client.post(
+        f"{URL}?dry_run=true", {"file": file, "dry_run": "false"}, format="multipart"
+    )
+    assert clash.status_code == 400
+    assert [(e["field"], e["code"]) for e in clash.json()["errors"]] == [("dry_run", "conflicting")]
+    unknown = upload(reporter, csv_bytes([line(0)]), dryrun="true")
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"][0]["field"] == "dryrun"
+    assert not ActivityReport.objects.exists()
