@@ -114,6 +114,26 @@ def bench_user(role: str, token_name: str):
     return user, ApiToken.issue(user=user, name=token_name)[1]
 
 
+def timed(fn, repeat: int, before=None) -> list[float]:
+    """Milliseconds of `repeat` calls of `fn` (`before()` first each time, untimed)."""
+    out = []
+    for _ in range(repeat):
+        if before:
+            before()
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def summary(ms: list[float]) -> str:
+    import statistics
+
+    ms = sorted(ms)
+    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
+    return f"p50 {statistics.median(ms):.0f} ms, p99 {p99:.0f} ms"
+
+
 def settle():
     """What production's housekeeping and autovacuum would have done by now: the figure
     cells' pending changes folded (every minute), the visibility map set (index-only scans)

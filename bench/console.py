@@ -11,34 +11,21 @@ drawing the page adds.
 
 import argparse
 import statistics
-import time
 
-from common import bench_user, fill_reports, setup_django
+from common import bench_user, fill_reports, setup_django, summary, timed
 
-FIGURES = [
+FIGURES = [  # what the dashboard reads (reporting/console/dashboard.py)
     "/api/v1/figures/people-reached/?month=2021-03&group_by=sector",
     "/api/v1/figures/people-reached/?month=2021-03&group_by=admin1",
+    "/api/v1/figures/people-reached/?month=2021-03&group_by=admin1&country=PER",
+    "/api/v1/figures/people-reached/?month=2021-03&group_by=admin1&country=ECU",
     "/api/v1/figures/people-reached/?month_from=2021-01&month_to=2021-03&group_by=month",
     "/api/v1/figures/monthly-beneficiaries/?month_from=2021-01&month_to=2021-03&group_by=month",
     "/api/v1/figures/progress/?month=2021-03",
-    "/api/v1/border-crossings/series/?interval=week&start=2021-01-01&end=2021-03-31",
+    "/api/v1/figures/cash/?month=2021-03&group_by=sector",
+    "/api/v1/border-crossings/series/?interval=month&start=2021-01-01&end=2021-03-31",
     "/api/v1/border-crossings/travel-modes/?date_from=2021-01-01&date_to=2021-03-31",
 ]
-
-
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
-
-
-def summary(ms: list[float]) -> str:
-    ms = sorted(ms)
-    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
-    return f"p50 {statistics.median(ms):.0f} ms, p99 {p99:.0f} ms"
 
 
 def main():
@@ -73,7 +60,7 @@ def main():
     warm = timed(dashboard, args.repeat)
     base = timed(figures, args.repeat)
     print(f"dashboard, cold cache: {cold:.0f} ms")
-    print(f"dashboard, warm cache: {summary(warm)} (goal < 1,000 ms)")
+    print(f"dashboard, warm cache: {summary(warm)} (goal < 300 ms since issue 28; 1,000 ms before)")
     ratio = statistics.median(warm) / statistics.median(base)
     print(f"baseline, its {len(FIGURES)} API answers as JSON, warm: {summary(base)}; "
           f"page / baseline (p50) = {ratio:.2f}")  # fmt: skip

@@ -14,9 +14,8 @@ key figures added, on PostgreSQL, in this process (Django test client: server ti
 
 import argparse
 import statistics
-import time
 
-from common import bench_user, fill_reports, setup_django
+from common import bench_user, fill_reports, setup_django, summary, timed
 
 REPORT = "/api/v1/situation-reports/2021-03/document/?country=PER&format="
 # What the report reads through the API (reporting.sitreps.selectors).
@@ -31,23 +30,6 @@ SOURCES = [
     "/api/v1/border-crossings/series/?interval=month&start=2021-02-01&end=2021-02-28",
     "/api/v1/border-crossings/travel-modes/?date_from=2021-01-01&date_to=2021-03-31",
 ]
-
-
-def timed(fn, repeat: int, before=None) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        if before:
-            before()
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
-
-
-def summary(ms: list[float]) -> str:
-    ms = sorted(ms)
-    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
-    return f"p50 {statistics.median(ms):.0f} ms, p99 {p99:.0f} ms"
 
 
 def main():
