@@ -56,6 +56,34 @@ class LiveManager(models.Manager):
         return super().get_queryset().filter(deleted_at__isnull=True)
 
 
+class VersionedModel(models.Model):
+    """The columns of every versioned record (config.db.versioning): its version (what
+    If-Match names), when and by whom it was created and last changed, and when it was
+    deleted (soft: its history keeps every version). `objects` are the live records,
+    `all_objects` the deleted ones too (history, admin)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(editable=False)
+    updated_at = models.DateTimeField(editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False,
+        editable=False,
+    )  # fmt: skip
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False,
+        editable=False,
+    )  # fmt: skip
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    all_objects = models.QuerySet.as_manager()
+    objects = LiveManager()
+
+    class Meta:
+        abstract = True
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
+
+
 class DataGeneration(models.Model):
     """Counters that grow with every change figures depend on, in the same transaction as
     the change: one per month of reports ("2021-03": its reports and its reporting period)

@@ -1,9 +1,8 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from config.api.fields import count_validators
-from config.db.models import HistoryEntry, LiveManager
+from config.db.models import HistoryEntry, VersionedModel
 from reporting.border_flows.choices import BorderPointKind, CountType, Direction, ObservationMethod
 from reporting.common.references import ReferenceIndex
 from reporting.locations.models import Location
@@ -30,7 +29,7 @@ class BorderPoint(models.Model):
         return f"{self.code} {self.name}"
 
 
-class BorderCrossing(models.Model):
+class BorderCrossing(VersionedModel):
     """People counted crossing at a border point on a day or over a period."""
 
     border_point = models.ForeignKey(BorderPoint, on_delete=models.PROTECT, related_name="+")
@@ -59,27 +58,12 @@ class BorderCrossing(models.Model):
         "partners.Partner", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     notes = models.TextField(blank=True, max_length=5000)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(editable=False)
-    updated_at = models.DateTimeField(editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # What makes two observations the same (409 on create; batches upsert on it).
     KEY = ("border_point_id", "date_from", "date_to", "direction", "nationality", "source")
 
-    all_objects = models.QuerySet.as_manager()  # deleted ones too (history, admin)
-    objects = LiveManager()
-
-    class Meta:
+    class Meta(VersionedModel.Meta):
         ordering = ["id"]
-        default_manager_name = "objects"
-        base_manager_name = "all_objects"
         indexes = [
             models.Index(fields=["date_from", "border_point"]),
             models.Index(fields=["partner", "date_from"]),

@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from config.db.models import HistoryEntry, LiveManager
+from config.db.models import HistoryEntry, VersionedModel
 from reporting.activities.breakdowns import POPULATION_FIELDS
 from reporting.figures.choices import (
     Accumulation,
@@ -135,7 +135,7 @@ def _share_field() -> models.FloatField:
     return models.FloatField(validators=[MinValueValidator(0), MaxValueValidator(1)])
 
 
-class AgeSexProportions(models.Model):
+class AgeSexProportions(VersionedModel):
     """How one population type's people split into girls, boys, women and men in one sector
     (at subsector level) of one admin1: the regional table the max models apply. Reference
     data, set by coordinators, versioned with its history like a report."""
@@ -148,27 +148,12 @@ class AgeSexProportions(models.Model):
     boys = _share_field()
     women = _share_field()
     men = _share_field()
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(editable=False)
-    updated_at = models.DateTimeField(editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # What makes two rows the same share (409 on create; uploads upsert on it).
     KEY = ("admin1_id", "sector_id", "variant", "population_type")
 
-    all_objects = models.QuerySet.as_manager()  # deleted ones too (history, admin)
-    objects = LiveManager()
-
-    class Meta:
+    class Meta(VersionedModel.Meta):
         ordering = ["admin1__pcode", "sector__code", "variant", "population_type"]
-        default_manager_name = "objects"
-        base_manager_name = "all_objects"
         verbose_name_plural = "age/sex proportions"
         constraints = [
             models.UniqueConstraint(

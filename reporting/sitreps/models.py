@@ -1,20 +1,11 @@
 from django.conf import settings
 from django.db import models
 
-from config.db.models import HistoryEntry
+from config.db.models import HistoryEntry, VersionedModel
 from reporting.sitreps.choices import Section
 
 
-class KeyFigureQuerySet(models.QuerySet):
-    pass
-
-
-class LiveKeyFigureManager(models.Manager.from_queryset(KeyFigureQuerySet)):
-    def get_queryset(self):
-        return super().get_queryset().filter(deleted_at__isnull=True)
-
-
-class KeyFigure(models.Model):
+class KeyFigure(VersionedModel):
     """A figure the 5W does not hold, for the situation report: 350,000 CPP
     pre-registrations, 105 persons granted refugee status. Entered by coordinators with its
     source; versioned like reports (history keeps every version)."""
@@ -33,23 +24,8 @@ class KeyFigure(models.Model):
     source = models.CharField(max_length=300)
     link = models.URLField(max_length=500, blank=True, default="")
 
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(editable=False)
-    updated_at = models.DateTimeField(editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = LiveKeyFigureManager()
-    all_objects = KeyFigureQuerySet.as_manager()
-
-    class Meta:
+    class Meta(VersionedModel.Meta):
         ordering = ["-month", "id"]
-        base_manager_name = "all_objects"
         indexes = [models.Index(fields=["month", "country"])]
 
     def __str__(self) -> str:

@@ -120,7 +120,7 @@ def test_the_report_downloads_as_html_to_edit_and_its_figures_as_xlsx(march, ana
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     rows = {r[2]: r for r in book["Sectors"].iter_rows(min_row=2, values_only=True)}
     assert (rows["PRT-01"][0], rows["PRT-01"][4]) == ("PRT", 3530)
-    assert analyst.client.get(f"{URL}document/", {"format": "docx"}).status_code == 406
+    assert analyst.client.get(f"{URL}document/", {"format": "odt"}).status_code == 406
 
 
 def _pdf(api, **query) -> "pypdf.PdfReader":  # noqa: F821
