@@ -5,7 +5,7 @@ back leaves no event; no committed change lacks its event."""
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from config.db.bulk import bulk_insert
@@ -36,19 +36,3 @@ def record_events(events: Iterable[tuple[str, int | None, dict[str, Any]]]) -> N
     bulk_insert(OutboxEvent, rows, with_ids=False)  # PostgreSQL: one COPY, however many
     for callback in _listeners:
         transaction.on_commit(callback)
-
-
-def record_events_selected(select_sql: str, params: list) -> None:
-    """Write the events a query selects, as (type, partner_id, data) columns, in the current
-    transaction: a batch's thousands of events built by the database from the rows it just
-    wrote, not sent one by one (PostgreSQL)."""
-    table = connection.ops.quote_name(OutboxEvent._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (type, partner_id, data, occurred_at, dispatched) "  # noqa: S608
-            f"SELECT type, partner_id, data, %s, false FROM ({select_sql}) AS events",
-            [timezone.now(), *params],
-        )
-        if cursor.rowcount:
-            for callback in _listeners:
-                transaction.on_commit(callback)

@@ -5,7 +5,7 @@ from indicators.choices import IndicatorType
 from indicators.models import Indicator, Sector
 from partners.models import Partner
 from reporting.activities.choices import DeliveryMechanism
-from reporting.activities.models import ActivityReport
+from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from reporting.locations.choices import LocationLevel
 from reporting.locations.models import Location
 
@@ -54,11 +54,20 @@ class ActivityReportFilterSet(django_filters.FilterSet):
         lookup_expr="gte",
         help_text="Changed at or after this ISO 8601 time (for systems that sync).",
     )
+    batch_id = django_filters.UUIDFilter(
+        method="filter_batch",
+        help_text="The reports a batch or an import wrote (its `batch_id`, which its "
+        "`activity_reports.batch` webhook event names).",
+    )
     q = SearchFilter(fields=("activity_name", "activity_description"))
 
     class Meta:
         model = ActivityReport
         fields = []
+
+    def filter_batch(self, queryset, name, value):
+        written = ActivityReportHistoryEntry.objects.filter(batch_id=value).values("report_id")
+        return queryset.filter(pk__in=written) if value else queryset
 
     def filter_sector(self, queryset, name, value):
         return queryset.filter(value.covering("indicator__sector"))

@@ -225,6 +225,12 @@ class ActivityReportHistoryEntry(HistoryEntry):
     class Meta:
         ordering = ["report_id", "id"]
         verbose_name_plural = "activity report history entries"
+        indexes = [  # ?batch_id= on the reports: what one batch or import wrote
+            models.Index(
+                fields=["batch_id"], name="reporthistory_batch",
+                condition=models.Q(batch_id__isnull=False),
+            )
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"report {self.report_id} v{self.version} {self.action}"

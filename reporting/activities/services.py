@@ -4,12 +4,12 @@ goes through these functions, so locks, history and concurrency rules hold every
 
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from config.api.exceptions import Conflict, InvalidRecord
 from config.db.choices import ChangeChannel
-from config.db.outbox import record_events, record_events_selected
+from config.db.outbox import record_events
 from config.db.versioning import VersionedRecords
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from reporting.activities.snapshots import report_values
@@ -94,23 +94,22 @@ def report_event(action: str, report: ActivityReport, *, channel: str, user) -> 
     )  # fmt: skip
 
 
-def record_report_events(action: str, reports: list, *, channel: str, user) -> None:
-    """report_event of each report; on PostgreSQL built by the database from the rows just
-    written (a 500,000-row import records as many events), with the same data."""
-    if not reports:
-        return
-    if connection.vendor != "postgresql":
-        record_events(report_event(action, r, channel=channel, user=user) for r in reports)
-        return
-    select = (
-        "SELECT %s AS type, partner_id, jsonb_build_object('id', id, 'external_id', "
-        "external_id, 'month', to_char(month, 'YYYY-MM'), 'version', version, 'channel', "
-        "%s::text, 'changed_by', %s::text) AS data FROM {table} WHERE id = ANY(%s) ORDER BY id"
-    ).replace("{table}", ActivityReport._meta.db_table)
-    record_events_selected(
-        select,
-        [f"activity_report.{action}", channel, getattr(user, "username", None),
-         [r.pk for r in reports]],
+BATCH_EVENT = "activity_reports.batch"
+
+
+def batch_events(changed: dict[int, dict], *, batch_id, channel: str, user) -> None:
+    """One event per organisation for a batch or import: how many of its reports were
+    created, updated and deleted, in which months, and the query that lists them (their
+    history names the batch). Single writes keep one event per report (report_event)."""
+    query = f"{reverse('activityreport-list')}?batch_id={batch_id}"
+    record_events(
+        (BATCH_EVENT, partner_id,
+         {"batch_id": str(batch_id), "channel": channel,
+          "changed_by": getattr(user, "username", None), "created": counts["created"],
+          "updated": counts["updated"], "deleted": counts["deleted"],
+          "months": sorted(f"{m:%Y-%m}" for m in counts["months"]), "reports": query})
+        for partner_id, counts in sorted(changed.items())
+        if counts["created"] or counts["updated"] or counts["deleted"]
     )  # fmt: skip
 
 

@@ -10,6 +10,11 @@ EVENT_TYPES = [
     ("activity_report.created", "A report of the organisation was created"),
     ("activity_report.updated", "A report of the organisation was changed"),
     ("activity_report.deleted", "A report of the organisation was deleted"),
+    (
+        "activity_reports.batch",
+        "A batch or an import wrote reports of the organisation: how many were created, "
+        "updated and deleted, their months, and the query that lists them",
+    ),
     ("import.finished", "An import of the organisation finished (completed or validated)"),
     ("import.failed", "An import of the organisation failed (rejected, failed, cancelled)"),
     ("period.locked", "A reporting month was locked"),

@@ -12,7 +12,7 @@ from config.db.bulk import bulk_insert, bulk_insert_objects, bulk_insert_per_val
 from config.db.choices import HistoryAction
 from config.db.generations import data_changed
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
-from reporting.activities.services import record_report_events
+from reporting.activities.services import batch_events
 from reporting.activities.snapshots import report_values
 
 
@@ -26,6 +26,9 @@ class _Writer:
         self.history: list[dict] = []
         self.created_from: int | None = None  # the first id this batch gave a report
         self.written = 0
+        # What the batch changed, per organisation: one event each at the end (not one per
+        # report: a 500,000-row import is one event, whose subscribers fetch the rows).
+        self.changed: dict[int, dict] = {}
 
     def record(self, report, action, before, after) -> None:
         if self.result.dry_run:
@@ -88,7 +91,7 @@ class _Writer:
         self._flush_history()
         created = [report for _index, report in creates]
         for action, reports in (("created", created), ("updated", updates)):
-            record_report_events(action, reports, channel=self.channel, user=self.user)
+            self._changed(action, reports)
         self.written += len(creates) + len(updates)
 
     def finish(self, stale, months: set[date]) -> None:
@@ -98,10 +101,20 @@ class _Writer:
         if not result.dry_run:
             self._delete(stale)
             self._flush_history()
-            record_report_events("deleted", stale, channel=self.channel, user=self.user)
+            self._changed("deleted", stale)
+            batch_events(self.changed, batch_id=self.result.batch_id, channel=self.channel,
+                         user=self.user)  # fmt: skip
             self.written += len(stale)
             data_changed(months)  # last: its row locks are held until the commit (see there)
         result.rows.sort(key=lambda r: r.row)
+
+    def _changed(self, action: str, reports) -> None:
+        for report in reports:
+            counts = self.changed.setdefault(
+                report.partner_id, {"created": 0, "updated": 0, "deleted": 0, "months": set()}
+            )
+            counts[action] += 1
+            counts["months"].add(report.month)
 
     def _flush_history(self) -> None:
         bulk_insert(ActivityReportHistoryEntry, self.history, with_ids=False)

@@ -21,7 +21,8 @@ from tests.servers import run_worker_until_idle
 
 HOOKS = "/api/v1/webhooks/"
 WORKER = {"WEBHOOKS_ALLOW_PRIVATE": "1", "WEBHOOK_RETRY_SCALE": "0.2"}
-REPORT_EVENTS = ["activity_report.created", "activity_report.updated", "activity_report.deleted"]
+REPORT_EVENTS = ["activity_report.created", "activity_report.updated", "activity_report.deleted",
+                 "activity_reports.batch"]  # fmt: skip
 
 
 @pytest.fixture(autouse=True)
@@ -103,12 +104,19 @@ def test_signed_events_arrive_in_order_and_only_the_organisations_own(
     reporter.patch(f"/api/v1/activity-reports/{ids[0]}/", {"activity_name": "Renamed"})
     reporter.client.delete(f"/api/v1/activity-reports/{ids[1]}/")
     run_worker_until_idle(**WORKER)
-    assert receiver.types() == ["activity_report.created"] * 3 + [
-        "activity_report.updated", "activity_report.deleted"
+    # The batch is one event (what it wrote, and the query listing it); single writes one
+    # event per report.
+    assert receiver.types() == [
+        "activity_reports.batch", "activity_report.updated", "activity_report.deleted"
     ]  # fmt: skip
-    assert [p["data"]["id"] for _, p in receiver.received] == [*ids, ids[0], ids[1]]
-    assert receiver.received[3][1]["data"]["version"] == 2
-    assert len({message for message, _ in receiver.received}) == 5
+    batch = receiver.received[0][1]["data"]
+    assert (batch["created"], batch["updated"], batch["deleted"]) == (3, 0, 0)
+    assert batch["months"] == ["2021-03"] and batch["channel"] == "bulk"
+    listed = reporter.get(batch["reports"]).json()["results"]
+    assert sorted(r["id"] for r in listed) == sorted([ids[0], ids[2]])  # live ones: ids[1] went
+    assert [p["data"]["id"] for _, p in receiver.received[1:]] == [ids[0], ids[1]]
+    assert receiver.received[1][1]["data"]["version"] == 2
+    assert len({message for message, _ in receiver.received}) == 3
     deliveries = reporter.get(f"{HOOKS}{subscription}/deliveries/").json()["results"]
     assert {(d["status"], d["attempts"], d["last_status_code"]) for d in deliveries} == {
         ("delivered", 1, 204)
@@ -133,16 +141,24 @@ def test_a_receiver_down_then_up_gets_each_event_once(reporter, receiver):
     receiver.down = False
     time.sleep(1.2)  # the retry is due after 5 s x WEBHOOK_RETRY_SCALE
     run_worker_until_idle(**WORKER)
-    assert receiver.types() == ["activity_report.created"] * 2
-    assert WebhookDelivery.objects.filter(status="delivered").count() == 2
+    assert receiver.types() == ["activity_reports.batch"]  # the two reports: one event
+    assert WebhookDelivery.objects.filter(status="delivered").count() == 1
     assert WebhookSubscription.objects.get().failing_since is None
 
 
 def test_a_burst_of_a_thousand_events_arrives_in_order(reporter, receiver):
+    """A thousand events of the organisation recorded at once (as a thousand single writes
+    would) reach the receiver one at a time, in the order they happened."""
+    from django.db import transaction
+
+    from config.db.outbox import record_events
+
     subscribe(reporter, receiver)
-    created = reporter.post(BULK_URL, rows(1000)).json()["rows"]
+    with transaction.atomic():
+        record_events(("activity_report.updated", reporter.user.partner_id, {"id": n})
+                      for n in range(1000))  # fmt: skip
     run_worker_until_idle(**WORKER)
-    assert [p["data"]["id"] for _, p in receiver.received] == [r["id"] for r in created]
+    assert [p["data"]["id"] for _, p in receiver.received] == list(range(1000))
 
 
 def test_month_locks_and_final_figures_reach_every_subscriber(
@@ -198,7 +214,7 @@ def test_a_subscription_failing_for_a_day_is_disabled_and_can_come_back(reporter
     back = reporter.patch(f"{HOOKS}{subscription}/", {"active": True})
     assert back.status_code == 200 and back.json()["disabled_reason"] == ""
     run_worker_until_idle(**WORKER)
-    assert receiver.types() == ["activity_report.created"]
+    assert receiver.types() == ["activity_reports.batch"]
 
 
 def test_a_delivery_can_be_sent_again_with_the_same_id(reporter, receiver):

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 
 from reporting.webhooks.models import WebhookDelivery
+from tests.reporting.activities.test_activity_reports import payload
 from tests.reporting.activities.test_bulk import URL as BULK_URL
 from tests.reporting.activities.test_bulk import rows
 from tests.reporting.webhooks.test_webhooks import WORKER, Receiver, committed, subscribe
@@ -58,7 +59,10 @@ def test_https_deliveries_reach_the_named_host_with_the_query_kept(reporter, cer
             {"url": f"{receiver.url}?token=abc", "events": ["activity_report.created"]},
         ).json()
         receiver.secret = subscription["secret"]
-        created = reporter.post(BULK_URL, rows(3)).json()["rows"]
+        created = [  # one event per report written on its own
+            reporter.post("/api/v1/activity-reports/", payload(external_id=f"tls-{n}")).json()
+            for n in range(3)
+        ]
         run_worker_until_idle(**WORKER, WEBHOOKS_CA_FILE=certificates["ca"])
     finally:
         receiver.server.shutdown()
@@ -78,7 +82,7 @@ def test_https_deliveries_reach_the_named_host_with_the_query_kept(reporter, cer
 def test_a_certificate_not_valid_for_the_url_is_refused(reporter, certificates, host, trust, says):
     receiver = _receiver(certificates, host)
     try:
-        subscribe(reporter, receiver, events=["activity_report.created"])
+        subscribe(reporter, receiver, events=["activity_reports.batch"])
         reporter.post(BULK_URL, rows(1))
         env = {"WEBHOOKS_CA_FILE": certificates["ca"]} if trust else {}
         run_worker_until_idle(**WORKER, **env)
