@@ -12,7 +12,12 @@ from rest_framework.response import Response
 from config.api.exceptions import violations_error
 from config.api.exports import ExportListMixin
 from config.api.permissions import IsCoordinatorOrReadOnly
-from config.api.serializers import BatchResultSerializer, DryRunSerializer, StrictFieldsMixin
+from config.api.serializers import (
+    BatchResultSerializer,
+    DryRunSerializer,
+    StrictFieldsMixin,
+    upload_options,
+)
 from config.api.spreadsheets import uploaded_rows
 from config.api.versioning import (
     HistoryEntrySerializer,
@@ -173,9 +178,8 @@ class AgeSexProportionsViewSet(ExportListMixin, VersionedResourceMixin, viewsets
         with its spreadsheet row and column; each (admin1, sector, variant, population
         type) present is created or replaced (`unchanged` when equal). Columns other than
         the eight above (an export's id, names, version...) are ignored."""
-        options = DryRunSerializer(data=request.query_params)
-        options.is_valid(raise_exception=True)
-        upload = ProportionsUploadSerializer(data=request.data)
+        options = upload_options(request, DryRunSerializer)
+        upload = ProportionsUploadSerializer(data={"file": request.data.get("file")})
         upload.is_valid(raise_exception=True)
         context = self.get_serializer_context()
         rows, errors = uploaded_rows(
@@ -185,6 +189,6 @@ class AgeSexProportionsViewSet(ExportListMixin, VersionedResourceMixin, viewsets
         )
         result = proportions_batch(
             user=request.user, rows=rows, errors=errors,
-            dry_run=options.validated_data["dry_run"],
+            dry_run=options["dry_run"],
         )  # fmt: skip
         return Response(batch_result_data(result))

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from config.api.fields import BooleanField, MonthField
+from config.api.fields import MonthField
 from config.api.serializers import StrictFieldsMixin
 from reporting.region.consolidation import CUMULATED, MODELS, MONTHLY
 
@@ -55,6 +55,6 @@ class ConsolidationSerializer(serializers.Serializer):
 class ProportionsWorkbookSerializer(StrictFieldsMixin, serializers.Serializer):
     file = serializers.FileField(
         help_text="The region's Proportions.xlsx as it is (sheets pinproportions, "
-        "targetproportions)."
+        "targetproportions, PiN 2022, Target). Options (`dry_run`) are query parameters "
+        "(also taken as form fields beside the file)."
     )
-    dry_run = BooleanField(default=False, help_text="Check and count; write nothing.")

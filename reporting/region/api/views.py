@@ -18,6 +18,7 @@ from config.api.exports import (
 from config.api.pagination import PageNumberPagination
 from config.api.permissions import IsCoordinator
 from config.api.renderers import BrowsableAPIRenderer, JSONRenderer
+from config.api.serializers import DryRunSerializer, upload_options
 from config.api.spreadsheets import SheetError, write_csv, write_xlsx
 from reporting.locations.models import Location
 from reporting.region.api.serializers import (
@@ -130,6 +131,7 @@ class RegionViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         request={"multipart/form-data": ProportionsWorkbookSerializer},
+        parameters=[DryRunSerializer],
         responses={200: OpenApiTypes.OBJECT},
     )
     @action(
@@ -144,12 +146,13 @@ class RegionViewSet(viewsets.GenericViewSet):
         422 with every unknown country, admin1 or subsector and the closest names. The
         answer counts, per sheet, the rows, the shares not adding up to 1 (kept as the
         region has them) and the largest difference."""
-        upload = ProportionsWorkbookSerializer(data=request.data)
+        options = upload_options(request, DryRunSerializer)
+        upload = ProportionsWorkbookSerializer(data={"file": request.data.get("file")})
         upload.is_valid(raise_exception=True)
         try:
             result = proportions_workbook_upload(
                 user=request.user, content=upload.validated_data["file"].read(),
-                dry_run=upload.validated_data["dry_run"],
+                dry_run=options["dry_run"],
             )  # fmt: skip
         except SheetError as error:
             raise ValidationError({"file": [ErrorDetail(error.message, code=error.code)]}) from None
