@@ -65,25 +65,14 @@ def import_create(
         upload.save()
         return upload
     rejection: dict = {}
-
-    def write(dry_run: bool = dry_run, counter: list[int] = counter, repaired=repaired):
-        return activity_reports_write(
-            user=user,
-            rows=limited_rows(raw_reports(content, file_format, repaired), counter),
-            dry_run=dry_run,
-            replace_months=replace_months,
-            channel=ChangeChannel.IMPORT,
-            batch_id=batch_id,
-            keep_rows=False,
-            history=history,
-        )
-
     with transaction.atomic():
         try:
-            result = write()
+            result = write_import_rows(
+                upload, content, dry_run=dry_run, counter=counter, repaired=repaired
+            )
         except RowsInvalid as invalid:
             upload.status = Import.Status.REJECTED
-            again = lambda: write(dry_run=True, counter=[0], repaired=[0])  # noqa: E731
+            again = lambda: write_import_rows(upload, content, dry_run=True)  # noqa: E731
             rejection = rejection_fields(invalid, content, file_format, again=again)
         else:
             upload.status = Import.Status.VALIDATED if dry_run else Import.Status.COMPLETED
@@ -99,6 +88,26 @@ def import_create(
             setattr(upload, name, value)
         record_events([import_event(upload)])
     return upload
+
+
+def write_import_rows(
+    upload: Import, content: bytes, *, dry_run: bool, counter: list[int] | None = None,
+    repaired: list[int] | None = None, progress=None,
+):  # fmt: skip
+    """The import's rows through the batch engine with the import's options; `counter` and
+    `repaired` count the rows read and the cells whose text was repaired."""
+    rows = raw_reports(content, upload.file_format, [0] if repaired is None else repaired)
+    return activity_reports_write(
+        user=upload.uploaded_by,
+        rows=limited_rows(rows, [0] if counter is None else counter),
+        dry_run=dry_run,
+        replace_months=upload.replace_months,
+        channel=ChangeChannel.IMPORT,
+        batch_id=upload.batch_id,
+        progress=progress,
+        keep_rows=False,
+        history=upload.history,
+    )
 
 
 def rejection_fields(

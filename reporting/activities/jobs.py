@@ -22,18 +22,15 @@ from django_tasks import task
 from config.api.exceptions import RequestTooLarge, RowsInvalid
 from config.api.spreadsheets import SheetError
 from config.db import locks
-from config.db.choices import ChangeChannel
 from config.db.outbox import record_events
-from reporting.activities.batches import activity_reports_write
 from reporting.activities.figure_cells import fold_cell_deltas
 from reporting.activities.imports import (
     import_create,
     import_event,
-    limited_rows,
     rejection_fields,
+    write_import_rows,
 )
 from reporting.activities.models import Import
-from reporting.activities.spreadsheets import raw_reports
 
 logger = logging.getLogger("reporting.jobs")
 LOCK_NAMESPACE = locks.IMPORT_JOB  # pg_advisory_xact_lock(namespace, import id) while a job runs
@@ -129,17 +126,10 @@ def import_run(import_id: int) -> str:
                     cursor.execute(
                         "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, import_id]
                     )
-            result = activity_reports_write(
-                user=record.uploaded_by,
-                rows=limited_rows(raw_reports(content, record.file_format, repaired), counter),
-                dry_run=record.dry_run,
-                replace_months=record.replace_months,
-                channel=ChangeChannel.IMPORT,
-                batch_id=record.batch_id,
+            result = write_import_rows(
+                record, content, dry_run=record.dry_run, counter=counter, repaired=repaired,
                 progress=Progress(import_id),
-                keep_rows=False,
-                history=record.history,
-            )
+            )  # fmt: skip
             _finish(
                 record, Status.VALIDATED if record.dry_run else Status.COMPLETED, counter[0],
                 created=result.created, updated=result.updated, unchanged=result.unchanged,
@@ -149,8 +139,9 @@ def import_run(import_id: int) -> str:
             )  # fmt: skip
     except RowsInvalid as invalid:
         fields = rejection_fields(
-            invalid, content, record.file_format, again=lambda: _check_again(record, content)
-        )
+            invalid, content, record.file_format,
+            again=lambda: write_import_rows(record, content, dry_run=True),
+        )  # fmt: skip
         _finish(record, Status.REJECTED, counter[0], **fields)
     except (SheetError, RequestTooLarge) as error:
         code = getattr(error, "code", None) or error.get_codes()
@@ -169,18 +160,6 @@ def import_run(import_id: int) -> str:
     if status == Status.COMPLETED:
         _fold_figure_cells(import_id)
     return status
-
-
-def _check_again(record: Import, content: bytes) -> None:
-    """The import's rows checked once more, nothing written (for its problems' messages in
-    another language)."""
-    with transaction.atomic():
-        activity_reports_write(
-            user=record.uploaded_by,
-            rows=limited_rows(raw_reports(content, record.file_format, [0]), [0]),
-            dry_run=True, replace_months=record.replace_months, channel=ChangeChannel.IMPORT,
-            batch_id=record.batch_id, keep_rows=False, history=record.history,
-        )  # fmt: skip
 
 
 def _fold_figure_cells(import_id: int) -> None:

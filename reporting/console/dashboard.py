@@ -83,6 +83,64 @@ def _maps(request, base: dict, by_admin1: dict) -> list[dict]:
     return out
 
 
+def _month_figures(request, chosen: dict, month) -> list[dict]:
+    """The month's figures for the filters chosen, each with its chart."""
+    base = {k: v for k, v in chosen.items() if v}
+    year = {**base, "month_from": f"{month.year}-01", "month_to": month_str(month)}
+    year.pop("month")
+    people = "figures-people-reached"
+    by_sector = _figure(
+        request,
+        people,
+        {**base, "group_by": "sector"},
+        lambda d: charts.people_reached(d, _("People reached by sector")),
+    )
+    by_admin1 = _figure(
+        request,
+        people,
+        {**base, "group_by": "admin1"},
+        lambda d: charts.people_reached(d, _("People reached by admin1")),
+    )
+    trend = _figure(
+        request,
+        people,
+        {**year, "group_by": "month"},
+        lambda d: charts.people_reached(d, _("People reached, cumulative by month")),
+    )
+    rmrp = _figure(
+        request,
+        "figures-monthly-beneficiaries",
+        {**year, "group_by": "month"},
+        charts.monthly_beneficiaries,
+    )
+    progress = _figure(request, "figures-progress", base, charts.progress)
+    cash = _figure(
+        request,
+        "figures-cash",
+        {**base, "group_by": "sector"},
+        lambda d: charts.cash(d, _("Cash and vouchers by sector (USD)")),
+    )
+    figures = [
+        by_sector,
+        *_maps(request, base, by_admin1),
+        by_admin1,
+        trend,
+        rmrp,
+        progress,
+        cash,
+        *_border_figures(request, month),
+    ]
+    for figure in figures:  # how people reached was counted, in words, not codes
+        data = figure.get("data")
+        if isinstance(data, dict) and data.get("model") in ConsolidationModel.values:
+            accumulation = data.get("accumulation")
+            figure["how"] = (
+                ConsolidationModel(data["model"]).label,
+                Accumulation(accumulation).label if accumulation in Accumulation.values else "",
+            )
+    return [f for f in figures if f]  # fmt: skip
+
+
 @login_required
 def dashboard(request):
     chosen = {name: request.GET.get(name, "").strip() for name in FILTERS}
@@ -92,57 +150,12 @@ def dashboard(request):
     month = parse_month(chosen["month"]) if chosen["month"] else None
     figures, headline = [], None
     if month:
-        base = {k: v for k, v in chosen.items() if v}
-        year = {**base, "month_from": f"{month.year}-01", "month_to": month_str(month)}
-        year.pop("month")
-        people = "figures-people-reached"
-        by_sector = _figure(
-            request,
-            people,
-            {**base, "group_by": "sector"},
-            lambda d: charts.people_reached(d, _("People reached by sector")),
-        )
-        by_admin1 = _figure(
-            request,
-            people,
-            {**base, "group_by": "admin1"},
-            lambda d: charts.people_reached(d, _("People reached by admin1")),
-        )
-        trend = _figure(
-            request,
-            people,
-            {**year, "group_by": "month"},
-            lambda d: charts.people_reached(d, _("People reached, cumulative by month")),
-        )
-        rmrp = _figure(
-            request,
-            "figures-monthly-beneficiaries",
-            {**year, "group_by": "month"},
-            charts.monthly_beneficiaries,
-        )
-        progress = _figure(request, "figures-progress", base, charts.progress)
-        cash = _figure(
-            request,
-            "figures-cash",
-            {**base, "group_by": "sector"},
-            lambda d: charts.cash(d, _("Cash and vouchers by sector (USD)")),
-        )
-        figures = [by_sector, *_maps(request, base, by_admin1), by_admin1, trend, rmrp,
-                   progress, cash, *_border_figures(request, month)]  # fmt: skip
+        figures = _month_figures(request, chosen, month)
         country = Location.objects.filter(pcode=chosen["country"], level="country").first()
         headline = key_figures(request=request, month=month, country=country)
-    for figure in figures:  # how people reached was counted, in words, not codes
-        data = figure.get("data")
-        if isinstance(data, dict) and data.get("model") in ConsolidationModel.values:
-            figure["how"] = (
-                ConsolidationModel(data["model"]).label,
-                Accumulation(data["accumulation"]).label
-                if data.get("accumulation") in Accumulation.values
-                else "",
-            )
     labels = {"country": _("Country"), "admin1": _("Admin1"), "sector": _("Sector"),
               "partner": _("Partner")}  # fmt: skip
     filters = [(name, labels[name], options, chosen[name]) for name, options in _choices().items()]
-    context = {"chosen": chosen, "figures": [f for f in figures if f], "month": month,
-               "filters": filters, "headline": headline}  # fmt: skip
+    context = {"chosen": chosen, "figures": figures, "month": month, "filters": filters,
+               "headline": headline}  # fmt: skip
     return render(request, "console/dashboard.html", context)

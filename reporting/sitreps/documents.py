@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from config.api.vega import png, svg
+from config.l10n import month_name, number
 
 FONTS = Path(__file__).parent / "fonts"
 
@@ -90,8 +91,6 @@ def report_docx(report: dict[str, Any]) -> bytes:
     import docx
     from docx.shared import Cm, Pt, RGBColor
 
-    from config.l10n import month_name, number
-
     document = docx.Document()
     style = document.styles["Normal"]
     style.font.name, style.font.size = "DejaVu Sans", Pt(9)
@@ -105,15 +104,35 @@ def report_docx(report: dict[str, Any]) -> bytes:
         header.bold, header.font.color.rgb = True, RGBColor(0xA4, 0, 0)
     document.add_heading(f"{report['scope_name']} · {_('Situation report')}", level=0)
     document.add_paragraph(month_name(report["month"]))
-    figures = [f for f in report["key_figures"] if f["value"] is not None]
-    if figures:
-        table = document.add_table(rows=0, cols=2)
-        for f in figures:
-            unit = {"%": " %", "USD": "\u00a0USD"}.get(f["unit"], "")
-            of = f" / {number(f['of'])}" if f.get("of") else ""
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text = f"{number(f['value'])}{unit}{of}", f["label"]
+    _docx_key_figures(document, report)
     _docx_text(document, _("Situation"), report["narratives"].get("situation"))
+    _docx_charts(document, report)
+    _docx_response(document, report)
+    document.add_paragraph(_(
+        "Source: partners' 5W reports in the R4V reporting service; border flows from "
+        "partners' observations; key figures as cited."
+    ))  # fmt: skip
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _docx_key_figures(document, report: dict) -> None:
+    figures = [f for f in report["key_figures"] if f["value"] is not None]
+    if not figures:
+        return
+    table = document.add_table(rows=0, cols=2)
+    for f in figures:
+        unit = {"%": " %", "USD": "\u00a0USD"}.get(f["unit"], "")
+        of = f" / {number(f['of'])}" if f.get("of") else ""
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = f"{number(f['value'])}{unit}{of}", f["label"]
+
+
+def _docx_charts(document, report: dict) -> None:
+    """The charts as pictures drawn from their specs, the busiest day, the entries."""
+    from docx.shared import Cm
+
     for name in ("people_by_sector", "map", "border_crossings"):
         spec = report.get("charts", {}).get(name)
         if spec:
@@ -131,6 +150,10 @@ def report_docx(report: dict[str, Any]) -> bytes:
             line = document.add_paragraph(style="List Bullet")
             line.add_run(number(e["value"])).bold = True
             line.add_run(f" {e['label']} ({e['source']}, {e['as_of']})")
+
+
+def _docx_response(document, report: dict) -> None:
+    """The response narrative and each sector's numbers."""
     document.add_heading(_("Response"), level=1)
     _docx_text(document, None, report["narratives"].get("response"))
     for s in report["sections"]:
@@ -144,13 +167,6 @@ def report_docx(report: dict[str, Any]) -> bytes:
         if s.get("cash"):
             parts.append(f"{_('Cash')}: {number(s['cash']['usd'])}\u00a0USD")
         line.add_run("".join(f" · {p}" for p in parts))
-    document.add_paragraph(_(
-        "Source: partners' 5W reports in the R4V reporting service; border flows from "
-        "partners' observations; key figures as cited."
-    ))  # fmt: skip
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def _docx_text(document, heading: str | None, text: str | None) -> None:
