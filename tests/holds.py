@@ -79,7 +79,10 @@ class Hold:
         return wait_for(
             # A one-key advisory lock: classid 0, objsubid 1 (two-key ones have 2).
             "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-            "AND classid = 0 AND objid = %s AND objsubid = 1",
+            "AND classid = 0 AND objid = %s AND objsubid = 1 "
+            # this test database's waiters only: another run on the same server holds the
+            # same key in its own database
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
             [HOLD],
             timeout=timeout,
             what="a request stopped at the held statement",
@@ -104,7 +107,7 @@ def waiting_on_a_row_lock(*, exclude: set[int], count: int = 1, timeout: float =
     wait_for(
         "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
         "AND wait_event IN ('transactionid', 'tuple') AND NOT (pid = ANY(%s)) "
-        "HAVING COUNT(*) >= %s",
+        "AND datname = current_database() HAVING COUNT(*) >= %s",
         [sorted(exclude), count],
         timeout=timeout,
         what=f"{count} request(s) waiting for a row lock",
