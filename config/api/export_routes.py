@@ -96,7 +96,9 @@ def document_exports(result: dict) -> None:
         parameters = []
         for parameter in operation.get("parameters", []):
             ref = parameter.get("$ref", "")
-            if parameter.get("name") in PAGE_PARAMETERS or ref.endswith("/ExportFormat"):
+            if parameter.get("name") in PAGE_PARAMETERS or ref.endswith(
+                ("/ExportFormat", "/FigureFormat")
+            ):
                 continue
             parameters.append(parameter)
         operation["parameters"] = [{"$ref": "#/components/parameters/ExportFileFormat"},
