@@ -130,3 +130,34 @@ def test_no_two_modules_import_each_other():
         if a < b and a in imports.get(b, set())
     )  # fmt: skip
     assert circles == []
+
+
+MODULE_LINES, FUNCTION_LINES = 400, 60  # docs/architecture.md, "Shape"
+
+
+def _too_long(path: Path) -> list[str]:
+    source = path.read_text()
+    found = []
+    if source.count("\n") > MODULE_LINES:
+        found.append(f"{path.relative_to(ROOT)}: {source.count(chr(10))} lines")
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = node.end_lineno - node.lineno + 1
+            if length > FUNCTION_LINES:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}(): {length} lines")
+    return found
+
+
+def test_modules_and_functions_stay_short():
+    """A module past 400 lines becomes a package; a function past 60 lines, smaller ones."""
+    assert [problem for _, path in _modules() for problem in _too_long(path)] == []
+
+
+def test_the_length_check_sees_a_long_function(tmp_path):
+    body = "\n".join(f"    x{n} = {n}" for n in range(FUNCTION_LINES))
+    path = ROOT / "tests" / f"_long_{tmp_path.name}.py"  # under ROOT: named relative to it
+    path.write_text(f"def long():\n{body}\n")
+    try:
+        assert _too_long(path) == [f"tests/{path.name}:1 long(): {FUNCTION_LINES + 1} lines"]
+    finally:
+        path.unlink()

@@ -234,6 +234,12 @@ def _same(given, *expected: str) -> bool:
 def _consistency(raw: dict, report: ActivityReport, add, references: ReferenceIndex) -> None:
     """The 5W's redundant columns must agree with the row (a row that says set-up = no but
     names an implementing partner is a mistake to report, not to guess at)."""
+    _setup_consistency(raw, report, add)
+    _country_consistency(raw, report, add, references)
+    _sector_consistency(raw, report, add)
+
+
+def _setup_consistency(raw: dict, report: ActivityReport, add) -> None:
     if "implementation_setup" in raw and raw["implementation_setup"] not in (None, ""):
         try:
             setup = _bool(raw["implementation_setup"])
@@ -256,6 +262,9 @@ def _consistency(raw: dict, report: ActivityReport, add, references: ReferenceIn
                         _("Implementation set-up is no: leave the implementing partner empty."),
                     )
                 )
+
+
+def _country_consistency(raw: dict, report: ActivityReport, add, references) -> None:
     country = report.admin1.parent if report.admin1_id else None
     named = raw.get("country")
     if named and _country(references, named) is None:
@@ -281,6 +290,9 @@ def _consistency(raw: dict, report: ActivityReport, add, references: ReferenceIn
                 },  # fmt: skip
             )
         )
+
+
+def _sector_consistency(raw: dict, report: ActivityReport, add) -> None:
     sector = report.indicator.sector if report.indicator_id else None
     if (
         raw.get("sector")

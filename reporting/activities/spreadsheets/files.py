@@ -94,7 +94,6 @@ def template_xlsx(*, partners, indicators, admin1, admin2) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    spanish = (get_language() or "").startswith("es")
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "5W"
@@ -110,22 +109,42 @@ def template_xlsx(*, partners, indicators, admin1, admin2) -> bytes:
     guide["A1"].font = Font(bold=True)
     guide.column_dimensions["A"].width = 110
 
-    lists = workbook.create_sheet("Lists")
-    lists.sheet_state = "hidden"
-    mechanisms = (
-        [DELIVERY_MECHANISM_ES[m] for m in DeliveryMechanism]
-        if spanish
-        else [m.label for m in DeliveryMechanism]
-    )
     choices = {
         "partner": partners,
         "implementing_partner": partners,
         "indicator": indicators,
         "admin1": admin1,
         "admin2": admin2,
-        "delivery_mechanism": mechanisms,
+        "delivery_mechanism": _mechanism_labels(),
         "yes_no": [str(_("yes")), str(_("no"))],
     }
+    ranges = _lists_sheet(workbook, choices)
+    yes_no = {"implementation_setup", "rmrp", "covid19", "cva"}
+    for n, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(n)
+        sheet.column_dimensions[letter].width = max(12, len(label(column)) + 2)
+        source = "yes_no" if column.key in yes_no else column.key
+        if source in ranges:
+            validation = DataValidation(type="list", formula1=ranges[source], allow_blank=True)
+            validation.add(f"{letter}3:{letter}10000")
+            sheet.add_data_validation(validation)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _mechanism_labels() -> list[str]:
+    if (get_language() or "").startswith("es"):
+        return [DELIVERY_MECHANISM_ES[m] for m in DeliveryMechanism]
+    return [m.label for m in DeliveryMechanism]
+
+
+def _lists_sheet(workbook, choices: dict[str, list]) -> dict[str, str]:
+    """A hidden sheet with a column per list; the cell range of each, for drop-downs."""
+    from openpyxl.utils import get_column_letter
+
+    lists = workbook.create_sheet("Lists")
+    lists.sheet_state = "hidden"
     ranges = {}
     for n, (name, values) in enumerate(choices.items(), start=1):
         letter = get_column_letter(n)
@@ -135,16 +154,4 @@ def template_xlsx(*, partners, indicators, admin1, admin2) -> bytes:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 text_cell(cell)
         ranges[name] = f"Lists!${letter}$2:${letter}${max(2, len(values) + 1)}"
-    yes_no = {"implementation_setup", "rmrp", "covid19", "cva"}
-    for n, column in enumerate(COLUMNS, start=1):
-        source = "yes_no" if column.key in yes_no else column.key
-        if source not in ranges:
-            continue
-        validation = DataValidation(type="list", formula1=ranges[source], allow_blank=True)
-        validation.add(f"{get_column_letter(n)}3:{get_column_letter(n)}10000")
-        sheet.add_data_validation(validation)
-    for n, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(n)].width = max(12, len(label(column)) + 2)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return ranges
