@@ -144,7 +144,9 @@ def _too_long(path: Path) -> list[str]:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             length = node.end_lineno - node.lineno + 1
             if length > FUNCTION_LINES:
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}(): {length} lines")
+                found.append(
+                    f"{path.relative_to(ROOT)}:{node.lineno} {node.name}(): {length} lines"
+                )
     return found
 
 

@@ -320,6 +320,24 @@ def test_bad_figure_queries_are_400(analyst, query, field):
     assert [e["field"] for e in response.json()["errors"]] == [field]
 
 
+@pytest.mark.parametrize(
+    ("figure", "query"),
+    [("cash", "rounding=half_up"), ("progress", "model=sum"), ("indicators", "proportions=pin"),
+     ("monthly-beneficiaries", "missing_shares=zero"),
+     ("people-reached", "indicator_type=direct_assistance")],
+)  # fmt: skip
+def test_a_method_another_figure_takes_is_an_unknown_parameter(analyst, figure, query):
+    """A figure does not quietly ignore how another figure is computed: the analyst learns
+    that this one takes no such parameter, and the schema lists only its own."""
+    response = analyst.get(f"{URL}{figure}/?month=2021-03&{query}")
+    assert response.status_code == 400
+    name = query.split("=")[0]
+    assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [(name, "unknown_field")]
+    schema = analyst.get("/api/schema/?format=json").json()
+    taken = {p.get("name") for p in schema["paths"][f"{URL}{figure}/"]["get"]["parameters"]}
+    assert name not in taken and "month" in taken
+
+
 def test_everyone_signed_in_reads_platform_figures(rows, make_api, anonymous):
     hias_viewer = make_api("viewer", "HIAS")
     assert people(hias_viewer, "model=sum")["results"][0]["people_reached"] == 420

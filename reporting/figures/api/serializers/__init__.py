@@ -28,4 +28,10 @@ from .plans import (  # noqa: F401
     PlanTargetUploadResultSerializer,
     PlanTargetUploadSerializer,
 )
-from .queries import FIGURES_MAX_MONTHS, FigureQuerySerializer, _check_span  # noqa: F401
+from .queries import (  # noqa: F401
+    FIGURES_MAX_MONTHS,
+    FigureQuerySerializer,
+    MonthlyBeneficiariesQuerySerializer,
+    PeopleReachedQuerySerializer,
+    _check_span,
+)

@@ -58,46 +58,6 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="Comma-separated: " + ", ".join(GROUP_DIMENSIONS) + " (cash figures also "
         "delivery_mechanism).",
     )
-    model = serializers.ChoiceField(
-        choices=ConsolidationModel.choices,
-        required=False,
-        help_text="People reached only: how sectors combine; default: the country's setting.",
-    )
-    accumulation = serializers.ChoiceField(
-        choices=Accumulation.choices,
-        required=False,
-        help_text="People reached only: the order of the two steps; default: the country's "
-        "setting, else monthly (the regional consolidation).",
-    )
-    proportions = serializers.ChoiceField(
-        choices=Proportions.choices,
-        required=False,
-        help_text="People reached only, max models: the age/sex proportions table that splits "
-        "each population type before the max (pin or target), or none; default: the "
-        "country's setting, else pin. Admin1s whose table lacks a share are listed in "
-        "`proportions_uncovered` (see missing_shares).",
-    )
-    rounding = serializers.ChoiceField(
-        choices=Rounding.choices,
-        required=False,
-        help_text="People reached only, max step with proportions: half_even (default, the "
-        "region's script: R's round() of people x share on the double) or half_up (the exact "
-        "decimal product, half up).",
-    )
-    missing_shares = serializers.ChoiceField(
-        choices=MissingShares.choices,
-        required=False,
-        help_text="People reached only, max step with proportions, where the table has no "
-        "share for a subsector's population type: zero (default, the region's script: that "
-        "population type's highest is unknown and counts 0) or plain_max (the admin1 takes "
-        "the highest sector per population type as reported).",
-    )
-    indicator_type = serializers.ChoiceField(
-        choices=IndicatorTypes.choices,
-        required=False,
-        help_text="Monthly beneficiaries only: direct_assistance (default, the region's "
-        "script) or all indicator types.",
-    )
     format = serializers.CharField(required=False, help_text="json, csv, xlsx or hxl.")
     sep = serializers.CharField(required=False, help_text="CSV: comma, semicolon or tab.")
     headers = serializers.CharField(required=False, help_text="Exports: names or labels.")
@@ -177,3 +137,50 @@ class FigureQuerySerializer(StrictFieldsMixin, serializers.Serializer):
             rmrp=data.get("rmrp", rmrp_default),
             cva=data.get("cva"),
         )
+
+
+class PeopleReachedQuerySerializer(FigureQuerySerializer):
+    """People reached is also asked how to combine sectors and months (its method)."""
+
+    model = serializers.ChoiceField(
+        choices=ConsolidationModel.choices,
+        required=False,
+        help_text="How sectors combine; default: the country's setting.",
+    )
+    accumulation = serializers.ChoiceField(
+        choices=Accumulation.choices,
+        required=False,
+        help_text="The order of the two steps; default: the country's "
+        "setting, else monthly (the regional consolidation).",
+    )
+    proportions = serializers.ChoiceField(
+        choices=Proportions.choices,
+        required=False,
+        help_text="Max models: the age/sex proportions table that splits "
+        "each population type before the max (pin or target), or none; default: the "
+        "country's setting, else pin. Admin1s whose table lacks a share are listed in "
+        "`proportions_uncovered` (see missing_shares).",
+    )
+    rounding = serializers.ChoiceField(
+        choices=Rounding.choices,
+        required=False,
+        help_text="Max step with proportions: half_even (default, the "
+        "region's script: R's round() of people x share on the double) or half_up (the exact "
+        "decimal product, half up).",
+    )
+    missing_shares = serializers.ChoiceField(
+        choices=MissingShares.choices,
+        required=False,
+        help_text="Max step with proportions, where the table has no "
+        "share for a subsector's population type: zero (default, the region's script: that "
+        "population type's highest is unknown and counts 0) or plain_max (the admin1 takes "
+        "the highest sector per population type as reported).",
+    )
+
+
+class MonthlyBeneficiariesQuerySerializer(FigureQuerySerializer):
+    indicator_type = serializers.ChoiceField(
+        choices=IndicatorTypes.choices,
+        required=False,
+        help_text="direct_assistance (default, the region's script) or all indicator types.",
+    )

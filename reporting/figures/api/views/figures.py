@@ -23,7 +23,9 @@ from reporting.figures.api.serializers import (
     FigureQuerySerializer,
     GroupColumnsSerializer,
     IndicatorFiguresSerializer,
+    MonthlyBeneficiariesQuerySerializer,
     MonthlyBeneficiariesSerializer,
+    PeopleReachedQuerySerializer,
     PeopleReachedSerializer,
     ProgressSerializer,
 )
@@ -135,11 +137,13 @@ class FiguresViewSet(viewsets.GenericViewSet):
         ]  # fmt: skip
 
     def _query(
-        self, request, dimensions=GROUP_DIMENSIONS
+        self, request, dimensions=GROUP_DIMENSIONS, asks=FigureQuerySerializer
     ) -> tuple[FigureQuerySerializer, ReferenceIndex]:
+        """The figure's query read by `asks` (the parameters every figure takes, or those
+        and its own): a parameter another figure takes is unknown here, a 400."""
         references = ReferenceIndex()
         context = {"references": references, "dimensions": dimensions}
-        query = FigureQuerySerializer(data=request.query_params, context=context)
+        query = asks(data=request.query_params, context=context)
         query.is_valid(raise_exception=True)
         return query, references
 
@@ -158,7 +162,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
             )
         )
 
-    @extend_schema(parameters=[FigureQuerySerializer], responses=PeopleReachedSerializer)
+    @extend_schema(parameters=[PeopleReachedQuerySerializer], responses=PeopleReachedSerializer)
     @action(detail=False, methods=["get"], url_path="people-reached")
     def people_reached(self, request):
         """Consolidated people reached, by default exactly as the region's script
@@ -174,7 +178,7 @@ class FiguresViewSet(viewsets.GenericViewSet):
         (`missing_shares=zero`). Defaults: the country's settings, else max_sector, monthly,
         pin, every row. The answer says which it used, where that came from, and whether
         it is the script's method (`region_script`)."""
-        query, references = self._query(request)
+        query, references = self._query(request, asks=PeopleReachedQuerySerializer)
         data = query.validated_data
         asked = {name: data.get(name) for name in ("model", "accumulation", "proportions")}
         method_asked = {name: data.get(name) for name in ("rounding", "missing_shares")}
@@ -220,12 +224,14 @@ class FiguresViewSet(viewsets.GenericViewSet):
             )
         )
 
-    @extend_schema(parameters=[FigureQuerySerializer], responses=MonthlyBeneficiariesSerializer)
+    @extend_schema(
+        parameters=[MonthlyBeneficiariesQuerySerializer], responses=MonthlyBeneficiariesSerializer
+    )
     @action(detail=False, methods=["get"], url_path="monthly-beneficiaries")
     def monthly_beneficiaries(self, request):
         """Total monthly beneficiaries (the same person counts each month), with the RMRP /
         non-RMRP split; `group_by=sector` gives the situation report's table."""
-        query, references = self._query(request)
+        query, references = self._query(request, asks=MonthlyBeneficiariesQuerySerializer)
         figure_query = query.figure_query(cumulative=False)
         asked = query.validated_data.get("indicator_type")
         kind = asked or IndicatorTypes.DIRECT_ASSISTANCE
