@@ -2,9 +2,10 @@
 
 100,000 valid reports sent as 20 JSON batches of 5,000 (HTTP, gunicorn, validation, upsert,
 history) into PostgreSQL, then the same rows loaded by raw COPY into an identical empty table
-(`LIKE reporting_activityreport INCLUDING ALL` plus the report table's foreign keys, which
-LIKE leaves out; a COPY into the table without them is printed too). Goal: at least 8,000
-rows/s through the API, and at least one sixth of the COPY rate.
+(`LIKE reporting_activityreport INCLUDING ALL`: columns, checks and indexes), once with the
+report table's foreign keys as native per-row constraints and once without any. Goals
+(issues 4 and 29): at least 8,000 rows/s through the API, at least one sixth of the COPY
+rate with foreign keys and at least a quarter of the COPY rate without them.
 
     .venv/bin/python bench/ingest.py [--rows 100000] [--batch 5000] [--clients 1] [--resend]
 """
@@ -89,14 +90,17 @@ def copy_baseline(rows: list[dict], *, foreign_keys: bool) -> float:
             "CREATE TABLE bench_copy_target (LIKE reporting_activityreport INCLUDING ALL)"
         )
         if foreign_keys:
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = 'reporting_activityreport'::regclass AND contype = 'f'"
-            )
-            for name, definition in cursor.fetchall():
-                cursor.execute(
-                    f'ALTER TABLE bench_copy_target ADD CONSTRAINT "bench_{name}" {definition}'
-                )
+            # The report table's keys as PostgreSQL checks them natively, row by row (the
+            # table itself checks them per statement since migration 0027).
+            from reporting.activities.models import ActivityReport
+
+            for field in ActivityReport._meta.concrete_fields:
+                if field.is_relation:
+                    target = field.related_model._meta.db_table
+                    cursor.execute(
+                        f"ALTER TABLE bench_copy_target ADD FOREIGN KEY ({field.column}) "
+                        f"REFERENCES {target} (id) DEFERRABLE INITIALLY DEFERRED"
+                    )
     assert connection.get_autocommit()  # the COPY below is its own transaction
     started = time.perf_counter()
     with (
@@ -201,11 +205,12 @@ def main():
         f"api:  {len(rows):,} rows in {api_seconds:6.2f} s = {api_rate:8,.0f} rows/s "
         f"({args.clients} client(s); batch p50 {p50:.2f} s, max {max(latencies):.2f} s)"
     )
-    print(f"copy into an identical table: {copy_seconds:6.2f} s = {copy_rate:8,.0f} rows/s")
+    print(f"copy, per-row foreign keys:   {copy_seconds:6.2f} s = {copy_rate:8,.0f} rows/s")
     print(f"copy, foreign keys left out:  {bare_seconds:6.2f} s = {bare_rate:8,.0f} rows/s")
     print(f"api/copy ratio: {api_rate / copy_rate:.3f} (goal >= {1 / 6:.3f}); "
           f"api rate goal >= 8,000 rows/s")  # fmt: skip
-    print(f"api/copy ratio without foreign keys on the copy: {api_rate / bare_rate:.3f}")
+    print(f"api/copy ratio without foreign keys on the copy: {api_rate / bare_rate:.3f} "
+          f"(goal >= 0.25)")  # fmt: skip
     if args.resend:
         p50 = sorted(update_latencies)[len(update_latencies) // 2]
         print(

@@ -39,12 +39,15 @@ class ActivityReport(models.Model):
     month = models.DateField(help_text="First day of the reporting month.")
     # Foreign keys without their own index where a composite index below starts with them,
     # or where only the rare deletion of the referenced row would use it: every index is
-    # paid for on each of the thousands of rows a batch inserts.
+    # paid for on each of the thousands of rows a batch inserts. Their references are
+    # checked once per statement, not once per row (db_constraint=False; migration 0027
+    # installs the checks: config.db.references).
     partner = models.ForeignKey(
         "partners.Partner",
         on_delete=models.PROTECT,
         related_name="activity_reports",
         db_index=False,
+        db_constraint=False,
     )
     implementing_partner = models.ForeignKey(
         "partners.Partner",
@@ -53,14 +56,19 @@ class ActivityReport(models.Model):
         blank=True,
         related_name="implemented_reports",
         db_index=False,
+        db_constraint=False,
     )
-    admin1 = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    admin1 = models.ForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     admin2 = models.ForeignKey(
-        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        db_constraint=False,
+    )  # fmt: skip
     indicator = models.ForeignKey(
-        "indicators.Indicator", on_delete=models.PROTECT, related_name="activity_reports"
-    )
+        "indicators.Indicator", on_delete=models.PROTECT, related_name="activity_reports",
+        db_constraint=False,
+    )  # fmt: skip
     activity_name = models.CharField(max_length=300)
     activity_description = models.TextField(blank=True, max_length=5000)
     rmrp = models.BooleanField()
@@ -103,6 +111,7 @@ class ActivityReport(models.Model):
         related_name="+",
         editable=False,
         db_index=False,
+        db_constraint=False,
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -110,6 +119,7 @@ class ActivityReport(models.Model):
         related_name="+",
         editable=False,
         db_index=False,
+        db_constraint=False,
     )
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -219,8 +229,15 @@ class ActivityReport(models.Model):
 class ActivityReportHistoryEntry(HistoryEntry):
     """One create, change or delete of a report, with the values before and after."""
 
-    report = models.ForeignKey(ActivityReport, on_delete=models.PROTECT, related_name="history")
+    # Checked once per statement, as the report's own keys (config.db.references).
+    report = models.ForeignKey(
+        ActivityReport, on_delete=models.PROTECT, related_name="history", db_constraint=False
+    )
     version = models.PositiveIntegerField(help_text="The report's version after this change.")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        db_index=False, db_constraint=False,
+    )  # fmt: skip
 
     class Meta:
         ordering = ["report_id", "id"]
