@@ -5,6 +5,7 @@ import copy
 import pytest
 from django.db import connection
 
+from reporting.activities.batches import READ_CHUNK
 from reporting.activities.models import ActivityReport, ActivityReportHistoryEntry
 from reporting.periods.models import ReportingPeriod
 from tests.factories import ActivityReportFactory, PartnerFactory
@@ -220,24 +221,30 @@ def test_coordinator_batches_for_several_partners(coordinator):
     assert set(ActivityReport.objects.values_list("partner__code", flat=True)) == {"ACNUR", "OIM"}
 
 
-def test_statements_do_not_grow_with_rows(reporter, django_assert_max_num_queries):
+def test_statements_grow_with_chunks_not_rows(reporter, django_assert_max_num_queries):
+    """A batch is read and written READ_CHUNK rows at a time: each chunk costs the same few
+    statements, whatever its rows (no statement per row)."""
     PartnerFactory(code="ACNUR")
     reporter.post(URL, rows(1))  # warm up: token, the month's period row
 
     def statements(count: int) -> int:
-        with django_assert_max_num_queries(50) as captured:
+        with django_assert_max_num_queries(80) as captured:
             batch = [row(n, activity_name=f"Batch of {count}, row {n}") for n in range(count)]
             response = reporter.post(URL, batch)
             assert response.json()["created"] == count
         return len(captured.captured_queries)
 
-    small, large = statements(10), statements(5000)
+    one, two, full = statements(10), statements(READ_CHUNK + 1), statements(5000)
+    chunks = -(-5000 // READ_CHUNK)
+    per_chunk = two - one
+    assert 0 < per_chunk <= 5
     if connection.vendor == "postgresql":
-        assert large == small
+        assert full == one + (chunks - 1) * per_chunk
     else:
         # SQLite caps a statement at 32,766 parameters, so Django splits the two big
-        # INSERTs (reports, history) into chunks; everything else stays the same.
-        assert large <= small + 2 * (5000 * 36 // 32766 + 1)
+        # INSERTs (reports, history) of a chunk; everything else is as on PostgreSQL.
+        splits = 2 * chunks * (READ_CHUNK * 36 // 32766)
+        assert full <= one + (chunks - 1) * per_chunk + splits
 
 
 def _statements(captured) -> int:
@@ -249,7 +256,7 @@ def _statements(captured) -> int:
     return total
 
 
-def test_update_batches_send_the_same_statements_for_10_or_5000_rows(
+def test_update_batches_send_the_same_statements_per_chunk_whatever_its_rows(
     reporter, django_assert_max_num_queries
 ):
     PartnerFactory(code="ACNUR")
@@ -260,20 +267,25 @@ def test_update_batches_send_the_same_statements_for_10_or_5000_rows(
         assert reporter.post(URL, batch).json()["created"] == count
         for line in batch:
             line["total_beneficiaries"] += 1
-        with django_assert_max_num_queries(50) as captured:
+        with django_assert_max_num_queries(80) as captured:
             response = reporter.post(URL, batch)
             assert response.json()["updated"] == count
         return _statements(captured.captured_queries)
 
-    small, large = statements(10), statements(5000)
-    assert ActivityReport.objects.filter(total_beneficiaries=51).count() == 5010
+    one, two, full = statements(10), statements(READ_CHUNK + 1), statements(5000)
+    assert ActivityReport.objects.filter(total_beneficiaries=51).count() == 5010 + READ_CHUNK + 1
+    chunks = -(-5000 // READ_CHUNK)
     if connection.vendor == "postgresql":
-        assert large == small
+        per_chunk = two - one
+        assert 0 < per_chunk <= 6
+        assert full == one + (chunks - 1) * per_chunk
     else:
         # SQLite runs in-process: the update and the history insert are each one
         # executemany, a statement per row but no round trips; the batch's webhook event is
-        # one, whatever its size (it was one per row before); nothing else grows.
-        assert large - small == 2 * (5000 - 10)
+        # one, whatever its size (it was one per row before); the rest grows by chunk.
+        per_chunk = two - one - 2 * (READ_CHUNK + 1 - 10)
+        assert 0 < per_chunk <= 6
+        assert full - one == 2 * (5000 - 10) + (chunks - 1) * per_chunk
 
 
 def test_single_create_refuses_a_natural_key_duplicate(reporter):
