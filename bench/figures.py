@@ -5,9 +5,10 @@ With a million reports in PostgreSQL (bench/common.py fills them):
 - people reached by sector and admin1 for March 2021, cumulative from January;
 - monthly beneficiaries by sector with the RMRP split, March 2021.
 Each runs through the API in this process (Django test client: server time, no network) and
-as hand-written SQL, `--repeat` times. Goal: API median at most 1.5 times the SQL's, p99
-under 1 s. Then the whole table is exported as CSV through gunicorn (one worker) and the
-worker's peak resident memory is read from /proc. Goal: under 150 MB.
+as hand-written SQL, `--repeat` times. Goals: API median at most 1.5 times the SQL's, p99
+under 1 s, and (issue 29) at most 3 ms above the SQL: a request's fixed cost. Then the
+whole table is exported as CSV through gunicorn (one worker) and the worker's peak
+resident memory is read from /proc. Goal: under 150 MB.
 
     .venv/bin/python bench/figures.py [--rows 1000000] [--repeat 30]
 """
@@ -235,10 +236,12 @@ def main():
             api_t = timings(api, args.repeat)
         sql_t, cached_t = timings(raw, args.repeat), timings(api, args.repeat)
         ratio = statistics.median(api_t) / statistics.median(sql_t)
+        fixed = (statistics.median(api_t) - statistics.median(sql_t)) * 1000
         print(
-            f"{name}: api p50 {statistics.median(api_t) * 1000:.0f} ms, "
-            f"p99 {p99(api_t) * 1000:.0f} ms; sql p50 {statistics.median(sql_t) * 1000:.0f} ms; "
-            f"ratio {ratio:.2f} (goal <= 1.5, api p99 < 1000 ms); repeated, from the cache: "
+            f"{name}: api p50 {statistics.median(api_t) * 1000:.1f} ms, "
+            f"p99 {p99(api_t) * 1000:.0f} ms; sql p50 {statistics.median(sql_t) * 1000:.1f} ms; "
+            f"ratio {ratio:.2f} (goal <= 1.5, api p99 < 1000 ms); above the sql {fixed:.1f} ms "
+            f"(goal <= 3 ms where the sql is small); repeated, from the cache: "
             f"p50 {statistics.median(cached_t) * 1000:.1f} ms, p99 {p99(cached_t) * 1000:.1f} ms"
         )
 

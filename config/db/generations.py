@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections, router
 from django.utils.translation import get_language
 
 from config.api.fields import month_str
@@ -119,3 +119,20 @@ def cached_by_month(
         cache.set_many({keys[month]: loaded[month] for month in missing}, seconds)
         out.update(loaded)
     return out
+
+
+def reference_generation() -> tuple | None:
+    """A key that changes whenever reference data (partners, indicators, sectors, locations,
+    figure settings) may have changed, as the database reference data is read from sees it:
+    the "everything else" counter and the transaction that last wrote it (PostgreSQL's
+    xmin, so that a change rolled back, whose counter value the next change takes again,
+    never shares its key). None where there is no such column (SQLite): no sharing there."""
+    alias = router.db_for_read(DataGeneration)
+    target = connections[alias]
+    if target.vendor != "postgresql":
+        return None
+    table = target.ops.quote_name(DataGeneration._meta.db_table)
+    with target.cursor() as cursor:
+        cursor.execute(f"SELECT value, xmin::text FROM {table} WHERE scope = %s", [ALL])  # noqa: S608
+        row = cursor.fetchone()
+    return (alias, *(row or (0, None)))

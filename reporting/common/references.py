@@ -37,6 +37,34 @@ def _acronyms(name: str) -> list[str]:
     return [found.group(1).strip()] if found else []
 
 
+class _Shared:
+    """What every ReferenceIndex of this process has loaded of the kinds below, under the
+    reference generation it was loaded at (config.db.generations.reference_generation):
+    a request reads one counter instead of the reference tables. Only the latest
+    generation is kept. The objects are shared by every request: read them, never change
+    them (a write changes its own copy, loaded by the model's manager)."""
+
+    KINDS = frozenset({"partner", "indicator", "location", "sector"})  # bump the counter
+
+    def __init__(self):
+        self.generation = None
+        self.values: dict = {}
+
+    def get(self, generation, name: str, load):
+        if generation is None:
+            return load()
+        if generation != self.generation:
+            self.generation, self.values = generation, {}
+        values = self.values  # a concurrent thread may replace the dict: use one
+        if name not in values:
+            values[name] = load()
+        return values[name]
+
+
+SHARED = _Shared()
+_UNREAD = object()
+
+
 class ReferenceIndex:
     # kind -> () -> (objects, code attribute); domains add theirs (ReferenceIndex.register).
     loaders: dict = {
@@ -45,6 +73,8 @@ class ReferenceIndex:
         "location": lambda: (Location.objects.select_related("parent"), "pcode"),
         "sector": lambda: (Sector.objects.select_related("parent"), "code"),
     }
+
+    LOADERS = dict(loaders)  # the core kinds' own loaders, as shared
 
     @classmethod
     def register(cls, kind: str, loader) -> None:
@@ -56,13 +86,28 @@ class ReferenceIndex:
         self._codes: dict[str, dict[int, tuple]] | None = None
         self._name_index: dict[str, tuple[dict, dict]] = {}
         self._named: dict[tuple, tuple] = {}
+        self._generation = _UNREAD
+
+    def _shared(self, name: str, load):
+        """`load()`, or what this process loaded at the same reference generation."""
+        if self._generation is _UNREAD:
+            from config.db.generations import reference_generation
+
+            self._generation = reference_generation()
+        return SHARED.get(self._generation, name, load)
 
     # --- objects, for writes -------------------------------------------------------------
     def _load_objects(self, kind: str) -> None:
-        queryset, key = self.loaders[kind]()
-        objects = list(queryset)
-        self._objects[kind] = {getattr(o, key): o for o in objects}
-        self._objects_by_id[kind] = {o.pk: o for o in objects}
+        def load() -> tuple[dict, dict]:
+            queryset, key = self.loaders[kind]()
+            objects = list(queryset)
+            return {getattr(o, key): o for o in objects}, {o.pk: o for o in objects}
+
+        if kind in _Shared.KINDS and self.loaders[kind] is ReferenceIndex.LOADERS[kind]:
+            loaded = self._shared(f"objects:{kind}", load)
+        else:
+            loaded = load()
+        self._objects[kind], self._objects_by_id[kind] = loaded
 
     def get(self, kind: str, code: str):
         """The object with this code, or None."""
@@ -171,18 +216,21 @@ class ReferenceIndex:
     def codes(self) -> dict[str, dict[int, tuple]]:
         """{kind: {id: (code, parent code)}}; the parent of an indicator is its sector."""
         if self._codes is None:
-            self._codes = {
-                "partner": {i: (c, None) for i, c in Partner.objects.values_list("id", "code")},
-                "indicator": {
-                    i: (c, s)
-                    for i, c, s in Indicator.objects.values_list("id", "code", "sector__code")
-                },
-                "location": {
-                    i: (c, p)
-                    for i, c, p in Location.objects.values_list("id", "pcode", "parent__pcode")
-                },
-            }
+            self._codes = self._shared("codes", self._load_codes)
         return self._codes
+
+    @staticmethod
+    def _load_codes() -> dict[str, dict[int, tuple]]:
+        return {
+            "partner": {i: (c, None) for i, c in Partner.objects.values_list("id", "code")},
+            "indicator": {
+                i: (c, s) for i, c, s in Indicator.objects.values_list("id", "code", "sector__code")
+            },
+            "location": {
+                i: (c, p)
+                for i, c, p in Location.objects.values_list("id", "pcode", "parent__pcode")
+            },
+        }
 
     def names(self) -> dict[str, dict[str, str]]:
         """{kind: {code: name}} for partners, locations and sectors: what figures print next
@@ -198,11 +246,14 @@ class ReferenceIndex:
             def named(rows) -> dict[str, str]:
                 return {code: (es if spanish and es else name) for code, name, es in rows}
 
-            cache[spanish] = {
-                "partner": dict(Partner.objects.values_list("code", "name")),
-                "location": named(Location.objects.values_list("pcode", "name", "name_es")),
-                "sector": named(Sector.objects.values_list("code", "name", "name_es")),
-            }
+            cache[spanish] = self._shared(
+                f"names:{spanish}",
+                lambda: {
+                    "partner": dict(Partner.objects.values_list("code", "name")),
+                    "location": named(Location.objects.values_list("pcode", "name", "name_es")),
+                    "sector": named(Sector.objects.values_list("code", "name", "name_es")),
+                },
+            )
         return cache[spanish]
 
     def template_choices(self) -> dict[str, list[str]]:
