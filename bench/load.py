@@ -7,7 +7,8 @@ this machine's two cores, so the numbers are a floor.
     .venv/bin/python bench/load.py [--rows 1000000] [--seconds 30] [--clients 8] [--workers 4]
         [--compare]
 
-Issue 17's goal at 10,000,000 reports: twice 41.7 req/s (83.4), no endpoint's p99 over 1 s.
+Issue 17's goal at 10,000,000 reports: twice 41.7 req/s (83.4), no endpoint's p99 over 1 s;
+issue 29's: every p99 at most 300 ms, at no less than the 94.8 req/s measured before.
 With --compare the same mix runs first against the report table's former index (figures
 that count partners then read a month's reports from the heap), in the same process.
 """
@@ -147,7 +148,10 @@ def main():
             print("baseline: figures read the reports through the former (month, indicator) index")
             baseline = run_mix(args, tokens, top_id, mine)
     throughput = run_mix(args, tokens, top_id, mine)
-    print(f"goal: {2 * 41.7:.1f} req/s (twice issue 17's 41.7) with every p99 under 1 s")
+    print(
+        f"goals: {2 * 41.7:.1f} req/s (twice issue 17's 41.7) with every p99 under 1 s; "
+        "issue 29, at 10,000,000 reports: every p99 <= 300 ms at no less than 94.8 req/s"
+    )
     if args.compare:
         print(f"this code / baseline: {throughput / baseline:.2f}")
 

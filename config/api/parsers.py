@@ -11,10 +11,9 @@ class DuplicateKey(ValueError):
 
 
 def _refuse_duplicates(pairs: list) -> None:
-    keys = [key for key, _value in pairs]
-    if len(set(keys)) != len(keys):
+    if len(pairs) > 1 and len({key for key, _value in pairs}) != len(pairs):
         seen: set = set()
-        twice = next(key for key in keys if key in seen or seen.add(key))
+        twice = next(key for key, _value in pairs if key in seen or seen.add(key))
         raise DuplicateKey(twice)
 
 

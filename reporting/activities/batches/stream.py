@@ -4,6 +4,7 @@ import queue
 import sys
 import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -100,20 +101,29 @@ def _read_ahead(rows, *, user, references: ReferenceIndex, history: bool):
             put(error)
 
     reader = threading.Thread(target=read, name="batch-reader", daemon=True)
-    # Each answer from the database wakes this thread, which then waits for Python's lock
-    # while the reader computes: up to the switch interval (5 ms) per statement, many
-    # times per chunk. A shorter interval while both run hands the lock over sooner.
+    with _quick_switches():
+        reader.start()
+        try:
+            while (item := chunks.get()) is not _DONE:
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            stop.set()  # the caller stopped (an error, a cancel): the reader stops too
+            reader.join()
+
+
+@contextmanager
+def _quick_switches():
+    """Each answer from the database wakes the writing thread, which then waits for
+    Python's lock while the reader computes: up to the switch interval (5 ms) per
+    statement, many times per chunk. A shorter interval while both run hands it over
+    sooner."""
     interval = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL)
-    reader.start()
     try:
-        while (item := chunks.get()) is not _DONE:
-            if isinstance(item, BaseException):
-                raise item
-            yield item
+        yield
     finally:
-        stop.set()  # the caller stopped (an error, a cancel): the reader stops too
-        reader.join()
         sys.setswitchinterval(interval)
 
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import Sum
 
+from reporting.activities.batches import READ_CHUNK
 from reporting.activities.jobs import imports_reap
 from reporting.activities.models import ActivityReport, Import
 from reporting.figures.models import FigureCell, FigureCellDelta
@@ -100,10 +101,11 @@ def test_progress_shows_while_the_rows_are_uncommitted_and_a_cancel_rolls_back(r
     # an estimate below the truth).
     import_id = send(reporter, rows(4500, **{"Activity description": "Charla"})).json()["id"]
     with held_at("reporting_activityreport") as hold, task_worker():
-        hold(timeout=120)  # the job's COPY waits here, inside its transaction
+        hold(timeout=120)  # the job's first COPY waits here, inside its transaction
         running = reporter.get(f"{URL}{import_id}/").json()
-        assert (running["status"], running["rows_validated"]) == ("writing", 4500)
-        assert running["percent"] == 99 and running["rows_written"] == 0
+        # The first chunk read and being written: its rows validated, none written yet.
+        assert (running["status"], running["rows_validated"]) == ("writing", READ_CHUNK)
+        assert 0 < running["percent"] < 99 and running["rows_written"] == 0
         cancel = reporter.client.delete(f"{URL}{import_id}/")
         assert cancel.status_code == 202 and cancel.json()["cancel_requested"] is True
         hold.release()
